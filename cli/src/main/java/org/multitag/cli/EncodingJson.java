@@ -1,0 +1,57 @@
+package org.multitag.cli;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import org.multitag.tokenizer.Encoding;
+
+/** Writes an {@link Encoding} as one JSON object with HF's field names. */
+final class EncodingJson {
+
+    private EncodingJson() {}
+
+    static void write(JsonGenerator g, Encoding e) throws IOException {
+        g.writeStartObject();
+        ints(g, "input_ids", e.ids());
+        ints(g, "token_type_ids", e.typeIds());
+        ints(g, "attention_mask", e.attentionMask());
+        g.writeArrayFieldStart("tokens");
+        for (String t : e.tokens()) {
+            g.writeString(t);
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("offsets");
+        for (int i = 0; i < e.length(); i++) {
+            g.writeStartArray();
+            g.writeNumber(e.offsetStart(i));
+            g.writeNumber(e.offsetEnd(i));
+            g.writeEndArray();
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("word_ids");
+        for (int w : e.wordIds()) {
+            if (w == Encoding.NONE) {
+                g.writeNull();
+            } else {
+                g.writeNumber(w);
+            }
+        }
+        g.writeEndArray();
+        ints(g, "special_tokens_mask", e.specialTokensMask());
+        if (!e.overflowing().isEmpty()) {
+            g.writeArrayFieldStart("overflowing");
+            for (Encoding o : e.overflowing()) {
+                write(g, o);
+            }
+            g.writeEndArray();
+        }
+        g.writeEndObject();
+    }
+
+    private static void ints(JsonGenerator g, String name, int[] values) throws IOException {
+        g.writeArrayFieldStart(name);
+        for (int v : values) {
+            g.writeNumber(v);
+        }
+        g.writeEndArray();
+    }
+}

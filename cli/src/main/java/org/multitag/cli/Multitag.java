@@ -1,0 +1,100 @@
+package org.multitag.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.Properties;
+import org.multitag.core.InputException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Entry point of the {@code multitag} command line. */
+@Command(
+        name = "multitag",
+        mixinStandardHelpOptions = true,
+        versionProvider = Multitag.Version.class,
+        description = "Multi-label token classification with contextual embeddings (BERT), on the JVM.",
+        subcommands = {DemoCommand.class, TokenizeCommand.class, CommandLine.HelpCommand.class})
+public final class Multitag implements Runnable {
+
+    /** Exit code for bad input (files, lines, options). */
+    public static final int EXIT_BAD_INPUT = 2;
+
+    @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
+            description = "Show stack traces on errors.")
+    boolean debug;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs a command line with the given streams; returns the exit code. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        Multitag root = new Multitag();
+        CommandLine cl = new CommandLine(root);
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            Throwable cause = ex;
+            if (root.debug) {
+                cause.printStackTrace(commandLine.getErr());
+            }
+            commandLine.getErr().println("error: " + describe(cause));
+            commandLine.getErr().flush();
+            return EXIT_BAD_INPUT;
+        });
+        cl.setParameterExceptionHandler((ex, args1) -> {
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println("error: " + ex.getMessage());
+            c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+            c.getErr().flush();
+            return EXIT_BAD_INPUT;
+        });
+        return cl.execute(args);
+    }
+
+    private static String describe(Throwable t) {
+        if (t instanceof InputException || t instanceof CommandLine.ParameterException) {
+            return t.getMessage();
+        }
+        if (t instanceof UncheckedIOException u) {
+            return describe(u.getCause());
+        }
+        if (t instanceof java.nio.file.NoSuchFileException e) {
+            return e.getFile() + ": no such file";
+        }
+        if (t instanceof java.nio.file.AccessDeniedException e) {
+            return e.getFile() + ": permission denied";
+        }
+        if (t instanceof IOException) {
+            return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        }
+        String msg = t.getMessage();
+        return t.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
+    }
+
+    /** Reads the version Maven wrote into the jar. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties p = new Properties();
+            try (InputStream in = Multitag.class.getResourceAsStream("version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            }
+            return new String[] {"multitag " + p.getProperty("version", "unknown"),
+                "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"};
+        }
+    }
+}
