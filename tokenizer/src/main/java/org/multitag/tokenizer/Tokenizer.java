@@ -249,7 +249,7 @@ public final class Tokenizer {
         for (TemplatePiece piece : postProcessor.template(isPair)) {
             if (piece instanceof TemplatePiece.Sequence s) {
                 Encoding e = sequences[s.index()].withTypeId(s.typeId()).withSequenceId(s.index());
-                if (postProcessor.sequenceIdsOnOverflowing() && !e.overflowing().isEmpty()) {
+                if (!e.overflowing().isEmpty()) {
                     List<Encoding> overflow = new ArrayList<>();
                     for (Encoding o : e.overflowing()) {
                         overflow.add(o.withSequenceId(s.index()));

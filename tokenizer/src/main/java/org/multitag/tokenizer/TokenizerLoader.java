@@ -143,13 +143,8 @@ public final class TokenizerLoader {
         Normalizer normalizer = new BertNormalizer(true, chinese, stripAccents, lowercase);
         WordPieceModel model = new WordPieceModel(vocab, "[UNK]", "##", 100);
         PostProcessor post = PostProcessor.bert("[CLS]", vocab.get("[CLS]"), "[SEP]", vocab.get("[SEP]"));
-        return new Tokenizer(added, normalizer, new BertPreTokenizer(), model, templateOf(post), 
+        return new Tokenizer(added, normalizer, new BertPreTokenizer(), model, post,
                 new WordPieceDecoder("##", true), null, null);
-    }
-
-    /** transformers builds TemplateProcessing (not BertProcessing) for vocab.txt models. */
-    private static PostProcessor templateOf(PostProcessor bert) {
-        return new PostProcessor(bert.template(false), bert.template(true), false);
     }
 
     /** One token per line, id = line number; trailing whitespace is trimmed as HF's {@code WordPiece::read_file}. */
@@ -327,7 +322,7 @@ public final class TokenizerLoader {
                         specials.put(e.getKey(), new TemplatePiece.Special(e.getKey(), ids, tokens, 0));
                     }
                     return new PostProcessor(template(n.get("single"), specials, "single"),
-                            template(n.get("pair"), specials, "pair"), false);
+                            template(n.get("pair"), specials, "pair"));
                 }
                 default -> throw bad("unsupported post_processor \"" + type
                         + "\" (supported: TemplateProcessing, BertProcessing)");

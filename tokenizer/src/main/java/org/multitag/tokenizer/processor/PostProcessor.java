@@ -10,16 +10,10 @@ public final class PostProcessor {
 
     private final List<TemplatePiece> single;
     private final List<TemplatePiece> pair;
-    private final boolean sequenceIdsOnOverflowing;
 
-    /**
-     * @param sequenceIdsOnOverflowing HF's {@code BertProcessing} gives overflowing windows sequence ids;
-     *     {@code TemplateProcessing} leaves them without
-     */
-    public PostProcessor(List<TemplatePiece> single, List<TemplatePiece> pair, boolean sequenceIdsOnOverflowing) {
+    public PostProcessor(List<TemplatePiece> single, List<TemplatePiece> pair) {
         this.single = List.copyOf(single);
         this.pair = List.copyOf(pair);
-        this.sequenceIdsOnOverflowing = sequenceIdsOnOverflowing;
     }
 
     /** BERT's {@code [CLS] A [SEP]} and {@code [CLS] A [SEP] B [SEP]}, as HF's {@code BertProcessing}. */
@@ -29,22 +23,17 @@ public final class PostProcessor {
         TemplatePiece.Special s1 = new TemplatePiece.Special(sep, List.of(sepId), List.of(sep), 1);
         return new PostProcessor(
                 List.of(c0, new TemplatePiece.Sequence(0, 0), s0),
-                List.of(c0, new TemplatePiece.Sequence(0, 0), s0, new TemplatePiece.Sequence(1, 1), s1),
-                true);
+                List.of(c0, new TemplatePiece.Sequence(0, 0), s0, new TemplatePiece.Sequence(1, 1), s1));
     }
 
     /** No special tokens: sequences are concatenated as they are. */
     public static PostProcessor none() {
         return new PostProcessor(List.of(new TemplatePiece.Sequence(0, 0)),
-                List.of(new TemplatePiece.Sequence(0, 0), new TemplatePiece.Sequence(1, 1)), false);
+                List.of(new TemplatePiece.Sequence(0, 0), new TemplatePiece.Sequence(1, 1)));
     }
 
     public List<TemplatePiece> template(boolean isPair) {
         return isPair ? pair : single;
-    }
-
-    public boolean sequenceIdsOnOverflowing() {
-        return sequenceIdsOnOverflowing;
     }
 
     /** Number of special tokens the template adds. */
