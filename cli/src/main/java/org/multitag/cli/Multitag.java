@@ -2,7 +2,9 @@ package org.multitag.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.io.UncheckedIOException;
 import java.util.Properties;
 import org.multitag.core.InputException;
@@ -16,7 +18,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = Multitag.Version.class,
         description = "Multi-label token classification with contextual embeddings (BERT), on the JVM.",
-        subcommands = {DemoCommand.class, TokenizeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, TokenizeCommand.class, ImportCommand.class, InspectCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Multitag implements Runnable {
 
     /** Exit code for bad input (files, lines, options). */
@@ -35,7 +38,9 @@ public final class Multitag implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        // UTF-8 whatever the platform's default charset (a POSIX locale would turn non-ASCII into '?').
+        System.exit(run(args, new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true),
+                new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true)));
     }
 
     /** Runs a command line with the given streams; returns the exit code. */

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +16,9 @@ import org.multitag.tokenizer.PaddingParams;
 import org.multitag.tokenizer.Tokenizer;
 import org.multitag.tokenizer.TruncationParams;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code multitag tokenize}: JSONL texts in, JSONL encodings out, as HF tokenizers would encode them. */
 @Command(name = "tokenize", mixinStandardHelpOptions = true,
@@ -24,6 +26,9 @@ import picocli.CommandLine.Option;
                 + "tokens, offsets and word ids, exactly as Hugging Face tokenizers.",
             "Truncation and padding are off unless asked for here (settings inside tokenizer.json are ignored)."})
 final class TokenizeCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--tokenizer", required = true, paramLabel = "PATH",
             description = "A tokenizer.json, a vocab.txt, or a model folder holding either.")
@@ -88,21 +93,22 @@ final class TokenizeCommand implements Callable<Integer> {
             encodings = tk.pad(encodings);
         }
         List<Encoding> result = encodings;
-        AtomicFiles.StreamWriter writer = out -> writeAll(out, result);
         if (output == null) {
-            writer.write(System.out);
-            System.out.flush();
+            PrintWriter out = spec.commandLine().getOut();
+            writeAll(new JsonFactory().createGenerator(out), result);
+            out.flush();
         } else {
-            AtomicFiles.write(output, writer);
+            AtomicFiles.write(output, out -> writeAll(new JsonFactory().createGenerator(out, JsonEncoding.UTF8),
+                    result));
         }
         if (lines.isEmpty()) {
-            System.err.println("warning: " + source + " holds no input lines");
+            spec.commandLine().getErr().println("warning: " + source + " holds no input lines");
         }
         return 0;
     }
 
-    private static void writeAll(OutputStream out, List<Encoding> encodings) throws IOException {
-        JsonGenerator g = new JsonFactory().createGenerator(new NonClosing(out), JsonEncoding.UTF8);
+    private static void writeAll(JsonGenerator g, List<Encoding> encodings) throws IOException {
+        g.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
         g.setRootValueSeparator(null);
         for (Encoding e : encodings) {
             EncodingJson.write(g, e);
@@ -161,22 +167,5 @@ final class TokenizeCommand implements Callable<Integer> {
             throw new InputException(option + " must be left or right, got '" + value + "'");
         }
         return value;
-    }
-
-    /** Keeps System.out open when the JSON generator closes. */
-    private static final class NonClosing extends java.io.FilterOutputStream {
-        NonClosing(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-        }
-
-        @Override
-        public void close() throws IOException {
-            flush();
-        }
     }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 
 /**
@@ -35,9 +36,11 @@ public final class AtomicFiles {
         Path absolute = target.toAbsolutePath();
         Path dir = absolute.getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
+        Path tmp = siblingName(absolute, ".tmp");
         try {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
+            // CREATE_NEW (not createTempFile) so the result gets the usual permissions, not owner-only.
+            try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE)) {
                 writer.write(out);
             }
             move(tmp, absolute);
@@ -55,12 +58,11 @@ public final class AtomicFiles {
         Path absolute = target.toAbsolutePath();
         Path parent = absolute.getParent();
         Files.createDirectories(parent);
-        Path tmp = Files.createTempDirectory(parent, "." + absolute.getFileName() + ".");
+        Path tmp = Files.createDirectory(siblingName(absolute, ".tmp"));
         try {
             writer.write(tmp);
             if (Files.exists(absolute)) {
-                Path old = Files.createTempDirectory(parent, "." + absolute.getFileName() + ".old.");
-                Files.delete(old);
+                Path old = siblingName(absolute, ".old");
                 move(absolute, old);
                 move(tmp, absolute);
                 deleteRecursively(old);
@@ -72,6 +74,19 @@ public final class AtomicFiles {
             throw e;
         }
     }
+
+    /** A hidden, unused name beside {@code target}. */
+    private static Path siblingName(Path target, String suffix) {
+        Path parent = target.getParent();
+        while (true) {
+            Path p = parent.resolve("." + target.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + suffix);
+            if (!Files.exists(p)) {
+                return p;
+            }
+        }
+    }
+
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     private static void move(Path from, Path to) throws IOException {
         try {

@@ -48,4 +48,12 @@ class AtomicFilesTest {
             assertEquals(1, files.count());
         }
     }
+
+    @Test
+    void resultKeepsUsualPermissions() throws IOException {
+        Path target = dir.resolve("config.json");
+        AtomicFiles.write(target, out -> out.write('x'));
+        Path plain = Files.writeString(dir.resolve("plain.json"), "x");
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(target));
+    }
 }
