@@ -168,7 +168,7 @@ public final class Report {
                         ? "the machine was busy with other work, so read the absolute rates as rough and the ratios "
                                 + "as good to about a factor of 1.5.\n"
                         : "the rates are reasonably stable.\n");
-        sb.append("\n## Reproduce\n\n```\ncd /work/main && mvn -q -pl benchmarks -am package -DskipTests\n")
+        sb.append("\n## Reproduce\n\n```\nmvn -q -pl benchmarks -am package -DskipTests\n")
                 .append("java -cp benchmarks/target/benchmarks.jar org.multitag.benchmarks.Report\n```\n");
         return sb.toString();
     }
