@@ -203,7 +203,7 @@ public final class Encoding {
     }
 
     private Encoding mergeWith(Encoding pair) {
-        List<Encoding> overflow = new ArrayList<>();
+        List<Encoding> overflow = overflowing.isEmpty() && pair.overflowing.isEmpty() ? List.of() : new ArrayList<>();
         for (Encoding mine : overflowing) {
             overflow.add(mine.mergeWith(pair));
             for (Encoding theirs : pair.overflowing) {

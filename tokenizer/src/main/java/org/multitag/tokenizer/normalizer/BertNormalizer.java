@@ -141,14 +141,15 @@ public final class BertNormalizer implements Normalizer {
         for (int i = 0; i < n; i++) {
             int cp = cps[i];
             int[] d = UnicodeTables.is(cp, MAY_DECOMPOSE) ? Decompositions.of(cp) : null;
-            int k = d == null || d.length == 0 ? 1 : d.length;
+            boolean decomposes = d != null && d.length > 0;
+            int k = decomposes ? d.length : 1;
             if (m + k > dec.length) {
                 int cap = Math.max(m + k, dec.length * 2);
                 dec = Arrays.copyOf(dec, cap);
                 inserted = Arrays.copyOf(inserted, cap);
             }
             for (int j = 0; j < k; j++) {
-                int c = k == 1 && (d == null || d.length == 0) ? cp : d[j];
+                int c = decomposes ? d[j] : cp;
                 int f = UnicodeTables.flags(c);
                 if ((f & COMBINING) != 0 && (prevFlags & COMBINING) != 0) {
                     mayReorder = true;
