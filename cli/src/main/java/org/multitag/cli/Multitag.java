@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
         versionProvider = Multitag.Version.class,
         description = "Multi-label token classification with contextual embeddings (BERT), on the JVM.",
         subcommands = {DemoCommand.class, TokenizeCommand.class, ImportCommand.class, InspectCommand.class,
-            CommandLine.HelpCommand.class})
+            EmbedCommand.class, PredictCommand.class, CommandLine.HelpCommand.class})
 public final class Multitag implements Runnable {
 
     /** Exit code for bad input (files, lines, options). */

@@ -11,6 +11,7 @@ public record WordPrediction(int wordId, String text, int start, int end, List<S
         Map<String, Float> scores) {
     public WordPrediction {
         labels = List.copyOf(labels);
-        scores = Map.copyOf(scores);
+        // keeps the caller's order (label order), unlike Map.copyOf
+        scores = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(scores));
     }
 }

@@ -1,0 +1,379 @@
+package org.multitag.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.multitag.core.InputException;
+import org.multitag.model.Batch;
+import org.multitag.model.BertEncoder;
+import org.multitag.model.EncoderOutput;
+import org.multitag.model.NativeArrays;
+import org.multitag.tokenizer.Encoding;
+import org.multitag.tokenizer.Tokenizer;
+import org.multitag.tokenizer.TruncationParams;
+import org.multitag.weights.BertConfig;
+import org.multitag.weights.DType;
+import org.multitag.weights.SafetensorsWriter;
+import org.multitag.weights.StateDict;
+import org.multitag.weights.Tensor;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code multitag embed}: JSONL texts or token ids in, the encoder's contextual embeddings out (safetensors). */
+@Command(name = "embed", mixinStandardHelpOptions = true,
+        description = {"Run the BERT encoder over JSON Lines and write contextual embeddings to a safetensors file.",
+            "A line is {\"text\": ...} (optionally with \"text_pair\"), tokenized with the model's tokenizer with "
+                + "[CLS]/[SEP] added, or {\"input_ids\": [...]} with optional \"token_type_ids\", used as given. "
+                + "Blank lines are skipped.",
+            "The file holds, rows in input order, T the longest line, every padded position zero: "
+                + "last_hidden_state F32 [N, T, H], attention_mask I64 [N, T], input_ids I64 [N, T]; "
+                + "--hidden-states adds hidden_states.0 (embeddings output) .. hidden_states.L [N, T, H]; "
+                + "--attentions adds attentions.1 .. attentions.L F32 [N, heads, T, T].",
+            "The file is written atomically: on any error nothing is written."})
+final class EmbedCommand implements Callable<Integer> {
+
+    /** Bytes one tensor may hold: its data lives in one Java byte buffer. */
+    static final long MAX_TENSOR_BYTES = Integer.MAX_VALUE - 8;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", paramLabel = "NAME|DIR", defaultValue = ModelArgument.DEFAULT,
+            description = "Model name or model folder (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--input", required = true, paramLabel = "FILE", description = "JSONL input.")
+    Path input;
+
+    @Option(names = "--output", required = true, paramLabel = "OUT.safetensors",
+            description = "Safetensors output, written atomically.")
+    Path output;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32",
+            description = "Sequences per forward pass (default: ${DEFAULT-VALUE}); lines are batched by length.")
+    int batchSize;
+
+    @Option(names = "--max-length", paramLabel = "N",
+            description = "Truncate text lines to N tokens, special tokens included. Without it a text line longer "
+                    + "than the model's max_position_embeddings is an error; input_ids lines are never cut "
+                    + "(longer than N is an error).")
+    Integer maxLength;
+
+    @Option(names = "--hidden-states", description = "Also write every layer's output (hidden_states.0 .. L).")
+    boolean hiddenStates;
+
+    @Option(names = "--attentions", description = "Also write every layer's attention probabilities.")
+    boolean attentions;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+            description = "Compute threads (default 0: all cores).")
+    int threads;
+
+    /** One encoder input. */
+    record Sequence(int[] ids, int[] typeIds) {
+        int length() {
+            return ids.length;
+        }
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        long t0 = System.nanoTime();
+        if (batchSize < 1) {
+            throw new InputException("--batch-size must be >= 1, not " + batchSize);
+        }
+        if (threads < 0) {
+            throw new InputException("--threads must be >= 0, not " + threads);
+        }
+        if (maxLength != null && maxLength < 1) {
+            throw new InputException("--max-length must be >= 1, not " + maxLength);
+        }
+        if (Files.isDirectory(output)) {
+            throw new InputException(output.toString(), "is a folder, not a file");
+        }
+        Path folder = ModelArgument.resolve(model);
+        BertConfig config = BertConfig.read(folder);
+        if (maxLength != null && maxLength > config.maxPositionEmbeddings()) {
+            throw new InputException("--max-length " + maxLength + " exceeds the model's max_position_embeddings "
+                    + config.maxPositionEmbeddings());
+        }
+        List<JsonlInput.Line> lines = JsonlInput.readAll(input, System.in);
+        List<Sequence> seqs = parse(lines, folder, config);
+
+        int n = seqs.size();
+        int t = seqs.stream().mapToInt(Sequence::length).max().orElse(0);
+        int h = config.hiddenSize();
+        int layers = config.numHiddenLayers();
+        int heads = config.numAttentionHeads();
+        long hiddenBytes = tensorBytes("last_hidden_state", 4, n, t, h);
+        long attentionBytes = attentions ? tensorBytes("attentions.1", 4, n, heads, t, t) : 0;
+        tensorBytes("input_ids", 8, n, t);
+        long total = hiddenBytes * (hiddenStates ? layers + 2 : 1) + attentionBytes * layers + 16L * n * t;
+
+        ByteBuffer last;
+        ByteBuffer[] states = new ByteBuffer[hiddenStates ? layers + 1 : 0];
+        ByteBuffer[] probs = new ByteBuffer[attentions ? layers : 0];
+        try {
+            last = allocate(hiddenBytes);
+            for (int i = 0; i < states.length; i++) {
+                states[i] = allocate(hiddenBytes);
+            }
+            for (int i = 0; i < probs.length; i++) {
+                probs[i] = allocate(attentionBytes);
+            }
+        } catch (OutOfMemoryError e) {
+            throw new InputException(input.toString(), String.format(Locale.ROOT, "the output needs %,d MB of memory "
+                    + "and the Java heap allows %,d MB: split the input, lower --max-length, or raise the heap "
+                    + "(MULTITAG_JAVA_OPTS=-Xmx...)", total >> 20, Runtime.getRuntime().maxMemory() >> 20));
+        }
+
+        if (n > 0) {
+            run(folder, seqs, t, h, heads, last, states, probs);
+        }
+
+        StateDict sd = new StateDict();
+        sd.put(new Tensor("last_hidden_state", DType.F32, new int[] {n, t, h}, last));
+        sd.put(new Tensor("attention_mask", DType.I64, new int[] {n, t}, longs(seqs, t, null)));
+        sd.put(new Tensor("input_ids", DType.I64, new int[] {n, t}, longs(seqs, t, config.padTokenId())));
+        for (int i = 0; i < states.length; i++) {
+            sd.put(new Tensor("hidden_states." + i, DType.F32, new int[] {n, t, h}, states[i]));
+        }
+        for (int i = 0; i < probs.length; i++) {
+            sd.put(new Tensor("attentions." + (i + 1), DType.F32, new int[] {n, heads, t, t}, probs[i]));
+        }
+        SafetensorsWriter.write(output, sd);
+
+        if (n == 0) {
+            spec.commandLine().getErr().println("warning: " + input + " holds no input lines");
+        }
+        long tokens = seqs.stream().mapToLong(Sequence::length).sum();
+        spec.commandLine().getOut().printf(Locale.ROOT, "embedded %d lines (%,d tokens, padded to %d) with %s in "
+                + "%.1f s -> %s (%d tensors, %,d bytes)%n", n, tokens, t, model, (System.nanoTime() - t0) / 1e9,
+                output, sd.size(), sd.byteSize());
+        return 0;
+    }
+
+    /** Reads every line into encoder inputs, failing on the first bad one. */
+    private List<Sequence> parse(List<JsonlInput.Line> lines, Path folder, BertConfig config) throws IOException {
+        List<Sequence> seqs = new ArrayList<>(lines.size());
+        Tokenizer tokenizer = null;
+        int positions = config.maxPositionEmbeddings();
+        for (JsonlInput.Line line : lines) {
+            JsonNode json = line.json();
+            boolean text = present(json, "text");
+            boolean ids = present(json, "input_ids");
+            if (text && ids) {
+                throw new InputException(line.location(), "give either \"text\" or \"input_ids\", not both");
+            }
+            if (text) {
+                if (present(json, "token_type_ids")) {
+                    throw new InputException(line.location(), "\"token_type_ids\" goes with \"input_ids\", not "
+                            + "with \"text\"");
+                }
+                String s = line.text("text");
+                String pair = line.optionalText("text_pair");
+                if (tokenizer == null) {
+                    tokenizer = Tokenizer.load(folder).withPadding(null)
+                            .withTruncation(maxLength == null ? null : TruncationParams.of(maxLength));
+                }
+                Encoding e;
+                try {
+                    e = tokenizer.encode(s, pair, true);
+                } catch (IllegalArgumentException ex) {
+                    throw new InputException(line.location(), ex.getMessage());
+                }
+                if (e.length() > positions) {
+                    throw new InputException(line.location(), e.length() + " tokens, more than the model's "
+                            + "max_position_embeddings " + positions + " (use --max-length to truncate)");
+                }
+                seqs.add(new Sequence(e.ids(), e.typeIds()));
+            } else if (ids) {
+                if (present(json, "text_pair")) {
+                    throw new InputException(line.location(), "\"text_pair\" goes with \"text\", not with "
+                            + "\"input_ids\"");
+                }
+                int[] in = ints(line, "input_ids", config.vocabSize(), "the vocabulary");
+                if (in.length == 0) {
+                    throw new InputException(line.location(), "\"input_ids\" is empty");
+                }
+                int[] types = new int[in.length];
+                if (present(json, "token_type_ids")) {
+                    types = ints(line, "token_type_ids", config.typeVocabSize(), "type_vocab_size");
+                    if (types.length != in.length) {
+                        throw new InputException(line.location(), types.length + " token_type_ids for " + in.length
+                                + " input_ids");
+                    }
+                }
+                int limit = maxLength != null ? maxLength : positions;
+                if (in.length > limit) {
+                    throw new InputException(line.location(), in.length + " input_ids, more than "
+                            + (maxLength != null ? "--max-length " : "the model's max_position_embeddings ") + limit
+                            + " (input_ids lines are not truncated)");
+                }
+                seqs.add(new Sequence(in, types));
+            } else {
+                throw new InputException(line.location(), "expected \"text\" or \"input_ids\"");
+            }
+        }
+        return seqs;
+    }
+
+    private static boolean present(JsonNode json, String field) {
+        JsonNode v = json.get(field);
+        return v != null && !v.isNull();
+    }
+
+    /** An array of integers in {@code [0, bound)}. */
+    private static int[] ints(JsonlInput.Line line, String field, int bound, String what) {
+        JsonNode v = line.json().get(field);
+        if (!v.isArray()) {
+            throw new InputException(line.location(), "\"" + field + "\" must be an array of integers, got "
+                    + v.getNodeType().toString().toLowerCase(Locale.ROOT));
+        }
+        int[] out = new int[v.size()];
+        for (int i = 0; i < out.length; i++) {
+            JsonNode x = v.get(i);
+            if (!x.isIntegralNumber() || !x.canConvertToInt()) {
+                throw new InputException(line.location(), "\"" + field + "\"[" + i + "] must be an integer, got "
+                        + x);
+            }
+            int id = x.intValue();
+            if (id < 0 || id >= bound) {
+                throw new InputException(line.location(), "\"" + field + "\"[" + i + "] = " + id + " is outside "
+                        + what + " [0, " + bound + ")");
+            }
+            out[i] = id;
+        }
+        return out;
+    }
+
+    /** Bytes of a tensor of this shape; too large for one buffer is an error that says how large. */
+    private long tensorBytes(String name, int elementSize, long... shape) {
+        long n = 1;
+        for (long d : shape) {
+            n = Math.multiplyExact(n, d);
+        }
+        long bytes = Math.multiplyExact(n, (long) elementSize);
+        if (bytes > MAX_TENSOR_BYTES) {
+            StringBuilder dims = new StringBuilder();
+            for (long d : shape) {
+                dims.append(dims.isEmpty() ? "" : ", ").append(d);
+            }
+            throw new InputException(input.toString(), String.format(Locale.ROOT, "the output tensor %s [%s] would "
+                    + "hold %,d elements (%,d bytes), more than one tensor can hold here (%,d bytes, one Java array): "
+                    + "split the input into smaller files or lower --max-length", name, dims, n, bytes,
+                    MAX_TENSOR_BYTES));
+        }
+        return bytes;
+    }
+
+    private static ByteBuffer allocate(long bytes) {
+        return ByteBuffer.allocate(Math.toIntExact(bytes)).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** attention_mask ({@code pad == null}) or input_ids padded with {@code pad}, as I64 [N, T]. */
+    private static ByteBuffer longs(List<Sequence> seqs, int t, Integer pad) {
+        ByteBuffer b = allocate(8L * seqs.size() * t);
+        LongBuffer v = b.asLongBuffer();
+        for (int r = 0; r < seqs.size(); r++) {
+            int[] ids = seqs.get(r).ids();
+            for (int i = 0; i < t; i++) {
+                long x = pad == null ? (i < ids.length ? 1 : 0) : (i < ids.length ? ids[i] : pad);
+                v.put(r * t + i, x);
+            }
+        }
+        return b;
+    }
+
+    /** Runs the encoder in length-sorted batches and copies each row's real positions to its place. */
+    private void run(Path folder, List<Sequence> seqs, int t, int h, int heads, ByteBuffer last, ByteBuffer[] states,
+            ByteBuffer[] probs) throws IOException {
+        Integer[] order = new Integer[seqs.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparingInt(i -> seqs.get(i).length()));
+        FloatBuffer lastOut = last.asFloatBuffer();
+        FloatBuffer[] statesOut = Arrays.stream(states).map(ByteBuffer::asFloatBuffer).toArray(FloatBuffer[]::new);
+        FloatBuffer[] probsOut = Arrays.stream(probs).map(ByteBuffer::asFloatBuffer).toArray(FloatBuffer[]::new);
+        BertEncoder.Outputs outputs = new BertEncoder.Outputs(hiddenStates, attentions);
+        try (BertEncoder encoder = BertEncoder.load(folder, threads)) {
+            for (int from = 0; from < order.length; from += batchSize) {
+                int to = Math.min(order.length, from + batchSize);
+                List<int[]> ids = new ArrayList<>(to - from);
+                List<int[]> types = new ArrayList<>(to - from);
+                int[] rows = new int[to - from];
+                for (int k = from; k < to; k++) {
+                    Sequence s = seqs.get(order[k]);
+                    ids.add(s.ids());
+                    types.add(s.typeIds());
+                    rows[k - from] = order[k];
+                }
+                Batch batch = Batch.of(ids, types);
+                try (EncoderOutput out = encoder.forward(batch, outputs)) {
+                    copyHidden(out.lastHiddenState(), batch, rows, t, h, lastOut);
+                    for (int i = 0; i < statesOut.length; i++) {
+                        copyHidden(out.hiddenStates().get(i), batch, rows, t, h, statesOut[i]);
+                    }
+                    for (int i = 0; i < probsOut.length; i++) {
+                        copyAttention(out.attentions().get(i), batch, rows, t, heads, probsOut[i]);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Rows of a [B, Tb, H] batch output into [N, T, H]: only real positions, the rest stays zero. */
+    private static void copyHidden(INDArray a, Batch batch, int[] rows, int t, int h, FloatBuffer dst) {
+        FloatBuffer src = floats(a);
+        int tb = batch.maxLength();
+        int[] lengths = batch.lengths();
+        for (int r = 0; r < rows.length; r++) {
+            int from = r * tb * h;
+            src.clear().position(from).limit(from + lengths[r] * h);
+            dst.clear().position(Math.toIntExact((long) rows[r] * t * h));
+            dst.put(src);
+        }
+    }
+
+    /** Rows of a [B, heads, Tb, Tb] batch output into [N, heads, T, T]: real query and key positions only. */
+    private static void copyAttention(INDArray a, Batch batch, int[] rows, int t, int heads, FloatBuffer dst) {
+        FloatBuffer src = floats(a);
+        int tb = batch.maxLength();
+        int[] lengths = batch.lengths();
+        for (int r = 0; r < rows.length; r++) {
+            int len = lengths[r];
+            for (int hd = 0; hd < heads; hd++) {
+                for (int q = 0; q < len; q++) {
+                    int from = ((r * heads + hd) * tb + q) * tb;
+                    src.clear().position(from).limit(from + len);
+                    dst.clear().position(Math.toIntExact((((long) rows[r] * heads + hd) * t + q) * t));
+                    dst.put(src);
+                }
+            }
+        }
+    }
+
+    /** The elements of a float32 array: a view of its native memory when contiguous, a copy otherwise. */
+    private static FloatBuffer floats(INDArray a) {
+        try {
+            return NativeArrays.bytes(a).asFloatBuffer();
+        } catch (IllegalArgumentException e) {
+            return FloatBuffer.wrap(NativeArrays.toFloats(a));
+        }
+    }
+}

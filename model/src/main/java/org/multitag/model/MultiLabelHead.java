@@ -1,0 +1,142 @@
+package org.multitag.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.multitag.weights.BertConfig;
+import org.multitag.weights.HfBertNames;
+import org.multitag.weights.StateDict;
+import org.multitag.weights.Tensor;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The token head of {@code BertForTokenClassification} read as multi-label: one logit per label per token
+ * ({@code logits = hidden · Wᵀ + b}, W {@code [L, H]}), an independent sigmoid per label (never a softmax),
+ * and a threshold per label deciding the label set.
+ */
+public final class MultiLabelHead implements AutoCloseable {
+
+    private final List<String> labels;
+    private final INDArray weight; // [L, H]
+    private final INDArray bias;   // [L]
+    private Thresholds thresholds;
+
+    public MultiLabelHead(List<String> labels, INDArray weight, INDArray bias, Thresholds thresholds) {
+        if (labels.isEmpty()) {
+            throw new IllegalArgumentException("a head needs at least one label");
+        }
+        if (weight.rank() != 2 || weight.size(0) != labels.size() || bias.length() != labels.size()) {
+            throw new IllegalArgumentException("classifier shapes " + java.util.Arrays.toString(weight.shape()) + " / "
+                    + java.util.Arrays.toString(bias.shape()) + " do not fit " + labels.size() + " labels");
+        }
+        this.labels = List.copyOf(labels);
+        this.weight = weight;
+        this.bias = bias;
+        this.thresholds = thresholds;
+    }
+
+    /**
+     * The head stored in a state dict ({@code classifier.weight [L, H]}, {@code classifier.bias [L]}) with the
+     * config's id2label names.
+     */
+    public static MultiLabelHead of(BertConfig config, StateDict sd, Thresholds thresholds) {
+        List<String> labels = new ArrayList<>();
+        for (Map.Entry<Integer, String> e : config.id2label().entrySet()) {
+            if (e.getKey() != labels.size()) {
+                throw new IllegalArgumentException("config id2label is not numbered 0.." + (config.numLabels() - 1));
+            }
+            labels.add(e.getValue());
+        }
+        Tensor w = find(sd, "classifier.weight");
+        Tensor b = find(sd, "classifier.bias");
+        int h = config.hiddenSize();
+        if (w.rank() != 2 || w.dim(0) != labels.size() || w.dim(1) != h || b.rank() != 1 || b.dim(0) != labels.size()) {
+            throw new IllegalArgumentException("tensor classifier.weight " + Tensor.shapeString(w.shape())
+                    + " / classifier.bias " + Tensor.shapeString(b.shape()) + ": the config needs [" + labels.size()
+                    + ", " + h + "] / [" + labels.size() + "]");
+        }
+        return new MultiLabelHead(labels, NativeArrays.of(w.toFloat32(), labels.size(), h),
+                NativeArrays.of(b.toFloat32(), labels.size()), thresholds);
+    }
+
+    private static Tensor find(StateDict sd, String name) {
+        for (Tensor t : sd.tensors()) {
+            if (HfBertNames.canonical(t.name()).equals(name)) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("missing tensor " + name + " (the model has no token head)");
+    }
+
+    public List<String> labels() {
+        return labels;
+    }
+
+    public int numLabels() {
+        return labels.size();
+    }
+
+    public INDArray weight() {
+        return weight;
+    }
+
+    public INDArray bias() {
+        return bias;
+    }
+
+    public Thresholds thresholds() {
+        return thresholds;
+    }
+
+    public void setThresholds(Thresholds thresholds) {
+        if (!thresholds.labels().equals(labels)) {
+            throw new IllegalArgumentException("thresholds are for other labels");
+        }
+        this.thresholds = thresholds;
+    }
+
+    /** {@code out [N, L] = hidden [N, H] · Wᵀ + b}. */
+    public void logits(INDArray hidden, INDArray out) {
+        Linear.forwardTransposed(hidden, weight, out);
+        out.addiRowVector(bias);
+    }
+
+    /** Logits of {@code hidden [N, H]} as a new {@code [N, L]} array. */
+    public INDArray logits(INDArray hidden) {
+        INDArray out = org.nd4j.linalg.factory.Nd4j.createUninitialized(org.nd4j.linalg.api.buffer.DataType.FLOAT,
+                hidden.size(0), labels.size());
+        logits(hidden, out);
+        return out;
+    }
+
+    /** The logistic sigmoid, stable for large |x|. */
+    public static float sigmoid(float x) {
+        return x >= 0 ? (float) (1 / (1 + Math.exp(-x))) : (float) (Math.exp(x) / (1 + Math.exp(x)));
+    }
+
+    /** Per-label probabilities of logits {@code [N, L]} as Java rows. */
+    public static float[][] probabilities(INDArray logits) {
+        int n = (int) logits.size(0);
+        int l = (int) logits.size(1);
+        float[] v = NativeArrays.toFloats(logits);
+        float[][] p = new float[n][l];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < l; j++) {
+                p[i][j] = sigmoid(v[i * l + j]);
+            }
+        }
+        return p;
+    }
+
+    /** The label ids a probability row selects: those at or over their thresholds. */
+    public int[] decide(float[] probabilities) {
+        return java.util.stream.IntStream.range(0, labels.size())
+                .filter(j -> probabilities[j] >= thresholds.get(j)).toArray();
+    }
+
+    @Override
+    public void close() {
+        weight.close();
+        bias.close();
+    }
+}

@@ -1,0 +1,215 @@
+package org.multitag.model;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.multitag.core.LabelSet;
+import org.multitag.tokenizer.Encoding;
+import org.multitag.tokenizer.Tokenizer;
+import org.multitag.tokenizer.TruncationParams;
+import org.multitag.tokenizer.labels.LabelAlignment;
+import org.multitag.tokenizer.labels.WordPrediction;
+import org.multitag.weights.ImportedModel;
+import org.multitag.weights.ModelFolder;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Text in, label sets per word out: the model folder's tokenizer, the encoder and the multi-label head.
+ * Each word takes the labels of its first sub-token whose probability reaches the label's threshold.
+ * Inputs are batched in length order (padding stays small) and results returned in input order.
+ */
+public final class MultiLabelTagger implements AutoCloseable {
+
+    /**
+     * @param threads gemm and kernel threads (0: the machine's)
+     * @param batchSize sequences per forward pass
+     * @param maxLength longest sequence in tokens (0: the model's max_position_embeddings)
+     * @param truncate cut longer sequences to maxLength instead of failing
+     */
+    public record Options(int threads, int batchSize, int maxLength, boolean truncate) {
+        public static final Options DEFAULT = new Options(0, 32, 0, false);
+
+        public Options {
+            if (batchSize < 1) {
+                throw new IllegalArgumentException("batch size must be >= 1, not " + batchSize);
+            }
+            if (maxLength < 0) {
+                throw new IllegalArgumentException("max length must be >= 0, not " + maxLength);
+            }
+        }
+    }
+
+    /** Raised for an input that is longer than the model allows (and truncation is off). */
+    public static final class TooLongException extends IllegalArgumentException {
+        private final int index;
+
+        TooLongException(int index, String message) {
+            super(message);
+            this.index = index;
+        }
+
+        /** Which input (0-based, in the order given) was too long. */
+        public int index() {
+            return index;
+        }
+    }
+
+    private final Tokenizer tokenizer;
+    private final BertEncoder encoder;
+    private final MultiLabelHead head;
+    private final LabelSet labels;
+    private final Options options;
+    private final int maxLength;
+
+    public MultiLabelTagger(Tokenizer tokenizer, BertEncoder encoder, MultiLabelHead head, Options options) {
+        int limit = encoder.config().maxPositionEmbeddings();
+        this.maxLength = options.maxLength() == 0 ? limit : Math.min(options.maxLength(), limit);
+        this.tokenizer = tokenizer.withPadding(null)
+                .withTruncation(options.truncate() ? TruncationParams.of(maxLength) : null);
+        this.encoder = encoder;
+        this.head = head;
+        this.labels = LabelSet.of(head.labels());
+        this.options = options;
+    }
+
+    /** Loads a model folder with a head (config.json id2label, classifier tensors, optional thresholds.json). */
+    public static MultiLabelTagger load(Path folder, Options options) throws IOException {
+        ImportedModel m = ModelFolder.read(folder);
+        if (m.config().numLabels() == 0) {
+            throw new org.multitag.core.InputException(folder.toString(),
+                    "the model has no labels (config.json id2label): train a head first");
+        }
+        Tokenizer tok = Tokenizer.load(folder);
+        BertWeights weights = BertWeights.of(m.config(), m.weights());
+        BertEncoder encoder = new BertEncoder(weights, options.threads());
+        List<String> names = new ArrayList<>(m.config().id2label().values());
+        MultiLabelHead head = MultiLabelHead.of(m.config(), m.weights(), Thresholds.read(folder, names));
+        return new MultiLabelTagger(tok, encoder, head, options);
+    }
+
+    public Tokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public BertEncoder encoder() {
+        return encoder;
+    }
+
+    public MultiLabelHead head() {
+        return head;
+    }
+
+    /** Tags one text. */
+    public List<WordPrediction> tag(String text) {
+        return tagTexts(List.of(text)).get(0);
+    }
+
+    /** Tags texts, words from the tokenizer's pre-tokenizer. */
+    public List<List<WordPrediction>> tagTexts(List<String> texts) {
+        List<Encoding> enc = new ArrayList<>(texts.size());
+        for (String t : texts) {
+            enc.add(tokenizer.encode(t, null, true));
+        }
+        List<float[][]> probs = tokenProbabilities(enc);
+        List<List<WordPrediction>> out = new ArrayList<>(texts.size());
+        for (int i = 0; i < texts.size(); i++) {
+            out.add(LabelAlignment.toWords(enc.get(i), texts.get(i), probs.get(i), head.thresholds().values(), labels));
+        }
+        return out;
+    }
+
+    /**
+     * Tags pre-split words. Word offsets refer to the words joined by single spaces (the text a reader
+     * would see), so a word's {@code start}/{@code end} locate it in that line.
+     */
+    public List<List<WordPrediction>> tagWords(List<List<String>> sentences) {
+        List<Encoding> enc = new ArrayList<>(sentences.size());
+        for (List<String> words : sentences) {
+            enc.add(tokenizer.encodeWords(words, true));
+        }
+        List<float[][]> probs = tokenProbabilities(enc);
+        List<List<WordPrediction>> out = new ArrayList<>(sentences.size());
+        for (int s = 0; s < sentences.size(); s++) {
+            List<String> words = sentences.get(s);
+            List<WordPrediction> preds = new ArrayList<>();
+            Encoding e = enc.get(s);
+            int[] starts = new int[words.size()];
+            for (int w = 1; w < words.size(); w++) {
+                starts[w] = starts[w - 1] + words.get(w - 1).length() + 1;
+            }
+            boolean[] seen = new boolean[words.size()];
+            for (int i = 0; i < e.length(); i++) {
+                int w = e.wordId(i);
+                if (w == Encoding.NONE || seen[w]) {
+                    continue;
+                }
+                seen[w] = true;
+                float[] p = probs.get(s)[i];
+                java.util.Map<String, Float> scores = new java.util.LinkedHashMap<>();
+                List<String> chosen = new ArrayList<>();
+                for (int l = 0; l < labels.size(); l++) {
+                    scores.put(labels.name(l), p[l]);
+                    if (p[l] >= head.thresholds().get(l)) {
+                        chosen.add(labels.name(l));
+                    }
+                }
+                preds.add(new WordPrediction(w, words.get(w), starts[w], starts[w] + words.get(w).length(), chosen,
+                        scores));
+            }
+            out.add(preds);
+        }
+        return out;
+    }
+
+    /**
+     * Per-token label probabilities {@code [tokens][labels]} for each encoding, run in length-sorted batches.
+     *
+     * @throws TooLongException when an encoding is longer than the limit and truncation is off
+     */
+    public List<float[][]> tokenProbabilities(List<Encoding> encodings) {
+        for (int i = 0; i < encodings.size(); i++) {
+            int len = encodings.get(i).length();
+            if (len > maxLength) {
+                throw new TooLongException(i, "input " + (i + 1) + " has " + len + " tokens, more than the limit of "
+                        + maxLength + " (truncate it, or ask for truncation)");
+            }
+        }
+        Integer[] order = new Integer[encodings.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, Comparator.comparingInt(i -> encodings.get(i).length()));
+        float[][][] result = new float[encodings.size()][][];
+        for (int from = 0; from < order.length; from += options.batchSize()) {
+            int to = Math.min(order.length, from + options.batchSize());
+            List<int[]> ids = new ArrayList<>();
+            List<int[]> types = new ArrayList<>();
+            for (int k = from; k < to; k++) {
+                ids.add(encodings.get(order[k]).ids());
+                types.add(encodings.get(order[k]).typeIds());
+            }
+            Batch batch = Batch.of(ids, types);
+            INDArray hidden = encoder.run(batch, null, null);
+            try (INDArray logits = head.logits(hidden)) {
+                float[][] p = MultiLabelHead.probabilities(logits);
+                int t = batch.maxLength();
+                for (int k = from; k < to; k++) {
+                    int row = k - from;
+                    int len = batch.lengths()[row];
+                    float[][] mine = new float[len][];
+                    System.arraycopy(p, row * t, mine, 0, len);
+                    result[order[k]] = mine;
+                }
+            }
+        }
+        return java.util.Arrays.asList(result);
+    }
+
+    @Override
+    public void close() {
+        head.close();
+        encoder.close();
+    }
+}

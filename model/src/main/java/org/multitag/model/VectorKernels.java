@@ -1,0 +1,416 @@
+package org.multitag.model;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The kernels with the Java Vector API. Rows are copied from the native buffers into heap arrays padded
+ * to whole vectors (bulk copies), computed there, and copied back. Exact GELU uses erf by Abramowitz and
+ * Stegun 7.1.26 (absolute error below 1.5e-7); everything else is the arithmetic of {@link ScalarKernels}
+ * in float, with lane-wise sums.
+ */
+public final class VectorKernels implements Kernels {
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
+    // Abramowitz & Stegun 7.1.26
+    private static final float P = 0.3275911f;
+    private static final float A1 = 0.254829592f;
+    private static final float A2 = -0.284496736f;
+    private static final float A3 = 1.421413741f;
+    private static final float A4 = -1.453152027f;
+    private static final float A5 = 1.061405429f;
+    private static final float INV_SQRT2 = (float) (1 / Math.sqrt(2));
+    private static final float SQRT_2_OVER_PI = (float) Math.sqrt(2 / Math.PI);
+
+    // ---------------------------------------------------------------- how this file is written
+    // C2 turns Vector API calls into SIMD instructions only where it sees the exact vector class, i.e. where
+    // everything is inlined; a vector passed to or returned from a method that did not inline falls back to
+    // slow per-lane Java code. So no helper here takes or returns a vector: each hot loop lives in one small
+    // static method over arrays or buffers. For the same reason (and for bit-identical results from the
+    // first call on), exp is our own polynomial built from exactly rounded lane operations (add, mul, fma,
+    // bit moves), and lane sums run in a fixed order, not through reduceLanes(ADD) or the EXP intrinsic,
+    // whose results differ between the interpreter, C1 and C2.
+
+    private static final float LOG2E = 1.44269504088896341f;
+    private static final float LN2_HI = 0.693359375f;
+    private static final float LN2_LO = -2.12194440e-4f;
+    private static final float ROUND = 12582912f; // 1.5·2²³: adding it rounds to an integer
+    private static final float EXP_MIN = -87.33654f;
+    private static final float EXP_MAX = 88.37626f;
+
+    /**
+     * {@code a[i] = e^a[i]} for {@code i in [from, to)} (a multiple of the vector length), to about 1 ulp
+     * (Cephes expf's polynomial); 0 below −87.3 (including −∞), clamped above 88.4.
+     */
+    static void expInPlace(float[] a, int from, int to) {
+        for (int i = from; i < to; i += L) {
+            FloatVector x = FloatVector.fromArray(S, a, i);
+            VectorMask<Float> under = x.lt(EXP_MIN);
+            x = x.max(EXP_MIN).min(EXP_MAX);
+            FloatVector t = x.fma(LOG2E, ROUND);
+            FloatVector n = t.sub(ROUND);
+            FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), x);
+            r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
+            FloatVector p = r.fma(1.9875691500E-4f, 1.3981999507E-3f)
+                    .fma(r, FloatVector.broadcast(S, 8.3334519073E-3f))
+                    .fma(r, FloatVector.broadcast(S, 4.1665795894E-2f))
+                    .fma(r, FloatVector.broadcast(S, 1.6666665459E-1f))
+                    .fma(r, FloatVector.broadcast(S, 5.0000001201E-1f));
+            p = p.mul(r).mul(r).add(r).add(1f);
+            // 2^n from exponent bits: the low mantissa bits of t hold n
+            IntVector bits = (IntVector) t.reinterpretAsInts();
+            FloatVector scale = (FloatVector) bits.sub(0x4B400000 - 127).lanewise(VectorOperators.LSHL, 23)
+                    .reinterpretAsFloats();
+            p.mul(scale).blend(0f, under).intoArray(a, i);
+        }
+    }
+
+    /** Sum of {@code a[from, to)} (a multiple of the vector length): lane-wise, then lanes in order. */
+    static float sum(float[] a, int from, int to, float[] lanes) {
+        FloatVector acc = FloatVector.zero(S);
+        for (int i = from; i < to; i += L) {
+            acc = acc.add(FloatVector.fromArray(S, a, i));
+        }
+        acc.intoArray(lanes, 0);
+        float s = 0;
+        for (int k = 0; k < L; k++) {
+            s += lanes[k];
+        }
+        return s;
+    }
+
+    /** {@code n} rounded up to whole vectors. */
+    private static int padded(int n) {
+        return (n + L - 1) / L * L;
+    }
+
+    // ---------------------------------------------------------------- bias + activation
+
+    @Override
+    public void biasActivation(ByteBuffer x, int rows, int cols, ByteBuffer bias, Activation act, Parallel par) {
+        float[] b = new float[padded(cols)];
+        if (bias != null) {
+            bias.asFloatBuffer().get(0, b, 0, cols);
+        }
+        FloatBuffer xf = x.asFloatBuffer();
+        par.range(rows, cols * 8L, (from, to) -> {
+            float[] v = new float[padded(cols)];
+            float[] e = new float[padded(cols)];
+            for (int r = from; r < to; r++) {
+                xf.get(r * cols, v, 0, cols);
+                switch (act) {
+                    case GELU -> geluRow(v, b, e, padded(cols));
+                    case GELU_TANH -> geluTanhRow(v, b, e, padded(cols));
+                    case RELU -> reluRow(v, b, padded(cols));
+                    default -> throw new AssertionError(act);
+                }
+                xf.put(r * cols, v, 0, cols);
+            }
+        });
+    }
+
+    /** v = GELU(v + b) with Φ(x) = ½(1 + erf(x/√2)), erf(|z|) = 1 − poly(t)·e^(−z²) (A&S 7.1.26). */
+    private static void geluRow(float[] v, float[] b, float[] e, int n) {
+        for (int i = 0; i < n; i += L) {
+            FloatVector x = FloatVector.fromArray(S, v, i).add(FloatVector.fromArray(S, b, i));
+            x.intoArray(v, i);
+            FloatVector z = x.mul(INV_SQRT2);
+            z.mul(z).neg().intoArray(e, i);
+        }
+        expInPlace(e, 0, n);
+        for (int i = 0; i < n; i += L) {
+            FloatVector x = FloatVector.fromArray(S, v, i);
+            FloatVector t = FloatVector.broadcast(S, 1f).div(x.mul(INV_SQRT2).abs().mul(P).add(1f));
+            FloatVector poly = t.fma(A5, A4).fma(t, FloatVector.broadcast(S, A3))
+                    .fma(t, FloatVector.broadcast(S, A2)).fma(t, FloatVector.broadcast(S, A1)).mul(t);
+            FloatVector half = poly.mul(FloatVector.fromArray(S, e, i)).mul(0.5f);
+            // Φ(x) = ½·poly·e for x < 0, 1 − ½·poly·e otherwise
+            FloatVector phi = FloatVector.broadcast(S, 1f).sub(half).blend(half, x.lt(0f));
+            x.mul(phi).intoArray(v, i);
+        }
+    }
+
+    /** v = ½·x·(1 + tanh(u)) = x·(1 − 1/(e^(2u) + 1)), u = √(2/π)(x + 0.044715x³), x = v + b. */
+    private static void geluTanhRow(float[] v, float[] b, float[] e, int n) {
+        for (int i = 0; i < n; i += L) {
+            FloatVector x = FloatVector.fromArray(S, v, i).add(FloatVector.fromArray(S, b, i));
+            x.intoArray(v, i);
+            x.mul(x).mul(x).mul(0.044715f).add(x).mul(2 * SQRT_2_OVER_PI).intoArray(e, i);
+        }
+        expInPlace(e, 0, n);
+        for (int i = 0; i < n; i += L) {
+            FloatVector x = FloatVector.fromArray(S, v, i);
+            FloatVector inv = FloatVector.broadcast(S, 1f).div(FloatVector.fromArray(S, e, i).add(1f));
+            x.mul(FloatVector.broadcast(S, 1f).sub(inv)).intoArray(v, i);
+        }
+    }
+
+    private static void reluRow(float[] v, float[] b, int n) {
+        for (int i = 0; i < n; i += L) {
+            FloatVector.fromArray(S, v, i).add(FloatVector.fromArray(S, b, i)).max(0f).intoArray(v, i);
+        }
+    }
+
+    // ---------------------------------------------------------------- bias + residual + LayerNorm
+
+    @Override
+    public void biasResidualLayerNorm(ByteBuffer x, ByteBuffer bias, ByteBuffer residual, ByteBuffer gamma,
+            ByteBuffer beta, float eps, ByteBuffer out, int rows, int cols, Parallel par) {
+        int n = padded(cols);
+        float[] b = new float[n];
+        float[] g = new float[n];
+        float[] be = new float[n];
+        if (bias != null) {
+            bias.asFloatBuffer().get(0, b, 0, cols);
+        }
+        gamma.asFloatBuffer().get(0, g, 0, cols);
+        beta.asFloatBuffer().get(0, be, 0, cols);
+        FloatBuffer xf = x.asFloatBuffer();
+        FloatBuffer rf = residual == null ? null : residual.asFloatBuffer();
+        FloatBuffer of = out.asFloatBuffer();
+        par.range(rows, cols * 4L, (from, to) -> {
+            float[] v = new float[n];
+            float[] res = new float[n];
+            float[] lanes = new float[L];
+            for (int r = from; r < to; r++) {
+                xf.get(r * cols, v, 0, cols);
+                if (rf != null) {
+                    rf.get(r * cols, res, 0, cols);
+                }
+                layerNormRow(v, b, res, g, be, eps, cols, n, lanes);
+                of.put(r * cols, v, 0, cols);
+            }
+        });
+    }
+
+    /**
+     * v = LayerNorm(v + b + res)·g + be over the first {@code cols} of {@code n} (padding lanes of v, b
+     * and res are zero, so they add nothing to the sums).
+     */
+    private static void layerNormRow(float[] v, float[] b, float[] res, float[] g, float[] be, float eps,
+            int cols, int n, float[] lanes) {
+        for (int i = 0; i < n; i += L) {
+            // torch's order: (x + bias) + residual
+            FloatVector.fromArray(S, v, i).add(FloatVector.fromArray(S, b, i)).add(FloatVector.fromArray(S, res, i))
+                    .intoArray(v, i);
+        }
+        float mean = sum(v, 0, n, lanes) / cols;
+        FloatVector acc = FloatVector.zero(S);
+        for (int i = 0; i < n; i += L) {
+            FloatVector d = FloatVector.fromArray(S, v, i).sub(mean);
+            // padding lanes hold 0 − mean: leave them out of the variance
+            d = d.blend(0f, S.indexInRange(i, cols).not());
+            acc = d.fma(d, acc);
+        }
+        acc.intoArray(lanes, 0);
+        float var = 0;
+        for (int k = 0; k < L; k++) {
+            var += lanes[k];
+        }
+        var /= cols;
+        float inv = (float) (1 / Math.sqrt((double) var + eps));
+        for (int i = 0; i < n; i += L) {
+            FloatVector.fromArray(S, v, i).sub(mean).mul(inv)
+                    .fma(FloatVector.fromArray(S, g, i), FloatVector.fromArray(S, be, i)).intoArray(v, i);
+        }
+    }
+
+    // ---------------------------------------------------------------- embeddings
+
+    @Override
+    public void embeddingSum(int[][] ids, int[][] types, ByteBuffer word, ByteBuffer type, ByteBuffer pos,
+            ByteBuffer out, int h, Parallel par) {
+        int t = ids[0].length;
+        int n = padded(h);
+        FloatBuffer wf = word.asFloatBuffer();
+        FloatBuffer tf = type.asFloatBuffer();
+        FloatBuffer pf = pos.asFloatBuffer();
+        FloatBuffer of = out.asFloatBuffer();
+        par.range(ids.length * t, h * 3L, (from, to) -> {
+            float[] a = new float[n];
+            float[] b = new float[n];
+            float[] c = new float[n];
+            for (int k = from; k < to; k++) {
+                int row = k / t;
+                int i = k % t;
+                wf.get(ids[row][i] * h, a, 0, h);
+                tf.get(types[row][i] * h, b, 0, h);
+                pf.get(i * h, c, 0, h);
+                for (int j = 0; j < n; j += L) {
+                    // HF's order: (word + type) + position
+                    FloatVector.fromArray(S, a, j).add(FloatVector.fromArray(S, b, j))
+                            .add(FloatVector.fromArray(S, c, j)).intoArray(a, j);
+                }
+                of.put(k * h, a, 0, h);
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- attention
+
+    @Override
+    public void attention(ByteBuffer qkv, ByteBuffer bias, int batch, int t, int heads, int d, float scale,
+            float[] mask, ByteBuffer probs, ByteBuffer out, Parallel par) {
+        int hd = heads * d;
+        int tp = (t + L - 1) / L * L; // keys padded to whole vectors; padded keys get -inf and weight 0
+        // Heap copies: bulk copies from native memory are memcpy, and the Vector API is fastest on arrays.
+        FloatBuffer src = qkv.asFloatBuffer();
+        FloatBuffer dst = out.asFloatBuffer();
+        FloatBuffer pdst = probs == null ? null : probs.asFloatBuffer();
+        float[] b3 = new float[3 * hd];
+        bias.asFloatBuffer().get(0, b3, 0, b3.length);
+        par.range(batch * heads, (long) t * t * d / 8, (from, to) -> {
+            float[] kT = new float[d * tp]; // [d, tp]: this head's keys, transposed
+            float[] v = new float[tp * d];  // [tp, d]: this head's values
+            float[] q = new float[d];
+            float[] k = new float[d];
+            float[] row = new float[tp];
+            float[] m = new float[tp];
+            float[] ctx = new float[d];
+            float[] lanes = new float[L];
+            for (int task = from; task < to; task++) {
+                int b = task / heads;
+                int head = task % heads;
+                int qCol = head * d;
+                int kCol = hd + head * d;
+                int vCol = 2 * hd + head * d;
+                java.util.Arrays.fill(m, t, tp, Float.NEGATIVE_INFINITY);
+                for (int j = 0; j < t; j++) {
+                    m[j] = mask[b * t + j];
+                    int base = (b * t + j) * 3 * hd;
+                    src.get(base + kCol, k, 0, d);
+                    for (int c = 0; c < d; c++) {
+                        kT[c * tp + j] = k[c] + b3[kCol + c];
+                    }
+                    src.get(base + vCol, v, j * d, d);
+                    addInPlace(v, j * d, b3, vCol, d);
+                }
+                for (int i = 0; i < t; i++) {
+                    src.get((b * t + i) * 3 * hd + qCol, q, 0, d);
+                    addInPlace(q, 0, b3, qCol, d);
+                    float max = scores(q, kT, m, row, d, tp, scale);
+                    softmaxRow(row, tp, max, lanes);
+                    if (pdst != null) {
+                        pdst.put(((b * heads + head) * t + i) * t, row, 0, t);
+                    }
+                    context(row, v, t, d, ctx);
+                    dst.put((b * t + i) * hd + head * d, ctx, 0, d);
+                }
+            }
+        });
+    }
+
+    /** {@code x[o..o+n) += y[yo..yo+n)}. */
+    private static void addInPlace(float[] x, int o, float[] y, int yo, int n) {
+        int c = 0;
+        for (; c <= n - L; c += L) {
+            FloatVector.fromArray(S, x, o + c).add(FloatVector.fromArray(S, y, yo + c)).intoArray(x, o + c);
+        }
+        for (; c < n; c++) {
+            x[o + c] += y[yo + c];
+        }
+    }
+
+    /** row = q · kT · scale + m over tp keys, four key vectors at a time; returns the row's max. */
+    private static float scores(float[] q, float[] kT, float[] m, float[] row, int d, int tp, float scale) {
+        FloatVector vmax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        int j = 0;
+        for (; j <= tp - 4 * L; j += 4 * L) {
+            FloatVector a0 = FloatVector.zero(S);
+            FloatVector a1 = FloatVector.zero(S);
+            FloatVector a2 = FloatVector.zero(S);
+            FloatVector a3 = FloatVector.zero(S);
+            for (int c = 0; c < d; c++) {
+                FloatVector qc = FloatVector.broadcast(S, q[c]);
+                int k = c * tp + j;
+                a0 = FloatVector.fromArray(S, kT, k).fma(qc, a0);
+                a1 = FloatVector.fromArray(S, kT, k + L).fma(qc, a1);
+                a2 = FloatVector.fromArray(S, kT, k + 2 * L).fma(qc, a2);
+                a3 = FloatVector.fromArray(S, kT, k + 3 * L).fma(qc, a3);
+            }
+            a0 = a0.mul(scale).add(FloatVector.fromArray(S, m, j));
+            a1 = a1.mul(scale).add(FloatVector.fromArray(S, m, j + L));
+            a2 = a2.mul(scale).add(FloatVector.fromArray(S, m, j + 2 * L));
+            a3 = a3.mul(scale).add(FloatVector.fromArray(S, m, j + 3 * L));
+            a0.intoArray(row, j);
+            a1.intoArray(row, j + L);
+            a2.intoArray(row, j + 2 * L);
+            a3.intoArray(row, j + 3 * L);
+            vmax = vmax.max(a0).max(a1).max(a2).max(a3);
+        }
+        for (; j < tp; j += L) {
+            FloatVector a0 = FloatVector.zero(S);
+            for (int c = 0; c < d; c++) {
+                a0 = FloatVector.fromArray(S, kT, c * tp + j).fma(FloatVector.broadcast(S, q[c]), a0);
+            }
+            a0 = a0.mul(scale).add(FloatVector.fromArray(S, m, j));
+            a0.intoArray(row, j);
+            vmax = vmax.max(a0);
+        }
+        return vmax.reduceLanes(VectorOperators.MAX);
+    }
+
+    /** row = exp(row − max) / Σ, in place. */
+    private static void softmaxRow(float[] row, int tp, float max, float[] lanes) {
+        for (int j = 0; j < tp; j += L) {
+            FloatVector.fromArray(S, row, j).sub(max).intoArray(row, j);
+        }
+        expInPlace(row, 0, tp);
+        float inv = 1f / sum(row, 0, tp, lanes);
+        for (int j = 0; j < tp; j += L) {
+            FloatVector.fromArray(S, row, j).mul(inv).intoArray(row, j);
+        }
+    }
+
+    /** ctx = Σ_j p[j] · v[j] over the t real keys. */
+    private static void context(float[] p, float[] v, int t, int d, float[] ctx) {
+        int c = 0;
+        for (; c <= d - 2 * L; c += 2 * L) {
+            // two keys per step into separate accumulators: four independent FMA chains hide FMA latency
+            FloatVector a0 = FloatVector.zero(S);
+            FloatVector a1 = FloatVector.zero(S);
+            FloatVector b0 = FloatVector.zero(S);
+            FloatVector b1 = FloatVector.zero(S);
+            int j = 0;
+            for (; j <= t - 2; j += 2) {
+                FloatVector pj = FloatVector.broadcast(S, p[j]);
+                FloatVector pk = FloatVector.broadcast(S, p[j + 1]);
+                int o = j * d + c;
+                a0 = FloatVector.fromArray(S, v, o).fma(pj, a0);
+                a1 = FloatVector.fromArray(S, v, o + L).fma(pj, a1);
+                b0 = FloatVector.fromArray(S, v, o + d).fma(pk, b0);
+                b1 = FloatVector.fromArray(S, v, o + d + L).fma(pk, b1);
+            }
+            if (j < t) {
+                FloatVector pj = FloatVector.broadcast(S, p[j]);
+                a0 = FloatVector.fromArray(S, v, j * d + c).fma(pj, a0);
+                a1 = FloatVector.fromArray(S, v, j * d + c + L).fma(pj, a1);
+            }
+            a0.add(b0).intoArray(ctx, c);
+            a1.add(b1).intoArray(ctx, c + L);
+        }
+        for (; c <= d - L; c += L) {
+            FloatVector a0 = FloatVector.zero(S);
+            for (int j = 0; j < t; j++) {
+                a0 = FloatVector.fromArray(S, v, j * d + c).fma(FloatVector.broadcast(S, p[j]), a0);
+            }
+            a0.intoArray(ctx, c);
+        }
+        for (; c < d; c++) {
+            float acc = 0;
+            for (int j = 0; j < t; j++) {
+                acc += p[j] * v[j * d + c];
+            }
+            ctx[c] = acc;
+        }
+    }
+}
