@@ -101,6 +101,11 @@ public final class VectorKernels implements Kernels {
         if (bias != null) {
             bias.asFloatBuffer().get(0, b, 0, cols);
         }
+        if (act == Activation.GELU && cols % L == 0) {
+            // the hot case (BERT's FFN, cols = intermediate size): straight over the native buffer
+            par.range(rows, cols * 8L, (from, to) -> geluRows(x, b, cols, from, to));
+            return;
+        }
         FloatBuffer xf = x.asFloatBuffer();
         par.range(rows, cols * 8L, (from, to) -> {
             float[] v = new float[padded(cols)];
@@ -116,6 +121,47 @@ public final class VectorKernels implements Kernels {
                 xf.put(r * cols, v, 0, cols);
             }
         });
+    }
+
+    /**
+     * Rows {@code [from, to)} of {@code x = GELU(x + b)} in place in native memory, cols a multiple of the
+     * vector length. The same arithmetic as {@link #geluRow} with {@link #expInPlace} written out inline:
+     * this loop is ~30 % faster than copying rows to the heap, and the inlining is what lets C2 keep
+     * every vector in registers.
+     */
+    private static void geluRows(ByteBuffer x, float[] b, int cols, int from, int to) {
+        for (int r = from; r < to; r++) {
+            int base = r * cols * 4;
+            for (int c = 0; c < cols; c += L) {
+                FloatVector v = FloatVector.fromByteBuffer(S, x, base + c * 4, LE).add(FloatVector.fromArray(S, b, c));
+                FloatVector z = v.mul(INV_SQRT2);
+                // e = exp(−z²), as expInPlace
+                FloatVector u = z.mul(z).neg();
+                VectorMask<Float> under = u.lt(EXP_MIN);
+                u = u.max(EXP_MIN).min(EXP_MAX);
+                FloatVector t = u.fma(LOG2E, ROUND);
+                FloatVector n = t.sub(ROUND);
+                FloatVector q = n.fma(FloatVector.broadcast(S, -LN2_HI), u);
+                q = n.fma(FloatVector.broadcast(S, -LN2_LO), q);
+                FloatVector p = q.fma(1.9875691500E-4f, 1.3981999507E-3f)
+                        .fma(q, FloatVector.broadcast(S, 8.3334519073E-3f))
+                        .fma(q, FloatVector.broadcast(S, 4.1665795894E-2f))
+                        .fma(q, FloatVector.broadcast(S, 1.6666665459E-1f))
+                        .fma(q, FloatVector.broadcast(S, 5.0000001201E-1f));
+                p = p.mul(q).mul(q).add(q).add(1f);
+                IntVector bits = (IntVector) t.reinterpretAsInts();
+                FloatVector scale = (FloatVector) bits.sub(0x4B400000 - 127).lanewise(VectorOperators.LSHL, 23)
+                        .reinterpretAsFloats();
+                FloatVector e = p.mul(scale).blend(0f, under);
+                // Φ(v) from erf(|z|) = 1 − poly·e
+                FloatVector tt = FloatVector.broadcast(S, 1f).div(z.abs().mul(P).add(1f));
+                FloatVector poly = tt.fma(A5, A4).fma(tt, FloatVector.broadcast(S, A3))
+                        .fma(tt, FloatVector.broadcast(S, A2)).fma(tt, FloatVector.broadcast(S, A1)).mul(tt);
+                FloatVector half = poly.mul(e).mul(0.5f);
+                FloatVector phi = FloatVector.broadcast(S, 1f).sub(half).blend(half, v.lt(0f));
+                v.mul(phi).intoByteBuffer(x, base + c * 4, LE);
+            }
+        }
     }
 
     /** v = GELU(v + b) with Φ(x) = ½(1 + erf(x/√2)), erf(|z|) = 1 − poly(t)·e^(−z²) (A&S 7.1.26). */
@@ -174,6 +220,11 @@ public final class VectorKernels implements Kernels {
         }
         gamma.asFloatBuffer().get(0, g, 0, cols);
         beta.asFloatBuffer().get(0, be, 0, cols);
+        if (cols % L == 0) {
+            // the hot case (hidden sizes are multiples of 16): straight over the native buffers
+            par.range(rows, cols * 4L, (from, to) -> layerNormRows(x, b, residual, g, be, eps, out, cols, from, to));
+            return;
+        }
         FloatBuffer xf = x.asFloatBuffer();
         FloatBuffer rf = residual == null ? null : residual.asFloatBuffer();
         FloatBuffer of = out.asFloatBuffer();
@@ -190,6 +241,50 @@ public final class VectorKernels implements Kernels {
                 of.put(r * cols, v, 0, cols);
             }
         });
+    }
+
+    /**
+     * Rows {@code [from, to)} of {@code out = LayerNorm(x + b + res)·g + be} in native memory, cols a
+     * multiple of the vector length; x is overwritten with the sum. The arithmetic of {@link #layerNormRow}.
+     */
+    private static void layerNormRows(ByteBuffer x, float[] b, ByteBuffer res, float[] g, float[] be, float eps,
+            ByteBuffer out, int cols, int from, int to) {
+        float[] lanes = new float[L];
+        for (int r = from; r < to; r++) {
+            int base = r * cols * 4;
+            FloatVector acc = FloatVector.zero(S);
+            for (int c = 0; c < cols; c += L) {
+                FloatVector s = FloatVector.fromByteBuffer(S, x, base + c * 4, LE).add(FloatVector.fromArray(S, b, c));
+                if (res != null) {
+                    s = s.add(FloatVector.fromByteBuffer(S, res, base + c * 4, LE));
+                }
+                s.intoByteBuffer(x, base + c * 4, LE);
+                acc = acc.add(s);
+            }
+            acc.intoArray(lanes, 0);
+            float sum = 0;
+            for (int k = 0; k < L; k++) {
+                sum += lanes[k];
+            }
+            float mean = sum / cols;
+            FloatVector accVar = FloatVector.zero(S);
+            for (int c = 0; c < cols; c += L) {
+                FloatVector d = FloatVector.fromByteBuffer(S, x, base + c * 4, LE).sub(mean);
+                accVar = d.fma(d, accVar);
+            }
+            accVar.intoArray(lanes, 0);
+            float var = 0;
+            for (int k = 0; k < L; k++) {
+                var += lanes[k];
+            }
+            var /= cols;
+            float inv = (float) (1 / Math.sqrt((double) var + eps));
+            for (int c = 0; c < cols; c += L) {
+                FloatVector.fromByteBuffer(S, x, base + c * 4, LE).sub(mean).mul(inv)
+                        .fma(FloatVector.fromArray(S, g, c), FloatVector.fromArray(S, be, c))
+                        .intoByteBuffer(out, base + c * 4, LE);
+            }
+        }
     }
 
     /**
@@ -269,33 +364,37 @@ public final class VectorKernels implements Kernels {
         float[] b3 = new float[3 * hd];
         bias.asFloatBuffer().get(0, b3, 0, b3.length);
         par.range(batch * heads, (long) t * t * d / 8, (from, to) -> {
-            float[] kT = new float[d * tp]; // [d, tp]: this head's keys, transposed
-            float[] v = new float[tp * d];  // [tp, d]: this head's values
+            float[] blk = new float[t * 3 * hd]; // row b's projections, copied once per row
+            float[] kT = new float[d * tp];      // [d, tp]: this head's keys, transposed
+            float[] v = new float[tp * d];       // [tp, d]: this head's values
             float[] q = new float[d];
-            float[] k = new float[d];
             float[] row = new float[tp];
             float[] m = new float[tp];
             float[] ctx = new float[d];
             float[] lanes = new float[L];
+            int loaded = -1;
             for (int task = from; task < to; task++) {
                 int b = task / heads;
                 int head = task % heads;
+                if (b != loaded) {
+                    src.get(b * t * 3 * hd, blk, 0, blk.length);
+                    loaded = b;
+                }
                 int qCol = head * d;
                 int kCol = hd + head * d;
                 int vCol = 2 * hd + head * d;
                 java.util.Arrays.fill(m, t, tp, Float.NEGATIVE_INFINITY);
                 for (int j = 0; j < t; j++) {
                     m[j] = mask[b * t + j];
-                    int base = (b * t + j) * 3 * hd;
-                    src.get(base + kCol, k, 0, d);
+                    int base = j * 3 * hd;
                     for (int c = 0; c < d; c++) {
-                        kT[c * tp + j] = k[c] + b3[kCol + c];
+                        kT[c * tp + j] = blk[base + kCol + c] + b3[kCol + c];
                     }
-                    src.get(base + vCol, v, j * d, d);
+                    System.arraycopy(blk, base + vCol, v, j * d, d);
                     addInPlace(v, j * d, b3, vCol, d);
                 }
                 for (int i = 0; i < t; i++) {
-                    src.get((b * t + i) * 3 * hd + qCol, q, 0, d);
+                    System.arraycopy(blk, i * 3 * hd + qCol, q, 0, d);
                     addInPlace(q, 0, b3, qCol, d);
                     float max = scores(q, kT, m, row, d, tp, scale);
                     softmaxRow(row, tp, max, lanes);
