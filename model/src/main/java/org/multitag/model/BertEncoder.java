@@ -32,12 +32,22 @@ public final class BertEncoder implements AutoCloseable {
     private final BertWeights weights;
     private final Activation activation;
     private final Compute compute;
+    private final boolean ownsWeights;
 
     /**
      * An encoder over {@code weights}, using {@code threads} threads for gemm (ND4J, process-wide) and for
      * the elementwise kernels; 0 keeps ND4J's default and uses as many Java threads as cores.
      */
     public BertEncoder(BertWeights weights, int threads) {
+        this(weights, threads, true);
+    }
+
+    /**
+     * As {@link #BertEncoder(BertWeights, int)}; with {@code ownsWeights} false, {@link #close()} leaves the
+     * weights open (an inference view over weights a trainer keeps updating).
+     */
+    public BertEncoder(BertWeights weights, int threads, boolean ownsWeights) {
+        this.ownsWeights = ownsWeights;
         this.config = weights.config();
         this.weights = weights;
         this.activation = Activation.fromConfig(config.hiddenAct());
@@ -49,7 +59,7 @@ public final class BertEncoder implements AutoCloseable {
             Nd4j.getEnvironment().setMaxMasterThreads(threads);
             Nd4j.getEnvironment().setMaxThreads(threads);
         }
-        this.compute = Compute.create(Integer.getInteger("multitag.kernelThreads", threads > 0 ? threads : Runtime.getRuntime().availableProcessors()));
+        this.compute = Compute.create(threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
     }
 
     /** The encoder of a Hugging Face model folder (a head, if any, is ignored here). */
@@ -147,10 +157,12 @@ public final class BertEncoder implements AutoCloseable {
         return compute.buffers().bytes();
     }
 
-    /** Closes the scratch buffers and the weights. */
+    /** Closes the scratch buffers and, when this encoder owns them, the weights. */
     @Override
     public void close() {
         compute.close();
-        weights.close();
+        if (ownsWeights) {
+            weights.close();
+        }
     }
 }

@@ -96,12 +96,21 @@ public final class Thresholds {
 
     /** Writes {@code folder/thresholds.json} atomically. */
     public void write(Path folder) throws IOException {
+        byte[] bytes = toJson();
+        AtomicFiles.write(folder.resolve(FILE), out -> out.write(bytes));
+    }
+
+    /** The content of thresholds.json: {@code {label: threshold}} in label order, UTF-8. */
+    public byte[] toJson() {
         ObjectNode o = JSON.createObjectNode();
         for (int i = 0; i < labels.size(); i++) {
             o.put(labels.get(i), values[i]);
         }
-        byte[] bytes = (JSON.writeValueAsString(o) + "\n").getBytes(StandardCharsets.UTF_8);
-        AtomicFiles.write(folder.resolve(FILE), out -> out.write(bytes));
+        try {
+            return (JSON.writeValueAsString(o) + "\n").getBytes(StandardCharsets.UTF_8);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public List<String> labels() {

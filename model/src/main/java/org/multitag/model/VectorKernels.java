@@ -49,9 +49,10 @@ public final class VectorKernels implements Kernels {
 
     /**
      * {@code a[i] = e^a[i]} for {@code i in [from, to)} (a multiple of the vector length), to about 1 ulp
-     * (Cephes expf's polynomial); 0 below −87.3 (including −∞), clamped above 88.4.
+     * (Cephes expf's polynomial); 0 below −87.3 (including −∞), clamped above 88.4. Bit-identical in every
+     * JIT tier: shared with the training module's backward kernels.
      */
-    static void expInPlace(float[] a, int from, int to) {
+    public static void expInPlace(float[] a, int from, int to) {
         for (int i = from; i < to; i += L) {
             FloatVector x = FloatVector.fromArray(S, a, i);
             VectorMask<Float> under = x.lt(EXP_MIN);

@@ -1,0 +1,129 @@
+package org.multitag.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.multitag.core.AtomicFiles;
+import org.multitag.core.InputException;
+import org.multitag.model.BertEncoder;
+import org.multitag.model.MultiLabelHead;
+import org.multitag.model.Thresholds;
+import org.multitag.train.data.ExampleReader;
+import org.multitag.train.data.TrainingData;
+import org.multitag.train.eval.EvaluationReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code multitag eval}: scores a trained model on labelled data. */
+@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Score a model with a multi-label token head on labelled data (the formats of 'multitag "
+                + "train'), word by word: a word's prediction is read at its first sub-token.",
+            "Prints micro and macro precision/recall/F1, Hamming loss, subset accuracy, span-level scores (exact "
+                + "match) when the data has spans, and the per-label scores of the 20 most frequent labels. "
+                + "--report writes every score as JSON (micro_*, macro_*, hamming_loss, subset_accuracy, per_label, "
+                + "n_words, span_* ...).",
+            "The labels are the model's (config.json id2label): a data label the model does not know is an error."})
+final class EvalCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model folder with a token head.")
+    String model;
+
+    @Option(names = "--data", required = true, paramLabel = "FILE",
+            description = "Labelled data (repeat for several files).")
+    List<Path> data;
+
+    @Option(names = "--thresholds", paramLabel = "tuned|X", defaultValue = "tuned",
+            description = "tuned: the model folder's thresholds.json (0.5 for labels it lacks); a number X in "
+                    + "[0, 1]: X for every label, e.g. 0.5 (default: ${DEFAULT-VALUE}).")
+    String thresholds;
+
+    @Option(names = "--report", paramLabel = "FILE.json", description = "Write the full report as JSON (atomically).")
+    Path report;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32",
+            description = "Sequences per forward pass (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--max-length", paramLabel = "N",
+            description = "Longest example in tokens, special tokens included (default: the model's "
+                    + "max_position_embeddings). A longer line is an error unless --truncate.")
+    Integer maxLength;
+
+    @Option(names = "--truncate", description = "Cut longer examples; the words cut off count as predicted with no "
+            + "label.")
+    boolean truncate;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+            description = "Compute threads (default 0: all cores).")
+    int threads;
+
+    @Override
+    public Integer call() throws IOException {
+        TrainingInputs.positive("--batch-size", batchSize);
+        TrainingInputs.requireFileTarget(report);
+        Float uniform = parseThresholds(thresholds);
+        int t = TrainingInputs.threads(threads);
+        TrainingInputs.Model m = TrainingInputs.readModelWithHead(model);
+        List<String> names = m.labels().names();
+        Thresholds th = uniform == null ? Thresholds.read(m.folder(), names) : Thresholds.uniform(names, uniform);
+        ExampleReader reader = new ExampleReader(m.tokenizer(), m.labels(),
+                TrainingInputs.readerOptions(m.config(), maxLength, truncate, false, false));
+        TrainingData d = reader.read(data);
+        TrainingInputs.checkIds(m.config(), d);
+
+        EvaluationReport r;
+        try (BertEncoder encoder = new BertEncoder(m.encoderWeights(m.config()), t);
+                MultiLabelHead head = head(m, th)) {
+            List<float[][]> probs = TrainingInputs.probabilities(encoder, head, d.examples(), batchSize);
+            r = TrainingInputs.evaluate(m.labels(), d.examples(), probs, th.values());
+        }
+
+        if (report != null) {
+            byte[] json = (r.toJson() + "\n").getBytes(StandardCharsets.UTF_8);
+            AtomicFiles.write(report, o -> o.write(json));
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf(Locale.ROOT, "%s: %s; thresholds: %s%n", data.size() == 1 ? data.get(0) : data.size() + " files",
+                d.summary(), uniform == null ? "tuned (thresholds.json)" : "uniform " + uniform);
+        TrainingInputs.printReport(out, r, TrainingInputs.TOP_LABELS);
+        if (report != null) {
+            out.println("report: " + report);
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** null for "tuned", else the uniform threshold. */
+    static Float parseThresholds(String value) {
+        if (value.equalsIgnoreCase("tuned")) {
+            return null;
+        }
+        float x;
+        try {
+            x = Float.parseFloat(value);
+        } catch (NumberFormatException e) {
+            x = Float.NaN;
+        }
+        if (!(x >= 0 && x <= 1)) {
+            throw new InputException("--thresholds must be 'tuned' or a number in [0, 1], not '" + value + "'");
+        }
+        return x;
+    }
+
+    static MultiLabelHead head(TrainingInputs.Model m, Thresholds th) {
+        try {
+            return MultiLabelHead.of(m.config(), m.imported().weights(), th);
+        } catch (IllegalArgumentException e) {
+            throw new InputException(m.folder().toString(), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package org.multitag.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.multitag.core.AtomicFiles;
+import org.multitag.model.Batch;
+import org.multitag.model.BertWeights;
+import org.multitag.model.NativeArrays;
+import org.multitag.train.data.Example;
+import org.multitag.train.data.ExampleReader;
+import org.multitag.train.data.TrainingData;
+import org.multitag.train.loop.Batches;
+import org.multitag.train.loss.BceWithLogitsLoss;
+import org.multitag.train.model.Freeze;
+import org.multitag.train.model.TrainableBert;
+import org.multitag.weights.HfBertNames;
+import org.multitag.weights.SafetensorsWriter;
+import org.multitag.weights.StateDict;
+import org.multitag.weights.Tensor;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code multitag grads}: the training loss of one batch and the gradient of every parameter. */
+@Command(name = "grads", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Compute the training loss of one batch and its gradient with respect to every parameter, "
+                + "in eval mode (no dropout), and write them to a safetensors file: for checking the backward "
+                + "against another framework.",
+            "The batch is every line of the input, right-padded to the longest. A line is {\"input_ids\": [...], "
+                + "\"labels\": [[0,1,0,...], ...], \"label_mask\": [1,0,...]} (optional \"token_type_ids\"; "
+                + "one labels row per token, one column per model label in id2label order; label_mask 1 where the "
+                + "token carries a loss, by default every token), or any other data form of 'multitag train'.",
+            "Loss: binary cross-entropy with logits, mean over labelled tokens x labels. The file holds loss F32 [1] "
+                + "and one F32 tensor per parameter under the parameter's own name in the model file (e.g. "
+                + "bert.encoder.layer.0.attention.self.query.weight [out, in], classifier.weight [L, H]), in Hugging "
+                + "Face layout. Written atomically."})
+final class GradsCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model folder with a token head.")
+    String model;
+
+    @Option(names = "--input", required = true, paramLabel = "FILE", description = "JSONL batch.")
+    Path input;
+
+    @Option(names = "--output", required = true, paramLabel = "OUT.safetensors",
+            description = "Safetensors output, written atomically.")
+    Path output;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+            description = "Compute threads (default 0: all cores).")
+    int threads;
+
+    @Override
+    public Integer call() throws IOException {
+        TrainingInputs.requireFileTarget(output);
+        int t = TrainingInputs.threads(threads);
+        TrainingInputs.Model m = TrainingInputs.readModelWithHead(model);
+        ExampleReader reader = new ExampleReader(m.tokenizer(), m.labels(),
+                TrainingInputs.readerOptions(m.config(), null, false, false, false));
+        TrainingData data = reader.read(input);
+        TrainingInputs.checkIds(m.config(), data);
+        List<Example> batch = data.examples();
+
+        StateDict out = new StateDict();
+        out.metadata().put("format", "pt");
+        BertWeights weights = m.encoderWeights(m.config());
+        INDArray[] head = m.headArrays(m.labels());
+        TrainableBert bert = TrainingInputs.trainable(m, weights, head, Freeze.none(), t);
+        try (bert) {
+            Batch in = Batches.inputs(batch);
+            int len = in.maxLength();
+            try (INDArray targets = Batches.targets(batch, len, m.labels().size());
+                    INDArray mask = Batches.lossMask(batch, len)) {
+                bert.zeroGradients();
+                INDArray logits = bert.forward(in, false, null);
+                BceWithLogitsLoss bce = new BceWithLogitsLoss();
+                double loss = bce.forward(logits, targets, mask, null);
+                try (INDArray dLogits = logits.ulike()) {
+                    bce.backward(dLogits);
+                    bert.backward(dLogits);
+                }
+                out.put(Tensor.ofFloats("loss", new int[] {1}, new float[] {(float) loss}));
+            }
+            for (Map.Entry<String, INDArray> e : bert.gradients().named().entrySet()) {
+                INDArray g = e.getValue();
+                int[] shape = new int[g.rank()];
+                for (int i = 0; i < shape.length; i++) {
+                    shape[i] = (int) g.size(i);
+                }
+                out.put(Tensor.ofFloats(HfBertNames.fileName(e.getKey(), true), shape, NativeArrays.toFloats(g)));
+            }
+        } finally {
+            TrainingInputs.close(weights, head);
+        }
+        AtomicFiles.write(output, o -> SafetensorsWriter.writeTo(o, out, SafetensorsWriter.Order.DECLARED));
+        spec.commandLine().getOut().printf(java.util.Locale.ROOT, "loss %.8f over %d sequences (%d tokens); %d "
+                + "gradients written to %s%n", out.get("loss").toFloat32()[0], batch.size(),
+                batch.stream().mapToInt(Example::length).sum(), out.size() - 1, output);
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+}

@@ -1,0 +1,232 @@
+package org.multitag.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.multitag.core.InputException;
+import org.multitag.core.LabelSet;
+import org.multitag.model.BertWeights;
+import org.multitag.train.data.ExampleReader;
+import org.multitag.train.data.LabelFile;
+import org.multitag.train.data.TrainingData;
+import org.multitag.train.loop.Checkpoint;
+import org.multitag.train.loop.TrainOptions;
+import org.multitag.train.loop.Trainer;
+import org.multitag.train.model.Freeze;
+import org.multitag.train.model.TrainableBert;
+import org.multitag.weights.BertConfig;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code multitag train}: fine-tunes BERT with a multi-label token head on labelled data. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Fine-tune a BERT model with a multi-label token classification head (sigmoid per label, "
+                + "binary cross-entropy, AdamW with linear warmup and decay).",
+            "Data: JSON Lines, one of {\"tokens\": [...], \"labels\": [[...], ...]} (a label set per word), "
+                + "{\"text\": ..., \"spans\": [{\"start\", \"end\", \"label\"}, ...]} or {\"input_ids\": [...], "
+                + "\"labels\": [[0,1,...], ...], \"label_mask\": [...]} (needs --labels), or CoNLL-U (UPOS + FEATS).",
+            "Each epoch ends with a dev evaluation (micro-F1 at thresholds 0.5 picks the best model) and a "
+                + "checkpoint (OUT/checkpoint, written atomically; --resume continues from it). At the end the best "
+                + "model, with one threshold per label tuned on dev, is written to OUT/model; the run's metrics to "
+                + "OUT/metrics.jsonl and its curve to OUT/training-curve.png. Progress goes to stderr."})
+final class TrainCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "NAME|DIR",
+            description = "Model to start from: a name (imported on first use) or a model folder. A folder whose "
+                    + "head has exactly the training label set starts from that head; otherwise a new head is "
+                    + "initialized (N(0, initializer_range²), seeded).")
+    String model;
+
+    @Option(names = "--train", required = true, paramLabel = "FILE",
+            description = "Training data (repeat for several files).")
+    List<Path> trainFiles;
+
+    @Option(names = "--dev", required = true, paramLabel = "FILE",
+            description = "Development data: evaluated each epoch, picks the best model, tunes the thresholds.")
+    Path devFile;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR",
+            description = "Output folder: model/, best/, checkpoint/, metrics.jsonl, training-curve.png.")
+    Path out;
+
+    @Option(names = "--epochs", paramLabel = "N", defaultValue = "3", description = "Passes over the training "
+            + "data (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--lr", paramLabel = "X", defaultValue = "5e-5",
+            description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
+    double lr;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "16",
+            description = "Sequences per forward/backward pass (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--max-length", paramLabel = "N",
+            description = "Longest example in tokens, special tokens included (default: the model's "
+                    + "max_position_embeddings). A longer line is an error unless --truncate.")
+    Integer maxLength;
+
+    @Option(names = "--truncate", description = "Cut longer examples to --max-length instead of failing (the words "
+            + "cut off are not trained on).")
+    boolean truncate;
+
+    @Option(names = "--warmup-ratio", paramLabel = "X", defaultValue = "0.1",
+            description = "Share of the steps with a rising learning rate, then linear decay to 0 "
+                    + "(default: ${DEFAULT-VALUE}).")
+    double warmupRatio;
+
+    @Option(names = "--weight-decay", paramLabel = "X", defaultValue = "0.01",
+            description = "AdamW's decoupled weight decay, not on biases and LayerNorm (default: ${DEFAULT-VALUE}).")
+    double weightDecay;
+
+    @Option(names = "--grad-accum", paramLabel = "N", defaultValue = "1",
+            description = "Batches per optimizer step (default: ${DEFAULT-VALUE}).")
+    int gradAccum;
+
+    @Option(names = "--clip", paramLabel = "X", defaultValue = "1.0",
+            description = "Global gradient-norm limit, 0 for none (default: ${DEFAULT-VALUE}).")
+    double clip;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42",
+            description = "Seeds data order, dropout and a new head (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--dropout", paramLabel = "X",
+            description = "Hidden and attention dropout instead of the config's hidden_dropout_prob / "
+                    + "attention_probs_dropout_prob (saved in the trained config). The head uses "
+                    + "classifier_dropout when the config sets it, else the hidden rate.")
+    Double dropout;
+
+    @Option(names = "--pos-weight", paramLabel = "auto|none", defaultValue = "none",
+            description = "Weight of each label's positive term: auto = negatives / positives in the training "
+                    + "data (capped at 100), none = 1 (default: ${DEFAULT-VALUE}).")
+    String posWeight;
+
+    @Option(names = "--freeze-encoder", description = "Train the head only; the encoder stays fixed.")
+    boolean freezeEncoder;
+
+    @Option(names = "--resume", description = "Continue the run in OUT from OUT/checkpoint (same data and options).")
+    boolean resume;
+
+    @Option(names = "--labels", paramLabel = "FILE",
+            description = "Label set, one label per line, in output order (default: the labels of the training "
+                    + "data, sorted).")
+    Path labelsFile;
+
+    @Option(names = "--label-all-subtokens",
+            description = "Train a word's labels on all of its sub-tokens (default: the first only).")
+    boolean labelAllSubtokens;
+
+    @Option(names = "--skip-bad", description = "Skip bad data lines (reported with their reasons) instead of "
+            + "failing on the first.")
+    boolean skipBad;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+            description = "Compute threads (default 0: all cores).")
+    int threads;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter stderr = spec.commandLine().getErr();
+        TrainOptions options = options();
+        if (dropout != null && !(dropout >= 0 && dropout < 1)) {
+            throw new InputException("--dropout must be in [0, 1), not " + dropout);
+        }
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new InputException(out.toString(), "exists and is not a folder");
+        }
+        int javaThreads = TrainingInputs.threads(threads);
+
+        TrainingInputs.Model m = TrainingInputs.readModel(model);
+        BertConfig config = dropout == null ? m.config() : TrainingInputs.withDropout(m.config(), dropout);
+        LabelSet labels = labelsFile != null ? LabelFile.read(labelsFile)
+                : ExampleReader.collectLabels(trainFiles, skipBad);
+        ExampleReader reader = new ExampleReader(m.tokenizer(), labels,
+                TrainingInputs.readerOptions(config, maxLength, truncate, labelAllSubtokens, skipBad));
+        TrainingData train = reader.read(trainFiles);
+        TrainingData dev = reader.read(devFile);
+        TrainingInputs.checkIds(config, train);
+        TrainingInputs.checkIds(config, dev);
+        TrainingInputs.reportSkipped(stderr, "train", train);
+        TrainingInputs.reportSkipped(stderr, "dev", dev);
+        stderr.println("train: " + train.summary());
+        stderr.println("dev:   " + dev.summary());
+
+        boolean fromHead = m.hasHead() && m.labels().names().size() == labels.size()
+                && m.labels().names().containsAll(labels.names());
+        Path checkpoint = out.resolve("checkpoint");
+        if (resume && !Checkpoint.exists(checkpoint)) {
+            stderr.println("note: no checkpoint in " + checkpoint + ": training from the start");
+        } else if (!resume && Checkpoint.exists(checkpoint)) {
+            stderr.println("note: " + out + " holds a run; starting over (--resume continues it)");
+        }
+        stderr.println((fromHead ? "head: the model's (" : "head: new (") + labels.size() + " labels), "
+                + (freezeEncoder ? "encoder frozen" : "encoder trained") + ", " + options.epochs() + " epoch"
+                + (options.epochs() == 1 ? "" : "s"));
+        stderr.flush();
+
+        BertWeights weights = m.encoderWeights(config);
+        INDArray[] head = fromHead ? m.headArrays(labels) : TrainableBert.newClassifier(config, labels.size(), seed);
+        TrainableBert trainable = TrainingInputs.trainable(m, weights, head, options.freeze(), javaThreads);
+        Trainer.Result result;
+        PrintStream progress = TrainingInputs.printStream(stderr);
+        try (trainable) {
+            Trainer trainer = new Trainer(trainable, config, m.imported().tokenizerFiles(), train, dev, options, out,
+                    progress, System.console() != null);
+            result = trainer.run(resume);
+        } finally {
+            progress.flush();
+            TrainingInputs.close(weights, head);
+        }
+
+        stdout.printf(Locale.ROOT, "model:   %s (thresholds tuned on dev in thresholds.json)%n", result.modelDir());
+        stdout.printf(Locale.ROOT, "metrics: %s%n", out.resolve("metrics.jsonl"));
+        stdout.printf(Locale.ROOT, "curve:   %s%n", out.resolve("training-curve.png"));
+        stdout.printf(Locale.ROOT, "%d steps in %.1f s; best dev micro-F1 %.4f (thresholds 0.5)%n", result.steps(),
+                result.seconds(), result.bestDevF1());
+        if (result.devReport() != null) {
+            stdout.printf(Locale.ROOT, "dev, tuned thresholds: micro-F1 %.4f%n", result.devReport().microF1());
+            TrainingInputs.printReport(stdout, result.devReport(), TrainingInputs.TOP_LABELS);
+        }
+        stdout.flush();
+        return 0;
+    }
+
+    private TrainOptions options() {
+        TrainingInputs.positive("--epochs", epochs);
+        TrainingInputs.positive("--batch-size", batchSize);
+        TrainingInputs.positive("--grad-accum", gradAccum);
+        if (!(lr > 0) || Double.isInfinite(lr)) {
+            throw new InputException("--lr must be > 0, not " + lr);
+        }
+        if (!(warmupRatio >= 0 && warmupRatio <= 1)) {
+            throw new InputException("--warmup-ratio must be in [0, 1], not " + warmupRatio);
+        }
+        if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
+            throw new InputException("--weight-decay must be >= 0, not " + weightDecay);
+        }
+        if (!(clip >= 0) || Double.isInfinite(clip)) {
+            throw new InputException("--clip must be >= 0, not " + clip);
+        }
+        String pw = posWeight.toLowerCase(Locale.ROOT);
+        if (!pw.equals("auto") && !pw.equals("none")) {
+            throw new InputException("--pos-weight must be auto or none, not " + posWeight);
+        }
+        // The thread count is left out (0): it does not change the run, and the checkpoint compares the options,
+        // so a run may resume with other --threads. TrainableBert gets the real count.
+        return new TrainOptions(epochs, lr, batchSize, gradAccum, warmupRatio, weightDecay, clip, seed, pw,
+                freezeEncoder ? Freeze.headOnly() : Freeze.none(), 0);
+    }
+}

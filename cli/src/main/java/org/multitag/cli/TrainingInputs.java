@@ -1,0 +1,350 @@
+package org.multitag.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.multitag.core.InputException;
+import org.multitag.core.LabelSet;
+import org.multitag.model.Batch;
+import org.multitag.model.BertEncoder;
+import org.multitag.model.BertWeights;
+import org.multitag.model.MultiLabelHead;
+import org.multitag.model.NativeArrays;
+import org.multitag.tokenizer.Tokenizer;
+import org.multitag.train.data.Example;
+import org.multitag.train.data.ExampleReader;
+import org.multitag.train.data.SkippedLine;
+import org.multitag.train.data.TrainingData;
+import org.multitag.train.eval.EvaluationReport;
+import org.multitag.train.eval.LabelScores;
+import org.multitag.train.eval.MultiLabelMetrics;
+import org.multitag.train.loop.Batches;
+import org.multitag.train.model.Freeze;
+import org.multitag.train.model.TrainableBert;
+import org.multitag.weights.BertConfig;
+import org.multitag.weights.ImportedModel;
+import org.multitag.weights.ModelFolder;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** What train, eval, tune-thresholds and grads share: model folders with a head, data, probabilities, tables. */
+final class TrainingInputs {
+
+    /** Per-label rows the tables show. */
+    static final int TOP_LABELS = 20;
+
+    private TrainingInputs() {}
+
+    /** A model folder read whole, with its head's label set (empty without a head). */
+    record Model(Path folder, ImportedModel imported, LabelSet labels) {
+
+        BertConfig config() {
+            return imported.config();
+        }
+
+        boolean hasHead() {
+            return labels.size() > 0 && imported.weights().contains("classifier.weight")
+                    && imported.weights().contains("classifier.bias");
+        }
+
+        /** The encoder weights as native arrays (the caller closes them); a bad tensor is an error naming the folder. */
+        BertWeights encoderWeights(BertConfig config) {
+            try {
+                return BertWeights.of(config, imported.weights());
+            } catch (IllegalArgumentException e) {
+                throw new InputException(folder.toString(), e.getMessage());
+            }
+        }
+
+        /**
+         * The folder's classifier ({@code weight [L, H]}, {@code bias [L]}) as new native arrays, rows in the order
+         * of {@code order} (the head's labels, maybe reordered).
+         */
+        INDArray[] headArrays(LabelSet order) {
+            float[] wv = imported.weights().get("classifier.weight").toFloat32();
+            float[] bv = imported.weights().get("classifier.bias").toFloat32();
+            int h = config().hiddenSize();
+            int n = order.size();
+            float[] weight = new float[n * h];
+            float[] bias = new float[n];
+            for (int l = 0; l < n; l++) {
+                int from = labels.indexOf(order.name(l));
+                if (from < 0) {
+                    throw new IllegalArgumentException("label " + order.name(l) + " is not in the head");
+                }
+                System.arraycopy(wv, from * h, weight, l * h, h);
+                bias[l] = bv[from];
+            }
+            return new INDArray[] {NativeArrays.of(weight, n, h), NativeArrays.of(bias, n)};
+        }
+
+        /** The folder's tokenizer, without padding or truncation. */
+        Tokenizer tokenizer() throws IOException {
+            try {
+                return Tokenizer.load(folder).withPadding(null).withTruncation(null);
+            } catch (IllegalArgumentException e) {
+                throw new InputException(folder.toString(), e.getMessage());
+            }
+        }
+    }
+
+    /** Resolves {@code --model} (a name or a folder) and reads it. */
+    static Model readModel(String nameOrPath) throws IOException {
+        Path folder = ModelArgument.resolve(nameOrPath);
+        ImportedModel m = ModelFolder.read(folder);
+        LabelSet labels;
+        try {
+            labels = LabelSet.of(new ArrayList<>(m.config().id2label().values()));
+        } catch (IllegalArgumentException e) {
+            throw new InputException(folder.resolve(BertConfig.FILE).toString(), "id2label: " + e.getMessage());
+        }
+        return new Model(folder, m, labels);
+    }
+
+    /** Like {@link #readModel}, but a folder without a token head is an error. */
+    static Model readModelWithHead(String nameOrPath) throws IOException {
+        Model m = readModel(nameOrPath);
+        if (!m.hasHead()) {
+            throw new InputException(m.folder().toString(), "the model has no token head (config.json id2label and "
+                    + "classifier.weight / classifier.bias): train one first with 'multitag train'");
+        }
+        return m;
+    }
+
+    /**
+     * The trainable model over {@code weights} and {@code head} ({weight, bias}); a model training does not
+     * support is an error naming the folder (and the arrays are closed).
+     */
+    static TrainableBert trainable(Model m, BertWeights weights, INDArray[] head, Freeze freeze, int threads) {
+        try {
+            return new TrainableBert(weights, head[0], head[1], freeze, threads);
+        } catch (IllegalArgumentException e) {
+            close(weights, head);
+            throw new InputException(m.folder().toString(), "cannot train this model: " + e.getMessage());
+        }
+    }
+
+    /** Closes what {@link #trainable} was made of (TrainableBert leaves its weights and head open). */
+    static void close(BertWeights weights, INDArray[] head) {
+        weights.close();
+        head[0].close();
+        head[1].close();
+    }
+
+    /** Checks {@code --threads}; applies a positive count to ND4J's gemm; returns the Java kernel threads. */
+    static int threads(int requested) {
+        if (requested < 0) {
+            throw new InputException("--threads must be >= 0, not " + requested);
+        }
+        if (requested > 0) {
+            Nd4j.getEnvironment().setMaxMasterThreads(requested);
+            Nd4j.getEnvironment().setMaxThreads(requested);
+            return requested;
+        }
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    static void positive(String option, int value) {
+        if (value < 1) {
+            throw new InputException(option + " must be >= 1, not " + value);
+        }
+    }
+
+    /** An output file option that must not name a folder. */
+    static void requireFileTarget(Path file) {
+        if (file != null && Files.isDirectory(file)) {
+            throw new InputException(file.toString(), "is a folder, not a file");
+        }
+    }
+
+    /**
+     * Reader options: {@code maxLength} null means the model's max_position_embeddings; more than that is an
+     * error (the position table has no row for it).
+     */
+    static ExampleReader.Options readerOptions(BertConfig config, Integer maxLength, boolean truncate,
+            boolean labelAllSubtokens, boolean skipBad) {
+        int positions = config.maxPositionEmbeddings();
+        int limit = maxLength == null ? positions : maxLength;
+        if (maxLength != null && (maxLength < 3 || maxLength > positions)) {
+            throw new InputException("--max-length must be in [3, " + positions + "] (the model's "
+                    + "max_position_embeddings), not " + maxLength);
+        }
+        return new ExampleReader.Options(limit, truncate, labelAllSubtokens, skipBad);
+    }
+
+    /**
+     * Token ids and token types the model has no embedding row for are errors naming the line (the reader checks
+     * ids against the tokenizer only, and type ids not at all).
+     */
+    static void checkIds(BertConfig config, TrainingData data) {
+        for (Example e : data.examples()) {
+            int[] ids = e.inputIds();
+            int[] types = e.typeIds();
+            for (int i = 0; i < ids.length; i++) {
+                if (ids[i] >= config.vocabSize()) {
+                    throw new InputException(e.source(), "token id " + ids[i] + " (position " + i + ") is outside the "
+                            + "model's vocabulary of " + config.vocabSize());
+                }
+                if (types[i] >= config.typeVocabSize()) {
+                    throw new InputException(e.source(), "token type id " + types[i] + " (position " + i + ") is "
+                            + "outside the model's type_vocab_size of " + config.typeVocabSize());
+                }
+            }
+        }
+    }
+
+    /** Reports the lines {@code --skip-bad} left out: a count and the first few reasons. */
+    static void reportSkipped(PrintWriter err, String what, TrainingData data) {
+        List<SkippedLine> skipped = data.skipped();
+        if (skipped.isEmpty()) {
+            return;
+        }
+        err.printf(Locale.ROOT, "warning: %s: skipped %d bad line%s%n", what, skipped.size(),
+                skipped.size() == 1 ? "" : "s");
+        int shown = Math.min(5, skipped.size());
+        for (int i = 0; i < shown; i++) {
+            err.println("  " + skipped.get(i));
+        }
+        if (skipped.size() > shown) {
+            err.println("  ... and " + (skipped.size() - shown) + " more");
+        }
+        err.flush();
+    }
+
+    /** {@code config} with hidden and attention dropout set to {@code p} (what TrainableBert reads). */
+    static BertConfig withDropout(BertConfig c, double p) {
+        ObjectNode extra = c.extra().deepCopy();
+        extra.put("hidden_dropout_prob", p);
+        extra.put("attention_probs_dropout_prob", p);
+        return new BertConfig(c.vocabSize(), c.hiddenSize(), c.numHiddenLayers(), c.numAttentionHeads(),
+                c.intermediateSize(), c.hiddenAct(), c.maxPositionEmbeddings(), c.typeVocabSize(), c.layerNormEps(),
+                c.padTokenId(), c.id2label(), c.problemType(), c.architectures(), extra);
+    }
+
+    /**
+     * Token probabilities {@code [tokens][labels]} per example, in input order, through the inference path
+     * (encoder + head, no dropout), in length-sorted batches.
+     */
+    static List<float[][]> probabilities(BertEncoder encoder, MultiLabelHead head, List<Example> examples,
+            int batchSize) {
+        Integer[] order = new Integer[examples.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, Comparator.comparingInt(i -> examples.get(i).length()));
+        float[][][] result = new float[examples.size()][][];
+        for (int from = 0; from < order.length; from += batchSize) {
+            int to = Math.min(order.length, from + batchSize);
+            List<Example> batch = new ArrayList<>(to - from);
+            for (int k = from; k < to; k++) {
+                batch.add(examples.get(order[k]));
+            }
+            Batch in = Batches.inputs(batch);
+            INDArray hidden = encoder.run(in, null, null);
+            try (INDArray logits = head.logits(hidden)) {
+                List<float[][]> p = Batches.probabilities(logits, batch, in.maxLength());
+                for (int k = from; k < to; k++) {
+                    result[order[k]] = p.get(k - from);
+                }
+            }
+        }
+        return java.util.Arrays.asList(result);
+    }
+
+    /** Word-level (and, for span data, span-level) scores of {@code probabilities} at {@code thresholds}. */
+    static EvaluationReport evaluate(LabelSet labels, List<Example> examples, List<float[][]> probabilities,
+            float[] thresholds) {
+        MultiLabelMetrics m = new MultiLabelMetrics(labels);
+        for (int i = 0; i < examples.size(); i++) {
+            m.addExample(examples.get(i), probabilities.get(i), thresholds);
+        }
+        return m.report(thresholds);
+    }
+
+    /**
+     * The compact table: micro and macro P/R/F1, Hamming loss, subset accuracy, span scores when present, then
+     * the per-label rows by support (largest first), at most {@code top}.
+     */
+    static void printReport(PrintWriter out, EvaluationReport r, int top) {
+        out.printf(Locale.ROOT, "%-14s %9s %9s %9s%n", "", "precision", "recall", "F1");
+        out.printf(Locale.ROOT, "%-14s %9.4f %9.4f %9.4f%n", "micro", r.microPrecision(), r.microRecall(),
+                r.microF1());
+        out.printf(Locale.ROOT, "%-14s %9.4f %9.4f %9.4f%n", "macro", r.macroPrecision(), r.macroRecall(),
+                r.macroF1());
+        if (r.hasSpans()) {
+            out.printf(Locale.ROOT, "%-14s %9.4f %9.4f %9.4f   (exact match; %d gold, %d predicted)%n",
+                    "spans (micro)", r.spanMicroPrecision(), r.spanMicroRecall(), r.spanMicroF1(), r.nGoldSpans(),
+                    r.nPredictedSpans());
+        }
+        out.printf(Locale.ROOT, "Hamming loss %.5f, subset accuracy %.4f (%d words, %d labels)%n", r.hammingLoss(),
+                r.subsetAccuracy(), r.nWords(), r.nLabels());
+        List<Map.Entry<String, LabelScores>> rows = new ArrayList<>(r.perLabel().entrySet());
+        rows.sort(Comparator.comparingLong((Map.Entry<String, LabelScores> e) -> e.getValue().support()).reversed()
+                .thenComparing(Map.Entry::getKey));
+        int width = 5;
+        for (int i = 0; i < Math.min(top, rows.size()); i++) {
+            width = Math.max(width, Math.min(40, rows.get(i).getKey().length()));
+        }
+        out.printf(Locale.ROOT, "%-" + width + "s %9s %9s %9s %8s %9s%n", "label", "precision", "recall", "F1",
+                "support", "threshold");
+        for (int i = 0; i < Math.min(top, rows.size()); i++) {
+            LabelScores s = rows.get(i).getValue();
+            out.printf(Locale.ROOT, "%-" + width + "s %9.4f %9.4f %9.4f %8d %9s%n", rows.get(i).getKey(),
+                    s.precision(), s.recall(), s.f1(), s.support(),
+                    s.threshold() == null ? "-" : String.format(Locale.ROOT, "%.4f", s.threshold()));
+        }
+        if (rows.size() > top) {
+            out.println("(" + (rows.size() - top) + " more labels, fewer gold occurrences)");
+        }
+        out.flush();
+    }
+
+    /**
+     * A print stream onto a writer (the Trainer prints to a stream; commands print to picocli's writers), UTF-8,
+     * flushing the writer whenever the stream flushes.
+     */
+    static PrintStream printStream(PrintWriter writer) {
+        OutputStream bytes = new OutputStream() {
+            private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE);
+            private byte[] pending = new byte[0];
+
+            @Override
+            public void write(int b) {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public synchronized void write(byte[] b, int off, int len) {
+                ByteBuffer in = ByteBuffer.allocate(pending.length + len);
+                in.put(pending).put(b, off, len).flip();
+                CharBuffer out = CharBuffer.allocate(in.remaining());
+                decoder.decode(in, out, false);
+                out.flip();
+                writer.append(out);
+                pending = new byte[in.remaining()]; // an incomplete UTF-8 sequence waits for its next bytes
+                in.get(pending);
+            }
+
+            @Override
+            public void flush() {
+                writer.flush();
+            }
+        };
+        return new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    }
+}

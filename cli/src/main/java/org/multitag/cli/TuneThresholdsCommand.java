@@ -1,0 +1,107 @@
+package org.multitag.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.multitag.core.InputException;
+import org.multitag.core.LabelSet;
+import org.multitag.model.BertEncoder;
+import org.multitag.model.MultiLabelHead;
+import org.multitag.model.Thresholds;
+import org.multitag.train.data.ExampleReader;
+import org.multitag.train.data.TrainingData;
+import org.multitag.train.eval.EvaluationReport;
+import org.multitag.train.eval.ThresholdTuner;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code multitag tune-thresholds}: one decision threshold per label, tuned on development data. */
+@Command(name = "tune-thresholds", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Choose each label's decision threshold to maximise that label's F1 on labelled data "
+                + "(words scored at their first sub-token) and write them to the model folder's thresholds.json "
+                + "(atomically). Prints micro-F1 at 0.5 and with the tuned thresholds.",
+            "Tune on DEVELOPMENT data only, never on the test set: thresholds fitted to the test data make its "
+                + "scores optimistic. Labels without a gold occurrence in the data keep 0.5."})
+final class TuneThresholdsCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR",
+            description = "Model folder with a token head; its thresholds.json is replaced.")
+    String model;
+
+    @Option(names = "--data", required = true, paramLabel = "DEV",
+            description = "Development data (repeat for several files); never the test set.")
+    List<Path> data;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32",
+            description = "Sequences per forward pass (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--max-length", paramLabel = "N",
+            description = "Longest example in tokens, special tokens included (default: the model's "
+                    + "max_position_embeddings). A longer line is an error unless --truncate.")
+    Integer maxLength;
+
+    @Option(names = "--truncate", description = "Cut longer examples instead of failing.")
+    boolean truncate;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+            description = "Compute threads (default 0: all cores).")
+    int threads;
+
+    @Override
+    public Integer call() throws IOException {
+        TrainingInputs.positive("--batch-size", batchSize);
+        int t = TrainingInputs.threads(threads);
+        TrainingInputs.Model m = TrainingInputs.readModelWithHead(model);
+        LabelSet labels = m.labels();
+        List<String> names = labels.names();
+        Thresholds half = Thresholds.uniform(names, 0.5f);
+        Thresholds before = null;
+        if (Files.isRegularFile(m.folder().resolve(Thresholds.FILE))) {
+            try {
+                before = Thresholds.read(m.folder(), names);
+            } catch (InputException e) {
+                // it is about to be replaced: say so, do not fail
+                spec.commandLine().getErr().println("warning: " + e.getMessage() + " (it will be replaced)");
+            }
+        }
+        ExampleReader reader = new ExampleReader(m.tokenizer(), labels,
+                TrainingInputs.readerOptions(m.config(), maxLength, truncate, false, false));
+        TrainingData d = reader.read(data);
+        TrainingInputs.checkIds(m.config(), d);
+
+        List<float[][]> probs;
+        try (BertEncoder encoder = new BertEncoder(m.encoderWeights(m.config()), t);
+                MultiLabelHead head = EvalCommand.head(m, half)) {
+            probs = TrainingInputs.probabilities(encoder, head, d.examples(), batchSize);
+        }
+        ThresholdTuner.Result tuned = ThresholdTuner.tune(d.examples(), probs);
+        Thresholds after = Thresholds.of(names, tuned.thresholds());
+        EvaluationReport atHalf = TrainingInputs.evaluate(labels, d.examples(), probs, half.values());
+        EvaluationReport old = before == null ? null
+                : TrainingInputs.evaluate(labels, d.examples(), probs, before.values());
+        EvaluationReport now = TrainingInputs.evaluate(labels, d.examples(), probs, after.values());
+        after.write(m.folder());
+
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf(Locale.ROOT, "%s: %s%n", data.size() == 1 ? data.get(0) : data.size() + " files", d.summary());
+        out.printf(Locale.ROOT, "micro-F1 %.4f (0.5) -> %.4f (tuned); macro-F1 %.4f -> %.4f%n", atHalf.microF1(),
+                now.microF1(), atHalf.macroF1(), now.macroF1());
+        if (old != null) {
+            out.printf(Locale.ROOT, "(the thresholds.json replaced gave micro-F1 %.4f)%n", old.microF1());
+        }
+        out.printf(Locale.ROOT, "wrote %s%n", m.folder().resolve(Thresholds.FILE));
+        TrainingInputs.printReport(out, now, TrainingInputs.TOP_LABELS);
+        out.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,368 @@
+package org.multitag.train.loop;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.multitag.core.LabelSet;
+import org.multitag.model.Batch;
+import org.multitag.model.BertEncoder;
+import org.multitag.model.MultiLabelHead;
+import org.multitag.model.NativeArrays;
+import org.multitag.model.Thresholds;
+import org.multitag.train.data.Example;
+import org.multitag.train.data.TrainingData;
+import org.multitag.train.eval.EvaluationReport;
+import org.multitag.train.eval.MultiLabelMetrics;
+import org.multitag.train.eval.ThresholdTuner;
+import org.multitag.train.loss.BceWithLogitsLoss;
+import org.multitag.train.model.Parameter;
+import org.multitag.train.model.TrainableBert;
+import org.multitag.train.optim.AdamW;
+import org.multitag.train.optim.GradientClipping;
+import org.multitag.train.optim.LinearWarmupDecay;
+import org.multitag.weights.BertConfig;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The training loop:
+ * <pre>
+ *   for each epoch: shuffle (seeded by seed and epoch), cut into batches
+ *     for each batch: logits = model(batch, dropout)          [B·T, L]
+ *                     loss = BCE(logits, targets, mask) / gradAccum; backward into the gradients
+ *       every gradAccum batches: clip by global norm, AdamW step at the scheduled lr, zero the gradients
+ *     evaluate on dev (eval mode, thresholds 0.5): micro-F1 picks the best model (saved to out/best)
+ *     checkpoint (out/checkpoint: parameters, AdamW moments, position)
+ *   finally: reload the best, tune one threshold per label on dev, write out/model (+ thresholds.json)
+ * </pre>
+ * Data order and dropout masks derive from the seed and the position in the run, so a resumed run
+ * repeats the uninterrupted one exactly. Events go to out/metrics.jsonl; the curve to out/training-curve.png.
+ */
+public final class Trainer {
+
+    /** What a finished run produced. */
+    public record Result(Path modelDir, EvaluationReport devReport, double bestDevF1, long steps, double seconds) {}
+
+    private final TrainableBert model;
+    private final BertConfig baseConfig;
+    private final Map<String, byte[]> tokenizerFiles;
+    private final TrainingData train;
+    private final TrainingData dev;
+    private final TrainOptions options;
+    private final Path out;
+    private final PrintStream progress;
+    private final boolean terminal;
+    private final BceWithLogitsLoss loss = new BceWithLogitsLoss();
+
+    public Trainer(TrainableBert model, BertConfig baseConfig, Map<String, byte[]> tokenizerFiles, TrainingData train,
+            TrainingData dev, TrainOptions options, Path out, PrintStream progress, boolean terminal) {
+        if (train.examples().isEmpty()) {
+            throw new IllegalArgumentException("no training examples");
+        }
+        this.model = model;
+        this.baseConfig = baseConfig;
+        this.tokenizerFiles = tokenizerFiles;
+        this.train = train;
+        this.dev = dev;
+        this.options = options;
+        this.out = out;
+        this.progress = progress;
+        this.terminal = terminal;
+    }
+
+    public Path bestDir() {
+        return out.resolve("best");
+    }
+
+    public Path checkpointDir() {
+        return out.resolve("checkpoint");
+    }
+
+    public Path modelDir() {
+        return out.resolve("model");
+    }
+
+    /** Batches per epoch (the last may be smaller). */
+    int batchesPerEpoch() {
+        return (train.examples().size() + options.batchSize() - 1) / options.batchSize();
+    }
+
+    /** Optimizer steps in the whole run (a partial accumulation at an epoch's end still steps). */
+    public long totalSteps() {
+        return (long) options.epochs() * ((batchesPerEpoch() + options.gradAccum() - 1) / options.gradAccum());
+    }
+
+    /** The examples of one epoch in training order. */
+    List<List<Example>> epochBatches(int epoch) {
+        List<Example> order = new ArrayList<>(train.examples());
+        SplittableRandom r = new SplittableRandom(options.seed() * 1_000_003L + epoch);
+        for (int i = order.size() - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            Example t = order.get(i);
+            order.set(i, order.get(j));
+            order.set(j, t);
+        }
+        List<List<Example>> batches = new ArrayList<>();
+        for (int i = 0; i < order.size(); i += options.batchSize()) {
+            batches.add(order.subList(i, Math.min(order.size(), i + options.batchSize())));
+        }
+        return batches;
+    }
+
+    /** What must match for a resume to repeat the run (threads may differ: results do not depend on them). */
+    private String fingerprint() {
+        TrainOptions o = options;
+        return String.format(java.util.Locale.ROOT,
+                "epochs=%d lr=%s batch=%d accum=%d warmup=%s wd=%s clip=%s seed=%d pos_weight=%s freeze=%s train=%d labels=%d",
+                o.epochs(), o.lr(), o.batchSize(), o.gradAccum(), o.warmupRatio(), o.weightDecay(), o.clip(), o.seed(),
+                o.posWeight(), o.freeze(), train.examples().size(), train.labels().size());
+    }
+
+    /** Runs (or, with {@code resume} and a checkpoint in out, continues) the training. */
+    public Result run(boolean resume) throws IOException {
+        return run(resume, options.epochs());
+    }
+
+    /**
+     * Trains from scratch and stops after {@code epochs} epochs, leaving the checkpoint as an interrupted run
+     * would (for resume tests and for splitting a long run); returns null.
+     */
+    public Result runUntilEpoch(int epochs) throws IOException {
+        return run(false, epochs);
+    }
+
+    private Result run(boolean resume, int stopAfter) throws IOException {
+        long t0 = System.nanoTime();
+        LabelSet labels = train.labels();
+        List<Parameter> params = model.parameters();
+        Map<String, INDArray> values = new LinkedHashMap<>();
+        Map<String, INDArray> grads = new LinkedHashMap<>();
+        for (Parameter p : params) {
+            values.put(p.name(), p.value());
+            grads.put(p.name(), p.grad());
+        }
+        AdamW adam = new AdamW(values, 0.9, 0.999, 1e-8, options.weightDecay(), AdamW::decays, null);
+        LinearWarmupDecay schedule = LinearWarmupDecay.withRatio(options.lr(), options.warmupRatio(), totalSteps());
+        INDArray posWeight = posWeight(labels.size());
+        MetricsLog log = new MetricsLog(out.resolve("metrics.jsonl"));
+
+        Checkpoint.Position pos = new Checkpoint.Position(0, 0, 0, -1, 0, 0);
+        if (resume && Checkpoint.exists(checkpointDir())) {
+            var loaded = Checkpoint.load(checkpointDir(), params, fingerprint());
+            pos = loaded.getKey();
+            adam.restore(loaded.getValue(), pos.adamSteps());
+            log.truncateAfter(pos.step());
+            if (pos.epoch() >= options.epochs()) {
+                progress.printf("the checkpoint has finished all %d epochs (step %d): nothing left to train%n",
+                        options.epochs(), pos.step());
+            } else {
+                progress.printf("resuming at step %d (epoch %d, batch %d)%n", pos.step(), pos.epoch() + 1,
+                        pos.batchInEpoch());
+            }
+        } else {
+            log.truncateAfter(-1);
+        }
+        long step = pos.step();
+        double bestF1 = pos.bestF1();
+        long bestStep = pos.bestStep();
+        ProgressBar bar = new ProgressBar(progress, totalSteps(), terminal, 250, Math.max(1, totalSteps() / 20), step);
+        model.zeroGradients();
+        EvaluationReport lastReport = null;
+        for (int epoch = pos.epoch(); epoch < options.epochs(); epoch++) {
+            List<List<Example>> batches = epochBatches(epoch);
+            int startBatch = epoch == pos.epoch() ? pos.batchInEpoch() : 0;
+            double lossSum = 0;
+            long tokens = 0;
+            int inAccum = 0;
+            for (int bi = startBatch; bi < batches.size(); bi++) {
+                List<Example> batch = batches.get(bi);
+                long microStep = (long) epoch * batches.size() + bi;
+                lossSum += trainBatch(batch, labels.size(), posWeight, microStep);
+                tokens += batch.stream().mapToLong(Example::length).sum();
+                inAccum++;
+                boolean last = bi == batches.size() - 1;
+                if (inAccum == options.gradAccum() || last) {
+                    double norm = options.clip() > 0 ? GradientClipping.clip(grads.values(), options.clip())
+                            : GradientClipping.globalNorm(grads.values());
+                    double lr = schedule.lr(step);
+                    adam.step(grads, lr);
+                    model.zeroGradients();
+                    step++;
+                    double meanLoss = lossSum / inAccum;
+                    log.append(log.event("step", step).put("epoch", epoch + 1).put("loss", meanLoss).put("lr", lr)
+                            .put("grad_norm", norm).put("tokens", tokens));
+                    bar.step(step, meanLoss, tokens);
+                    lossSum = 0;
+                    tokens = 0;
+                    inAccum = 0;
+                }
+            }
+            // end of epoch: dev evaluation, best model, checkpoint
+            if (!dev.examples().isEmpty()) {
+                lastReport = evaluate(dev.examples(), Thresholds.uniform(labels.names(), 0.5f).values());
+                log.append(log.event("dev", step).put("epoch", epoch + 1).put("micro_f1", lastReport.microF1())
+                        .put("macro_f1", lastReport.macroF1()).put("hamming_loss", lastReport.hammingLoss())
+                        .put("subset_accuracy", lastReport.subsetAccuracy()));
+                bar.endLine();
+                progress.printf("epoch %d: dev micro-F1 %.4f, macro-F1 %.4f, Hamming loss %.5f%n", epoch + 1,
+                        lastReport.microF1(), lastReport.macroF1(), lastReport.hammingLoss());
+                if (lastReport.microF1() > bestF1) {
+                    bestF1 = lastReport.microF1();
+                    bestStep = step;
+                    saveModel(bestDir(), Thresholds.uniform(labels.names(), 0.5f));
+                }
+            } else {
+                bestStep = step;
+                saveModel(bestDir(), Thresholds.uniform(labels.names(), 0.5f));
+            }
+            Checkpoint.save(checkpointDir(), params, adam.state(),
+                    new Checkpoint.Position(step, epoch + 1, 0, bestF1, bestStep, adam.steps()), fingerprint());
+            if (epoch + 1 == stopAfter && stopAfter < options.epochs()) {
+                return null;
+            }
+        }
+
+        // the best model, its thresholds tuned on dev
+        if (bestStep != step) {
+            restoreFrom(bestDir());
+        }
+        Thresholds tuned = Thresholds.uniform(labels.names(), 0.5f);
+        EvaluationReport devReport = lastReport;
+        if (!dev.examples().isEmpty()) {
+            // tuned on the inference path's probabilities (what eval and predict compute): thresholds sit
+            // exactly on dev probabilities, and the training forward rounds a few ulps differently
+            List<float[][]> probs = inferenceProbabilities(dev.examples());
+            ThresholdTuner.Result r = ThresholdTuner.tune(dev.examples(), probs);
+            tuned = Thresholds.of(labels.names(), r.thresholds());
+            MultiLabelMetrics m = new MultiLabelMetrics(labels);
+            for (int i = 0; i < probs.size(); i++) {
+                m.addExample(dev.examples().get(i), probs.get(i), tuned.values());
+            }
+            devReport = m.report(tuned.values());
+            log.append(log.event("tuned", step).put("micro_f1", devReport.microF1()).put("macro_f1",
+                    devReport.macroF1()));
+        }
+        saveModel(modelDir(), tuned);
+        writeCurve(log);
+        if (posWeight != null) {
+            posWeight.close();
+        }
+        return new Result(modelDir(), devReport, bestF1, step, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** One forward/backward; returns the batch's loss (before the gradAccum scaling). */
+    private double trainBatch(List<Example> batch, int labels, INDArray posWeight, long microStep) {
+        Batch in = Batches.inputs(batch);
+        int t = in.maxLength();
+        try (INDArray targets = Batches.targets(batch, t, labels); INDArray mask = Batches.lossMask(batch, t)) {
+            INDArray logits = model.forward(in, true, new SplittableRandom(options.seed() * 7_919L + microStep));
+            double l = loss.forward(logits, targets, mask, posWeight);
+            try (INDArray dLogits = logits.ulike()) {
+                loss.backward(dLogits, 1.0 / options.gradAccum());
+                model.backward(dLogits);
+            }
+            return l;
+        }
+    }
+
+    private INDArray posWeight(int labels) {
+        if (!options.posWeight().equals("auto")) {
+            return null;
+        }
+        long[] pos = new long[labels];
+        long[] neg = new long[labels];
+        for (Example e : train.examples()) {
+            int[] m = e.lossMask();
+            for (int i = 0; i < m.length; i++) {
+                if (m[i] == 0) {
+                    continue;
+                }
+                boolean[] on = new boolean[labels];
+                for (int l : e.tokenLabels(i)) {
+                    on[l] = true;
+                }
+                for (int l = 0; l < labels; l++) {
+                    if (on[l]) {
+                        pos[l]++;
+                    } else {
+                        neg[l]++;
+                    }
+                }
+            }
+        }
+        return NativeArrays.of(BceWithLogitsLoss.autoPosWeight(pos, neg, BceWithLogitsLoss.DEFAULT_POS_WEIGHT_CAP),
+                labels);
+    }
+
+    /** Per-example token probabilities in eval mode (no dropout), in batches. */
+    public List<float[][]> tokenProbabilities(List<Example> examples) {
+        List<float[][]> out = new ArrayList<>(examples.size());
+        for (int i = 0; i < examples.size(); i += options.batchSize()) {
+            List<Example> batch = examples.subList(i, Math.min(examples.size(), i + options.batchSize()));
+            Batch in = Batches.inputs(batch);
+            INDArray logits = model.forward(in, false, null);
+            out.addAll(Batches.probabilities(logits, batch, in.maxLength()));
+        }
+        return out;
+    }
+
+    /** Per-example token probabilities through {@link BertEncoder} + {@link MultiLabelHead}, as inference runs. */
+    List<float[][]> inferenceProbabilities(List<Example> examples) {
+        List<float[][]> out = new ArrayList<>(examples.size());
+        MultiLabelHead head = new MultiLabelHead(train.labels().names(), model.classifierWeight(),
+                model.classifierBias(), Thresholds.uniform(train.labels().names(), 0.5f));
+        try (BertEncoder encoder = new BertEncoder(model.weights(), options.threads(), false)) {
+            for (int i = 0; i < examples.size(); i += options.batchSize()) {
+                List<Example> batch = examples.subList(i, Math.min(examples.size(), i + options.batchSize()));
+                Batch in = Batches.inputs(batch);
+                try (INDArray logits = head.logits(encoder.run(in, null, null))) {
+                    out.addAll(Batches.probabilities(logits, batch, in.maxLength()));
+                }
+            }
+        }
+        return out;
+    }
+
+    EvaluationReport evaluate(List<Example> examples, float[] thresholds) {
+        MultiLabelMetrics m = new MultiLabelMetrics(train.labels());
+        List<float[][]> probs = tokenProbabilities(examples);
+        for (int i = 0; i < probs.size(); i++) {
+            m.addExample(examples.get(i), probs.get(i), thresholds);
+        }
+        return m.report(thresholds);
+    }
+
+    private void saveModel(Path dir, Thresholds thresholds) throws IOException {
+        ModelWriter.write(dir, baseConfig, train.labels().names(), model.namedParameters(), tokenizerFiles,
+                thresholds);
+    }
+
+    /** Puts the best model's weights back into the trainable arrays. */
+    private void restoreFrom(Path dir) throws IOException {
+        var m = org.multitag.weights.ModelFolder.read(dir);
+        Map<String, INDArray> named = model.namedParameters();
+        for (var t : m.weights().tensors()) {
+            INDArray target = named.get(t.name());
+            if (target != null) {
+                target.assign(NativeArrays.of(t.toFloat32(), target.shape()));
+            }
+        }
+    }
+
+    private void writeCurve(MetricsLog log) throws IOException {
+        List<TrainingCurve.LossPoint> lossPoints = new ArrayList<>();
+        List<TrainingCurve.DevPoint> devPoints = new ArrayList<>();
+        for (var e : log.read()) {
+            switch (e.path("event").asText()) {
+                case "step" -> lossPoints.add(new TrainingCurve.LossPoint(e.get("step").asLong(), e.get("loss").asDouble()));
+                case "dev" -> devPoints.add(new TrainingCurve.DevPoint(e.get("step").asLong(), e.get("micro_f1").asDouble()));
+                default -> { }
+            }
+        }
+        TrainingCurve.write(out.resolve("training-curve.png"), "multitag training", lossPoints, devPoints, 900, 500);
+    }
+}
