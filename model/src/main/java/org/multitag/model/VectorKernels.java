@@ -372,6 +372,10 @@ public final class VectorKernels implements Kernels {
             float[] row = new float[tp];
             float[] m = new float[tp];
             float[] ctx = new float[d];
+            float[] q2 = new float[d];
+            float[] row2 = new float[tp];
+            float[] ctx2 = new float[d];
+            float[] maxes = new float[2];
             float[] lanes = new float[L];
             int loaded = -1;
             for (int task = from; task < to; task++) {
@@ -394,7 +398,25 @@ public final class VectorKernels implements Kernels {
                     System.arraycopy(blk, base + vCol, v, j * d, d);
                     addInPlace(v, j * d, b3, vCol, d);
                 }
-                for (int i = 0; i < t; i++) {
+                int i = 0;
+                // two queries at a time: each key and value vector loaded once serves both
+                for (; i + 1 < t; i += 2) {
+                    System.arraycopy(blk, i * 3 * hd + qCol, q, 0, d);
+                    addInPlace(q, 0, b3, qCol, d);
+                    System.arraycopy(blk, (i + 1) * 3 * hd + qCol, q2, 0, d);
+                    addInPlace(q2, 0, b3, qCol, d);
+                    scoresPair(q, q2, kT, m, row, row2, d, tp, scale, maxes);
+                    softmaxRow(row, tp, maxes[0], lanes);
+                    softmaxRow(row2, tp, maxes[1], lanes);
+                    if (pdst != null) {
+                        pdst.put(((b * heads + head) * t + i) * t, row, 0, t);
+                        pdst.put(((b * heads + head) * t + i + 1) * t, row2, 0, t);
+                    }
+                    contextPair(row, row2, v, t, d, ctx, ctx2);
+                    dst.put((b * t + i) * hd + head * d, ctx, 0, d);
+                    dst.put((b * t + i + 1) * hd + head * d, ctx2, 0, d);
+                }
+                if (i < t) {
                     System.arraycopy(blk, i * 3 * hd + qCol, q, 0, d);
                     addInPlace(q, 0, b3, qCol, d);
                     float max = scores(q, kT, m, row, d, tp, scale);
@@ -421,6 +443,145 @@ public final class VectorKernels implements Kernels {
     }
 
     /** row = q · kT · scale + m over tp keys, four key vectors at a time; returns the row's max. */
+    /**
+     * {@link #scores} for two queries at once (the same arithmetic per row, so the same bits): each key
+     * vector is loaded once for both. Writes the two rows' maxima to {@code maxes}.
+     */
+    private static void scoresPair(float[] q0, float[] q1, float[] kT, float[] m, float[] row0, float[] row1, int d,
+            int tp, float scale, float[] maxes) {
+        FloatVector max0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        FloatVector max1 = max0;
+        int j = 0;
+        for (; j <= tp - 4 * L; j += 4 * L) {
+            FloatVector a0 = FloatVector.zero(S);
+            FloatVector a1 = FloatVector.zero(S);
+            FloatVector a2 = FloatVector.zero(S);
+            FloatVector a3 = FloatVector.zero(S);
+            FloatVector b0 = FloatVector.zero(S);
+            FloatVector b1 = FloatVector.zero(S);
+            FloatVector b2 = FloatVector.zero(S);
+            FloatVector b3 = FloatVector.zero(S);
+            for (int c = 0; c < d; c++) {
+                FloatVector x = FloatVector.broadcast(S, q0[c]);
+                FloatVector y = FloatVector.broadcast(S, q1[c]);
+                int k = c * tp + j;
+                FloatVector k0 = FloatVector.fromArray(S, kT, k);
+                FloatVector k1 = FloatVector.fromArray(S, kT, k + L);
+                FloatVector k2 = FloatVector.fromArray(S, kT, k + 2 * L);
+                FloatVector k3 = FloatVector.fromArray(S, kT, k + 3 * L);
+                a0 = k0.fma(x, a0);
+                a1 = k1.fma(x, a1);
+                a2 = k2.fma(x, a2);
+                a3 = k3.fma(x, a3);
+                b0 = k0.fma(y, b0);
+                b1 = k1.fma(y, b1);
+                b2 = k2.fma(y, b2);
+                b3 = k3.fma(y, b3);
+            }
+            FloatVector m0 = FloatVector.fromArray(S, m, j);
+            FloatVector m1 = FloatVector.fromArray(S, m, j + L);
+            FloatVector m2 = FloatVector.fromArray(S, m, j + 2 * L);
+            FloatVector m3 = FloatVector.fromArray(S, m, j + 3 * L);
+            a0 = a0.mul(scale).add(m0);
+            a1 = a1.mul(scale).add(m1);
+            a2 = a2.mul(scale).add(m2);
+            a3 = a3.mul(scale).add(m3);
+            b0 = b0.mul(scale).add(m0);
+            b1 = b1.mul(scale).add(m1);
+            b2 = b2.mul(scale).add(m2);
+            b3 = b3.mul(scale).add(m3);
+            a0.intoArray(row0, j);
+            a1.intoArray(row0, j + L);
+            a2.intoArray(row0, j + 2 * L);
+            a3.intoArray(row0, j + 3 * L);
+            b0.intoArray(row1, j);
+            b1.intoArray(row1, j + L);
+            b2.intoArray(row1, j + 2 * L);
+            b3.intoArray(row1, j + 3 * L);
+            max0 = max0.max(a0).max(a1).max(a2).max(a3);
+            max1 = max1.max(b0).max(b1).max(b2).max(b3);
+        }
+        for (; j < tp; j += L) {
+            FloatVector a0 = FloatVector.zero(S);
+            FloatVector b0 = FloatVector.zero(S);
+            for (int c = 0; c < d; c++) {
+                FloatVector k0 = FloatVector.fromArray(S, kT, c * tp + j);
+                a0 = k0.fma(FloatVector.broadcast(S, q0[c]), a0);
+                b0 = k0.fma(FloatVector.broadcast(S, q1[c]), b0);
+            }
+            FloatVector m0 = FloatVector.fromArray(S, m, j);
+            a0 = a0.mul(scale).add(m0);
+            b0 = b0.mul(scale).add(m0);
+            a0.intoArray(row0, j);
+            b0.intoArray(row1, j);
+            max0 = max0.max(a0);
+            max1 = max1.max(b0);
+        }
+        maxes[0] = max0.reduceLanes(VectorOperators.MAX);
+        maxes[1] = max1.reduceLanes(VectorOperators.MAX);
+    }
+
+    /**
+     * {@link #context} for two probability rows at once (the same arithmetic per row): each value vector is
+     * loaded once for both.
+     */
+    private static void contextPair(float[] p0, float[] p1, float[] v, int t, int d, float[] ctx0, float[] ctx1) {
+        int c = 0;
+        for (; c <= d - 2 * L; c += 2 * L) {
+            FloatVector a0 = FloatVector.zero(S);
+            FloatVector a1 = FloatVector.zero(S);
+            FloatVector b0 = FloatVector.zero(S);
+            FloatVector b1 = FloatVector.zero(S);
+            FloatVector e0 = FloatVector.zero(S);
+            FloatVector e1 = FloatVector.zero(S);
+            FloatVector f0 = FloatVector.zero(S);
+            FloatVector f1 = FloatVector.zero(S);
+            int j = 0;
+            for (; j <= t - 2; j += 2) {
+                int o = j * d + c;
+                FloatVector v0 = FloatVector.fromArray(S, v, o);
+                FloatVector v1 = FloatVector.fromArray(S, v, o + L);
+                FloatVector w0 = FloatVector.fromArray(S, v, o + d);
+                FloatVector w1 = FloatVector.fromArray(S, v, o + d + L);
+                FloatVector pj = FloatVector.broadcast(S, p0[j]);
+                FloatVector pk = FloatVector.broadcast(S, p0[j + 1]);
+                FloatVector rj = FloatVector.broadcast(S, p1[j]);
+                FloatVector rk = FloatVector.broadcast(S, p1[j + 1]);
+                a0 = v0.fma(pj, a0);
+                a1 = v1.fma(pj, a1);
+                b0 = w0.fma(pk, b0);
+                b1 = w1.fma(pk, b1);
+                e0 = v0.fma(rj, e0);
+                e1 = v1.fma(rj, e1);
+                f0 = w0.fma(rk, f0);
+                f1 = w1.fma(rk, f1);
+            }
+            if (j < t) {
+                FloatVector v0 = FloatVector.fromArray(S, v, j * d + c);
+                FloatVector v1 = FloatVector.fromArray(S, v, j * d + c + L);
+                FloatVector pj = FloatVector.broadcast(S, p0[j]);
+                FloatVector rj = FloatVector.broadcast(S, p1[j]);
+                a0 = v0.fma(pj, a0);
+                a1 = v1.fma(pj, a1);
+                e0 = v0.fma(rj, e0);
+                e1 = v1.fma(rj, e1);
+            }
+            a0.add(b0).intoArray(ctx0, c);
+            a1.add(b1).intoArray(ctx0, c + L);
+            e0.add(f0).intoArray(ctx1, c);
+            e1.add(f1).intoArray(ctx1, c + L);
+        }
+        if (c < d) {
+            // head sizes that are not a multiple of 2L: the single-row code for the rest of the columns
+            float[] rest0 = new float[d];
+            float[] rest1 = new float[d];
+            context(p0, v, t, d, rest0);
+            context(p1, v, t, d, rest1);
+            System.arraycopy(rest0, c, ctx0, c, d - c);
+            System.arraycopy(rest1, c, ctx1, c, d - c);
+        }
+    }
+
     private static float scores(float[] q, float[] kT, float[] m, float[] row, int d, int tp, float scale) {
         FloatVector vmax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
         int j = 0;
