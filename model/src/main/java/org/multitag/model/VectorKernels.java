@@ -102,8 +102,8 @@ public final class VectorKernels implements Kernels {
         if (bias != null) {
             bias.asFloatBuffer().get(0, b, 0, cols);
         }
-        if (act == Activation.GELU && cols % L == 0) {
-            // the hot case (BERT's FFN, cols = intermediate size): straight over the native buffer
+        if (act == Activation.GELU) {
+            // BERT's FFN: straight over the native buffer
             par.range(rows, cols * 8L, (from, to) -> geluRows(x, b, cols, from, to));
             return;
         }
@@ -114,7 +114,6 @@ public final class VectorKernels implements Kernels {
             for (int r = from; r < to; r++) {
                 xf.get(r * cols, v, 0, cols);
                 switch (act) {
-                    case GELU -> geluRow(v, b, e, padded(cols));
                     case GELU_TANH -> geluTanhRow(v, b, e, padded(cols));
                     case RELU -> reluRow(v, b, padded(cols));
                     default -> throw new AssertionError(act);
@@ -125,15 +124,16 @@ public final class VectorKernels implements Kernels {
     }
 
     /**
-     * Rows {@code [from, to)} of {@code x = GELU(x + b)} in place in native memory, cols a multiple of the
-     * vector length. The same arithmetic as {@link #geluRow} with {@link #expInPlace} written out inline:
-     * this loop is ~30 % faster than copying rows to the heap, and the inlining is what lets C2 keep
-     * every vector in registers.
+     * Rows {@code [from, to)} of {@code x = GELU(x + b)} in place in native memory, with Φ(x) = ½(1 + erf(x/√2))
+     * and erf(|z|) = 1 − poly(t)·e^(−z²) (A&S 7.1.26). {@link #expInPlace} is written out inline: this loop is
+     * ~30 % faster than copying rows to the heap, and the inlining is what lets C2 keep every vector in
+     * registers. Columns past the last whole vector take the scalar formula.
      */
     private static void geluRows(ByteBuffer x, float[] b, int cols, int from, int to) {
         for (int r = from; r < to; r++) {
             int base = r * cols * 4;
-            for (int c = 0; c < cols; c += L) {
+            int c = 0;
+            for (; c <= cols - L; c += L) {
                 FloatVector v = FloatVector.fromByteBuffer(S, x, base + c * 4, LE).add(FloatVector.fromArray(S, b, c));
                 FloatVector z = v.mul(INV_SQRT2);
                 // e = exp(−z²), as expInPlace
@@ -162,28 +162,19 @@ public final class VectorKernels implements Kernels {
                 FloatVector phi = FloatVector.broadcast(S, 1f).sub(half).blend(half, v.lt(0f));
                 v.mul(phi).intoByteBuffer(x, base + c * 4, LE);
             }
+            for (; c < cols; c++) {
+                x.putFloat(base + c * 4, geluScalar(x.getFloat(base + c * 4) + b[c]));
+            }
         }
     }
 
-    /** v = GELU(v + b) with Φ(x) = ½(1 + erf(x/√2)), erf(|z|) = 1 − poly(t)·e^(−z²) (A&S 7.1.26). */
-    private static void geluRow(float[] v, float[] b, float[] e, int n) {
-        for (int i = 0; i < n; i += L) {
-            FloatVector x = FloatVector.fromArray(S, v, i).add(FloatVector.fromArray(S, b, i));
-            x.intoArray(v, i);
-            FloatVector z = x.mul(INV_SQRT2);
-            z.mul(z).neg().intoArray(e, i);
-        }
-        expInPlace(e, 0, n);
-        for (int i = 0; i < n; i += L) {
-            FloatVector x = FloatVector.fromArray(S, v, i);
-            FloatVector t = FloatVector.broadcast(S, 1f).div(x.mul(INV_SQRT2).abs().mul(P).add(1f));
-            FloatVector poly = t.fma(A5, A4).fma(t, FloatVector.broadcast(S, A3))
-                    .fma(t, FloatVector.broadcast(S, A2)).fma(t, FloatVector.broadcast(S, A1)).mul(t);
-            FloatVector half = poly.mul(FloatVector.fromArray(S, e, i)).mul(0.5f);
-            // Φ(x) = ½·poly·e for x < 0, 1 − ½·poly·e otherwise
-            FloatVector phi = FloatVector.broadcast(S, 1f).sub(half).blend(half, x.lt(0f));
-            x.mul(phi).intoArray(v, i);
-        }
+    /** The same GELU in scalar float (StrictMath's exp: same result in every tier). */
+    private static float geluScalar(float v) {
+        float z = Math.abs(v * INV_SQRT2);
+        float t = 1f / (1f + P * z);
+        float poly = t * (A1 + t * (A2 + t * (A3 + t * (A4 + t * A5))));
+        float half = 0.5f * poly * (float) StrictMath.exp(-z * z);
+        return v * (v < 0 ? half : 1f - half);
     }
 
     /** v = ½·x·(1 + tanh(u)) = x·(1 − 1/(e^(2u) + 1)), u = √(2/π)(x + 0.044715x³), x = v + b. */
