@@ -1,0 +1,109 @@
+package org.multitag.benchmarks;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.multitag.model.Batch;
+import org.multitag.model.BertWeights;
+import org.multitag.model.Kernels;
+import org.multitag.model.NativeArrays;
+import org.multitag.train.loss.BceWithLogitsLoss;
+import org.multitag.train.model.Freeze;
+import org.multitag.train.model.Parameter;
+import org.multitag.train.model.TrainableBert;
+import org.multitag.train.optim.AdamW;
+import org.multitag.train.optim.GradientClipping;
+import org.multitag.weights.ImportedModel;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One fine-tuning step of all-MiniLM-L6-v2 with a 16-label head, batch {@value #BATCH} × {@value #SEQ} real
+ * tokens, 2 threads: zero gradients, forward with dropout, BCE, backward through the head and the whole
+ * encoder, global-norm clipping, AdamW. Tokens/s = {@value #BATCH}·{@value #SEQ} / step time. Run with
+ * {@code OMP_WAIT_POLICY=passive} (see README).
+ */
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx6g"})
+@Warmup(iterations = 2, time = 10)
+@Measurement(iterations = 5, time = 10)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+public class TrainStepBenchmark {
+
+    public static final int SEQ = 128;
+    public static final int BATCH = 16;
+    public static final int LABELS = 16;
+    public static final int THREADS = 2;
+
+    @State(Scope.Benchmark)
+    public static class Step {
+        TrainableBert model;
+        Batch batch;
+        INDArray targets;
+        INDArray mask;
+        INDArray dLogits;
+        AdamW adam;
+        Map<String, INDArray> grads = new LinkedHashMap<>();
+        BceWithLogitsLoss loss = new BceWithLogitsLoss();
+        long step;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            if (!Kernels.vectorized()) {
+                throw new IllegalStateException("Vector API kernels inactive: run with --add-modules jdk.incubator.vector");
+            }
+            ImportedModel m = EncoderModels.importOnnx(EncoderModels.miniLmOnnx());
+            INDArray[] head = TrainableBert.newClassifier(m.config(), LABELS, 1);
+            model = new TrainableBert(BertWeights.of(m.config(), m.weights()), head[0], head[1], Freeze.none(), THREADS);
+            batch = EncoderInputs.batch(BATCH, SEQ);
+            SplittableRandom r = new SplittableRandom(3);
+            float[] y = new float[BATCH * SEQ * LABELS];
+            for (int i = 0; i < y.length; i++) {
+                y[i] = r.nextDouble() < 0.1 ? 1f : 0f;
+            }
+            float[] mk = new float[BATCH * SEQ];
+            for (int i = 0; i < mk.length; i++) {
+                mk[i] = i % SEQ == 0 || i % SEQ == SEQ - 1 ? 0f : 1f;
+            }
+            targets = NativeArrays.of(y, (long) BATCH * SEQ, LABELS);
+            mask = NativeArrays.of(mk, mk.length);
+            dLogits = NativeArrays.of(new float[BATCH * SEQ * LABELS], (long) BATCH * SEQ, LABELS);
+            Map<String, INDArray> values = new LinkedHashMap<>();
+            for (Parameter p : model.parameters()) {
+                values.put(p.name(), p.value());
+                grads.put(p.name(), p.grad());
+            }
+            adam = new AdamW(values, 0.9, 0.999, 1e-8, 0.01, AdamW::decays, null);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            model.close();
+        }
+    }
+
+    /** One optimizer step; returns the loss so the work is not dead code. */
+    @Benchmark
+    public double miniLmTrainStep(Step s) {
+        s.model.zeroGradients();
+        INDArray logits = s.model.forward(s.batch, true, new SplittableRandom(++s.step));
+        double l = s.loss.forward(logits, s.targets, s.mask, null);
+        s.loss.backward(s.dLogits);
+        s.model.backward(s.dLogits);
+        GradientClipping.clip(s.grads.values(), 1.0);
+        s.adam.step(s.grads, 5e-5);
+        return l;
+    }
+}

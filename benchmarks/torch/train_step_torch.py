@@ -1,0 +1,71 @@
+#!/usr/bin/python3
+"""PyTorch's time for the step TrainStepBenchmark times: all-MiniLM-L6-v2 + a 16-label head, batch 16 x 128,
+forward, BCE-with-logits over labelled tokens, backward, clip_grad_norm_(1.0), torch.optim.AdamW; 2 threads.
+
+The forward is the plain-torch BertForTokenClassification of train/src/test/python/make_grad_fixture.py (checked
+there against our gradients), run in eval mode: no dropout, which slightly favours PyTorch.
+
+Usage: OMP_WAIT_POLICY=passive /usr/bin/python3 benchmarks/torch/train_step_torch.py [MODEL_DIR]
+MODEL_DIR defaults to ~/.cache/multitag/models/minilm-l6 (./multitag import minilm-l6 creates it).
+"""
+import importlib.util
+import json
+import os
+import sys
+import time
+
+import torch
+import torch.nn.functional as F
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+spec = importlib.util.spec_from_file_location(
+    "gradfx", os.path.join(HERE, "..", "..", "train", "src", "test", "python", "make_grad_fixture.py"))
+gradfx = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(gradfx)
+
+BATCH, SEQ, LABELS, THREADS = 16, 128, 16, 2
+
+
+def main():
+    folder = sys.argv[1] if len(sys.argv) > 1 else os.path.expanduser("~/.cache/multitag/models/minilm-l6")
+    torch.set_num_threads(THREADS)
+    torch.manual_seed(1)
+    cfg = json.load(open(os.path.join(folder, "config.json")))
+    w = gradfx.read_safetensors(os.path.join(folder, "model.safetensors"))
+    w = {k[len("bert."):] if k.startswith("bert.") else k: v.clone() for k, v in w.items() if not k.startswith("pooler.")}
+    w["classifier.weight"] = torch.randn(LABELS, cfg["hidden_size"]) * 0.02
+    w["classifier.bias"] = torch.zeros(LABELS)
+    for v in w.values():
+        v.requires_grad_(True)
+    ids = torch.randint(1000, 29000, (BATCH, SEQ))
+    types = torch.zeros(BATCH, SEQ, dtype=torch.long)
+    mask = torch.ones(BATCH, SEQ, dtype=torch.long)
+    y = (torch.rand(BATCH, SEQ, LABELS) < 0.1).float()
+    tok = torch.ones(BATCH, SEQ)
+    tok[:, 0] = 0
+    tok[:, -1] = 0
+    opt = torch.optim.AdamW(list(w.values()), lr=5e-5, weight_decay=0.01)
+
+    def step():
+        opt.zero_grad()
+        logits = gradfx.forward(w, cfg, ids, types, mask)
+        loss = (F.binary_cross_entropy_with_logits(logits, y, reduction="none") * tok[..., None]).sum() / (tok.sum() * LABELS)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(list(w.values()), 1.0)
+        opt.step()
+        return loss.item()
+
+    for _ in range(2):
+        step()
+    times = []
+    for _ in range(8):
+        t0 = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - t0)
+    mean = sum(times) / len(times)
+    print("torch %s, %d threads: step %.1f ms (best %.1f), %.0f tokens/s (best %.0f)" % (
+        torch.__version__, THREADS, mean * 1e3, min(times) * 1e3, BATCH * SEQ / mean, BATCH * SEQ / min(times)))
+
+
+if __name__ == "__main__":
+    main()
