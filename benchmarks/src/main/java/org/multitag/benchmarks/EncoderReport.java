@@ -231,8 +231,8 @@ public final class EncoderReport {
         sb.append("\n## Machine\n\n");
         sb.append("- Date (JMH result written): ").append(when.withNano(0).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME))
                 .append('\n');
-        sb.append("- `nproc`: ").append(nproc()).append('\n');
-        sb.append("- CPU: ").append(cpuModel()).append('\n');
+        sb.append("- `nproc`: ").append(Machine.nproc()).append('\n');
+        sb.append("- CPU: ").append(Machine.cpuModel(true)).append('\n');
         sb.append("- Java: ").append(jvm).append('\n');
         if (!jvmArgs.isEmpty()) {
             sb.append("- JVM arguments of the forks: `").append(jvmArgs).append("`\n");
@@ -359,41 +359,5 @@ public final class EncoderReport {
             }
         }
         return builds.isEmpty() ? "?" : String.join(", ", builds);
-    }
-
-    private static String nproc() {
-        try {
-            Process p = new ProcessBuilder("nproc").redirectErrorStream(true).start();
-            String s = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (p.waitFor() == 0 && !s.isEmpty()) {
-                return s;
-            }
-        } catch (IOException e) {
-            // fall through
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return Runtime.getRuntime().availableProcessors() + " (availableProcessors)";
-    }
-
-    private static String cpuModel() {
-        try {
-            String model = null;
-            Boolean avx512 = null;
-            for (String line : Files.readAllLines(Paths.get("/proc/cpuinfo"))) {
-                if (model == null && line.startsWith("model name")) {
-                    model = line.substring(line.indexOf(':') + 1).trim();
-                }
-                if (avx512 == null && line.startsWith("flags")) {
-                    avx512 = (" " + line.substring(line.indexOf(':') + 1) + " ").contains(" avx512f ");
-                }
-            }
-            if (model != null) {
-                return avx512 == null ? model : model + (avx512 ? " (AVX-512)" : " (no AVX-512)");
-            }
-        } catch (IOException e) {
-            // fall through
-        }
-        return "unknown";
     }
 }

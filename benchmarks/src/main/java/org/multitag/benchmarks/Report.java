@@ -144,8 +144,8 @@ public final class Report {
         }
         sb.append("\n## Machine\n\n");
         sb.append("- Date (JMH result written): ").append(when.withNano(0).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)).append('\n');
-        sb.append("- `nproc`: ").append(nproc()).append('\n');
-        sb.append("- CPU: ").append(cpuModel()).append('\n');
+        sb.append("- `nproc`: ").append(Machine.nproc()).append('\n');
+        sb.append("- CPU: ").append(Machine.cpuModel(false)).append('\n');
         sb.append("- Java: ").append(jvm).append('\n');
         if (!jvmArgs.isEmpty()) {
             sb.append("- JVM arguments: `").append(jvmArgs).append("`\n");
@@ -190,33 +190,5 @@ public final class Report {
 
     private static String number(double v) {
         return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%,.0f", v);
-    }
-
-    private static String nproc() {
-        try {
-            Process p = new ProcessBuilder("nproc").redirectErrorStream(true).start();
-            String s = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (p.waitFor() == 0 && !s.isEmpty()) {
-                return s;
-            }
-        } catch (IOException e) {
-            // fall through
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return Runtime.getRuntime().availableProcessors() + " (availableProcessors)";
-    }
-
-    private static String cpuModel() {
-        try {
-            for (String line : Files.readAllLines(Paths.get("/proc/cpuinfo"))) {
-                if (line.startsWith("model name")) {
-                    return line.substring(line.indexOf(':') + 1).trim();
-                }
-            }
-        } catch (IOException e) {
-            // fall through
-        }
-        return "unknown";
     }
 }
