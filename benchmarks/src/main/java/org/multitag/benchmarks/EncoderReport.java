@@ -240,7 +240,7 @@ public final class EncoderReport {
         sb.append("- OS: ").append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.version"))
                 .append(' ').append(System.getProperty("os.arch")).append('\n');
         sb.append("- ONNX Runtime (Java): ").append(ortVersion()).append('\n');
-        sb.append("- `OMP_WAIT_POLICY`: ").append(System.getenv().getOrDefault("OMP_WAIT_POLICY", "(unset: OpenMP threads spin)"))
+        sb.append("- `OMP_WAIT_POLICY` where this report was written (the JMH forks inherit it): ").append(System.getenv().getOrDefault("OMP_WAIT_POLICY", "(unset: OpenMP threads spin)"))
                 .append('\n');
         sb.append("- ND4J: ").append(version("org.nd4j", "nd4j-native")).append(", native build ")
                 .append(nd4jBuild()).append('\n');

@@ -21,14 +21,15 @@ public final class VectorKernels implements Kernels {
     private static final int L = S.length();
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
-    // Abramowitz & Stegun 7.1.26
-    private static final float P = 0.3275911f;
-    private static final float A1 = 0.254829592f;
-    private static final float A2 = -0.284496736f;
-    private static final float A3 = 1.421413741f;
-    private static final float A4 = -1.453152027f;
-    private static final float A5 = 1.061405429f;
-    private static final float INV_SQRT2 = (float) (1 / Math.sqrt(2));
+    // Abramowitz & Stegun 7.1.26: erf(z) = 1 − t·(A1 + t·(A2 + t·(A3 + t·(A4 + t·A5))))·e^(−z²), t = 1/(1 + P·z);
+    // public so the training module's GELU (and its derivative) uses the same approximation
+    public static final float P = 0.3275911f;
+    public static final float A1 = 0.254829592f;
+    public static final float A2 = -0.284496736f;
+    public static final float A3 = 1.421413741f;
+    public static final float A4 = -1.453152027f;
+    public static final float A5 = 1.061405429f;
+    public static final float INV_SQRT2 = (float) (1 / Math.sqrt(2));
     private static final float SQRT_2_OVER_PI = (float) Math.sqrt(2 / Math.PI);
 
     // ---------------------------------------------------------------- how this file is written

@@ -4,6 +4,14 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import org.multitag.model.VectorKernels;
 
+import static org.multitag.model.VectorKernels.A1;
+import static org.multitag.model.VectorKernels.A2;
+import static org.multitag.model.VectorKernels.A3;
+import static org.multitag.model.VectorKernels.A4;
+import static org.multitag.model.VectorKernels.A5;
+import static org.multitag.model.VectorKernels.INV_SQRT2;
+import static org.multitag.model.VectorKernels.P;
+
 /**
  * The two exp-heavy elementwise steps with the Java Vector API, over heap arrays padded to whole vectors:
  * GELU with its derivative, and the masked softmax. exp is a polynomial of exactly rounded lane operations
@@ -18,13 +26,6 @@ final class VectorMath {
 
 
     // Abramowitz & Stegun 7.1.26: erf(z) = 1 − t·(a1 + t·(a2 + …)) · e^(−z²), t = 1/(1 + p·z), z ≥ 0
-    private static final float P = 0.3275911f;
-    private static final float A1 = 0.254829592f;
-    private static final float A2 = -0.284496736f;
-    private static final float A3 = 1.421413741f;
-    private static final float A4 = -1.453152027f;
-    private static final float A5 = 1.061405429f;
-    private static final float INV_SQRT2 = (float) (1 / Math.sqrt(2));
     private static final float INV_SQRT_2PI = (float) (1 / Math.sqrt(2 * Math.PI));
 
     private VectorMath() {}
