@@ -78,7 +78,7 @@ final class EvalCommand implements Callable<Integer> {
         ExampleReader reader = new ExampleReader(m.tokenizer(), m.labels(),
                 TrainingInputs.readerOptions(m.config(), maxLength, truncate, false, false));
         TrainingData d = reader.read(data);
-        TrainingInputs.checkIds(m.config(), d);
+        d.checkIds(m.config());
 
         EvaluationReport r;
         try (BertEncoder encoder = new BertEncoder(m.encoderWeights(m.config()), t);

@@ -66,7 +66,7 @@ final class GradsCommand implements Callable<Integer> {
         ExampleReader reader = new ExampleReader(m.tokenizer(), m.labels(),
                 TrainingInputs.readerOptions(m.config(), null, false, false, false));
         TrainingData data = reader.read(input);
-        TrainingInputs.checkIds(m.config(), data);
+        data.checkIds(m.config());
         List<Example> batch = data.examples();
 
         StateDict out = new StateDict();

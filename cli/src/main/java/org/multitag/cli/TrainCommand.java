@@ -10,7 +10,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.multitag.core.InputException;
 import org.multitag.core.LabelSet;
-import org.multitag.model.BertWeights;
+import org.multitag.train.FineTuner;
 import org.multitag.train.data.ExampleReader;
 import org.multitag.train.data.LabelFile;
 import org.multitag.train.data.TrainingData;
@@ -18,9 +18,6 @@ import org.multitag.train.loop.Checkpoint;
 import org.multitag.train.loop.TrainOptions;
 import org.multitag.train.loop.Trainer;
 import org.multitag.train.model.Freeze;
-import org.multitag.train.model.TrainableBert;
-import org.multitag.weights.BertConfig;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -113,6 +110,11 @@ final class TrainCommand implements Callable<Integer> {
                     + "data (capped at 100), none = 1 (default: ${DEFAULT-VALUE}).")
     String posWeight;
 
+    @Option(names = "--group-by-length", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Batch sentences of similar length (less padding; each epoch still sees every example once, "
+                    + "batches in random order). On by default; --no-group-by-length batches in plain shuffled order.")
+    boolean groupByLength;
+
     @Option(names = "--freeze-encoder", description = "Train the head only; the encoder stays fixed.")
     boolean freezeEncoder;
 
@@ -141,54 +143,43 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         TrainOptions options = options();
-        if (dropout != null && !(dropout >= 0 && dropout < 1)) {
-            throw new InputException("--dropout must be in [0, 1), not " + dropout);
-        }
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new InputException(out.toString(), "exists and is not a folder");
         }
+        if (dropout != null && !(dropout >= 0 && dropout < 1)) {
+            throw new InputException("--dropout must be in [0, 1), not " + dropout);
+        }
         int javaThreads = TrainingInputs.threads(threads);
-
-        TrainingInputs.Model m = TrainingInputs.readModel(model);
-        BertConfig config = dropout == null ? m.config() : TrainingInputs.withDropout(m.config(), dropout);
+        Path folder = ModelArgument.resolve(model);
         LabelSet labels = labelsFile != null ? LabelFile.read(labelsFile)
                 : ExampleReader.collectLabels(trainFiles, skipBad);
-        ExampleReader reader = new ExampleReader(m.tokenizer(), labels,
-                TrainingInputs.readerOptions(config, maxLength, truncate, labelAllSubtokens, skipBad));
-        TrainingData train = reader.read(trainFiles);
-        TrainingData dev = reader.read(devFile);
-        TrainingInputs.checkIds(config, train);
-        TrainingInputs.checkIds(config, dev);
+        PrintStream progress = TrainingInputs.printStream(stderr);
+        FineTuner.Builder builder = FineTuner.builder(folder).labels(labels).options(options).dropout(dropout)
+                .labelAllSubtokens(labelAllSubtokens).skipBad(skipBad).threads(javaThreads)
+                .maxLength(maxLength).truncate(truncate).progress(progress, System.console() != null);
+        FineTuner tuner = builder.build();
+        TrainingData train = tuner.read(trainFiles);
+        TrainingData dev = tuner.read(devFile);
         TrainingInputs.reportSkipped(stderr, "train", train);
         TrainingInputs.reportSkipped(stderr, "dev", dev);
         stderr.println("train: " + train.summary());
         stderr.println("dev:   " + dev.summary());
 
-        boolean fromHead = m.hasHead() && m.labels().names().size() == labels.size()
-                && m.labels().names().containsAll(labels.names());
         Path checkpoint = out.resolve("checkpoint");
         if (resume && !Checkpoint.exists(checkpoint)) {
             stderr.println("note: no checkpoint in " + checkpoint + ": training from the start");
         } else if (!resume && Checkpoint.exists(checkpoint)) {
             stderr.println("note: " + out + " holds a run; starting over (--resume continues it)");
         }
-        stderr.println((fromHead ? "head: the model's (" : "head: new (") + labels.size() + " labels), "
-                + (freezeEncoder ? "encoder frozen" : "encoder trained") + ", " + options.epochs() + " epoch"
-                + (options.epochs() == 1 ? "" : "s"));
+        stderr.println((tuner.startsFromHead() ? "head: the model's (" : "head: new (") + labels.size()
+                + " labels), " + (freezeEncoder ? "encoder frozen" : "encoder trained") + ", " + options.epochs()
+                + " epoch" + (options.epochs() == 1 ? "" : "s"));
         stderr.flush();
-
-        BertWeights weights = m.encoderWeights(config);
-        INDArray[] head = fromHead ? m.headArrays(labels) : TrainableBert.newClassifier(config, labels.size(), seed);
-        TrainableBert trainable = TrainingInputs.trainable(m, weights, head, options.freeze(), javaThreads);
         Trainer.Result result;
-        PrintStream progress = TrainingInputs.printStream(stderr);
-        try (trainable) {
-            Trainer trainer = new Trainer(trainable, config, m.imported().tokenizerFiles(), train, dev, options, out,
-                    progress, System.console() != null);
-            result = trainer.run(resume);
+        try {
+            result = tuner.fit(train, dev, out, resume);
         } finally {
             progress.flush();
-            TrainingInputs.close(weights, head);
         }
 
         stdout.printf(Locale.ROOT, "model:   %s (thresholds tuned on dev in thresholds.json)%n", result.modelDir());
@@ -227,6 +218,6 @@ final class TrainCommand implements Callable<Integer> {
         // The thread count is left out (0): it does not change the run, and the checkpoint compares the options,
         // so a run may resume with other --threads. TrainableBert gets the real count.
         return new TrainOptions(epochs, lr, batchSize, gradAccum, warmupRatio, weightDecay, clip, seed, pw,
-                freezeEncoder ? Freeze.headOnly() : Freeze.none(), 0);
+                freezeEncoder ? Freeze.headOnly() : Freeze.none(), 0, groupByLength);
     }
 }

@@ -1,6 +1,5 @@
 package org.multitag.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -186,27 +185,6 @@ final class TrainingInputs {
         return new ExampleReader.Options(limit, truncate, labelAllSubtokens, skipBad);
     }
 
-    /**
-     * Token ids and token types the model has no embedding row for are errors naming the line (the reader checks
-     * ids against the tokenizer only, and type ids not at all).
-     */
-    static void checkIds(BertConfig config, TrainingData data) {
-        for (Example e : data.examples()) {
-            int[] ids = e.inputIds();
-            int[] types = e.typeIds();
-            for (int i = 0; i < ids.length; i++) {
-                if (ids[i] >= config.vocabSize()) {
-                    throw new InputException(e.source(), "token id " + ids[i] + " (position " + i + ") is outside the "
-                            + "model's vocabulary of " + config.vocabSize());
-                }
-                if (types[i] >= config.typeVocabSize()) {
-                    throw new InputException(e.source(), "token type id " + types[i] + " (position " + i + ") is "
-                            + "outside the model's type_vocab_size of " + config.typeVocabSize());
-                }
-            }
-        }
-    }
-
     /** Reports the lines {@code --skip-bad} left out: a count and the first few reasons. */
     static void reportSkipped(PrintWriter err, String what, TrainingData data) {
         List<SkippedLine> skipped = data.skipped();
@@ -223,16 +201,6 @@ final class TrainingInputs {
             err.println("  ... and " + (skipped.size() - shown) + " more");
         }
         err.flush();
-    }
-
-    /** {@code config} with hidden and attention dropout set to {@code p} (what TrainableBert reads). */
-    static BertConfig withDropout(BertConfig c, double p) {
-        ObjectNode extra = c.extra().deepCopy();
-        extra.put("hidden_dropout_prob", p);
-        extra.put("attention_probs_dropout_prob", p);
-        return new BertConfig(c.vocabSize(), c.hiddenSize(), c.numHiddenLayers(), c.numAttentionHeads(),
-                c.intermediateSize(), c.hiddenAct(), c.maxPositionEmbeddings(), c.typeVocabSize(), c.layerNormEps(),
-                c.padTokenId(), c.id2label(), c.problemType(), c.architectures(), extra);
     }
 
     /**
@@ -292,6 +260,12 @@ final class TrainingInputs {
         }
         out.printf(Locale.ROOT, "Hamming loss %.5f, subset accuracy %.4f (%d words, %d labels)%n", r.hammingLoss(),
                 r.subsetAccuracy(), r.nWords(), r.nLabels());
+        if (r.groupAccuracy() != null) {
+            StringBuilder g = new StringBuilder();
+            r.groupAccuracy().forEach((name, acc) -> g.append(g.isEmpty() ? "" : ", ")
+                    .append(String.format(Locale.ROOT, "%s accuracy %.4f", name, acc)));
+            out.println(g + " (subset accuracy within each label group)");
+        }
         List<Map.Entry<String, LabelScores>> rows = new ArrayList<>(r.perLabel().entrySet());
         rows.sort(Comparator.comparingLong((Map.Entry<String, LabelScores> e) -> e.getValue().support()).reversed()
                 .thenComparing(Map.Entry::getKey));

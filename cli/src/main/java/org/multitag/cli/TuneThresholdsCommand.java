@@ -77,7 +77,7 @@ final class TuneThresholdsCommand implements Callable<Integer> {
         ExampleReader reader = new ExampleReader(m.tokenizer(), labels,
                 TrainingInputs.readerOptions(m.config(), maxLength, truncate, false, false));
         TrainingData d = reader.read(data);
-        TrainingInputs.checkIds(m.config(), d);
+        d.checkIds(m.config());
 
         List<float[][]> probs;
         try (BertEncoder encoder = new BertEncoder(m.encoderWeights(m.config()), t);

@@ -2,7 +2,9 @@ package org.multitag.train.data;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.multitag.core.InputException;
 import org.multitag.core.LabelSet;
+import org.multitag.weights.BertConfig;
 
 /**
  * The examples read from one or more data files, with the label set they were aligned to and the bad lines that
@@ -32,6 +34,27 @@ public final class TrainingData {
 
     public List<Example> examples() {
         return examples;
+    }
+
+    /**
+     * Checks that the model can embed every example: token ids and token types it has no embedding row for are
+     * errors naming the line (the reader checks ids against the tokenizer only, and type ids not at all).
+     */
+    public void checkIds(BertConfig config) {
+        for (Example e : examples) {
+            int[] ids = e.inputIds();
+            int[] types = e.typeIds();
+            for (int i = 0; i < ids.length; i++) {
+                if (ids[i] >= config.vocabSize()) {
+                    throw new InputException(e.source(), "token id " + ids[i] + " (position " + i + ") is outside the "
+                            + "model's vocabulary of " + config.vocabSize());
+                }
+                if (types[i] >= config.typeVocabSize()) {
+                    throw new InputException(e.source(), "token type id " + types[i] + " (position " + i + ") is "
+                            + "outside the model's type_vocab_size of " + config.typeVocabSize());
+                }
+            }
+        }
     }
 
     /** Lines (or CoNLL-U sentences) left out because they were bad, in reading order. */

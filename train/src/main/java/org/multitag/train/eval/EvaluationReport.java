@@ -19,12 +19,15 @@ import java.util.Map;
  * ({@code n_labels_supported} of them); {@code hamming_loss} = wrong label decisions / (words × labels);
  * {@code subset_accuracy} = share of words whose whole label set is right. The {@code span_*} keys are present
  * only when the data had spans: exact-match (same start, end and label) precision, recall and F1.
+ * {@code group_accuracy} is present for label sets with {@link LabelGroups} (CoNLL-U: {@code UPOS} and
+ * {@code UFeats} accuracy, subset accuracy within each group).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"n_words", "n_labels", "micro_precision", "micro_recall", "micro_f1", "macro_precision",
     "macro_recall", "macro_f1", "n_labels_supported", "macro_precision_supported", "macro_recall_supported",
     "macro_f1_supported", "hamming_loss", "subset_accuracy", "per_label", "n_gold_spans", "n_predicted_spans",
-    "span_micro_precision", "span_micro_recall", "span_micro_f1", "span_macro_f1", "span_per_label"})
+    "span_micro_precision", "span_micro_recall", "span_micro_f1", "span_macro_f1", "span_per_label",
+    "group_accuracy"})
 public record EvaluationReport(
         @JsonProperty("n_words") long nWords,
         @JsonProperty("n_labels") int nLabels,
@@ -47,13 +50,15 @@ public record EvaluationReport(
         @JsonProperty("span_micro_recall") Double spanMicroRecall,
         @JsonProperty("span_micro_f1") Double spanMicroF1,
         @JsonProperty("span_macro_f1") Double spanMacroF1,
-        @JsonProperty("span_per_label") Map<String, LabelScores> spanPerLabel) {
+        @JsonProperty("span_per_label") Map<String, LabelScores> spanPerLabel,
+        @JsonProperty("group_accuracy") Map<String, Double> groupAccuracy) {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public EvaluationReport {
         perLabel = Collections.unmodifiableMap(new LinkedHashMap<>(perLabel));
         spanPerLabel = spanPerLabel == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(spanPerLabel));
+        groupAccuracy = groupAccuracy == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(groupAccuracy));
     }
 
     /** Whether span-level scores are present. */

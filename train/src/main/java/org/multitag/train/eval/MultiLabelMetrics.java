@@ -25,7 +25,8 @@ import org.multitag.train.data.Example;
  *       no gold and no predicted positive count as 0); the report also gives the means over the labels with
  *       support &gt; 0 ({@code *_supported});
  *   <li>Hamming loss: wrong label decisions / (words × labels) ({@code hamming_loss});
- *   <li>subset accuracy: the share of words whose predicted set equals the gold set ({@code accuracy_score}).
+ *   <li>subset accuracy: the share of words whose predicted set equals the gold set ({@code accuracy_score});
+ *   <li>group accuracy: the same within each {@link LabelGroups} group (CoNLL-U labels: UPOS and UFeats).
  * </ul>
  *
  * <p>With no word (or no label) the Hamming loss and subset accuracy are reported as 0. Span scores are exact
@@ -44,6 +45,9 @@ public final class MultiLabelMetrics {
     private long words;
     private long wrongDecisions;
     private long exactWords;
+    private final boolean[][] groups;
+    private final List<String> groupNames;
+    private final long[] groupExact;
     private long[] spanTruePositives;
     private long[] spanPredicted;
     private long[] spanSupport;
@@ -56,6 +60,10 @@ public final class MultiLabelMetrics {
         this.support = new long[n];
         this.goldRow = new boolean[n];
         this.predictedRow = new boolean[n];
+        LabelGroups g = LabelGroups.of(labels);
+        this.groups = g.members().values().toArray(new boolean[0][]);
+        this.groupNames = List.copyOf(g.members().keySet());
+        this.groupExact = new long[groups.length];
     }
 
     public LabelSet labels() {
@@ -109,6 +117,13 @@ public final class MultiLabelMetrics {
             } else if (g != p) {
                 wrong++;
             }
+        }
+        for (int k = 0; k < groups.length; k++) {
+            boolean exact = true;
+            for (int l = 0; l < n && exact; l++) {
+                exact = !groups[k][l] || gold[l] == prediction[l];
+            }
+            groupExact[k] += exact ? 1 : 0;
         }
         words++;
         wrongDecisions += wrong;
@@ -270,7 +285,19 @@ public final class MultiLabelMetrics {
                 mean(sums[3], supported), mean(sums[4], supported), mean(sums[5], supported),
                 decisions == 0 ? 0.0 : (double) wrongDecisions / decisions,
                 words == 0 ? 0.0 : (double) exactWords / words, perLabel, goldSpans, predictedSpans, spanP, spanR,
-                spanF, spanMacro, spanPerLabel);
+                spanF, spanMacro, spanPerLabel, groupAccuracy());
+    }
+
+    /** Subset accuracy per {@link LabelGroups} group, or null when the label set implies none. */
+    private Map<String, Double> groupAccuracy() {
+        if (groups.length == 0) {
+            return null;
+        }
+        Map<String, Double> m = new LinkedHashMap<>();
+        for (int k = 0; k < groups.length; k++) {
+            m.put(groupNames.get(k), words == 0 ? 0.0 : (double) groupExact[k] / words);
+        }
+        return m;
     }
 
     private static double mean(double sum, int count) {

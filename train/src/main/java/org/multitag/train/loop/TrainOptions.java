@@ -16,12 +16,15 @@ import org.multitag.train.model.Freeze;
  * @param posWeight "auto" (negatives/positives per label, capped at 100) or "none"
  * @param freeze which parts stay fixed
  * @param threads compute threads (0: all cores)
+ * @param groupByLength batch examples of similar length (less padding, same examples per epoch): within
+ *     windows of 50 batches of the shuffled order, sort by length, cut batches, shuffle the batches
  */
 public record TrainOptions(int epochs, double lr, int batchSize, int gradAccum, double warmupRatio,
-        double weightDecay, double clip, long seed, String posWeight, Freeze freeze, int threads) {
+        double weightDecay, double clip, long seed, String posWeight, Freeze freeze, int threads,
+        boolean groupByLength) {
 
     public static final TrainOptions DEFAULT = new TrainOptions(3, 5e-5, 16, 1, 0.1, 0.01, 1.0, 42, "none",
-            Freeze.none(), 0);
+            Freeze.none(), 0, true);
 
     public TrainOptions {
         if (epochs < 1 || batchSize < 1 || gradAccum < 1) {
@@ -37,6 +40,6 @@ public record TrainOptions(int epochs, double lr, int batchSize, int gradAccum, 
 
     public TrainOptions withEpochs(int n) {
         return new TrainOptions(n, lr, batchSize, gradAccum, warmupRatio, weightDecay, clip, seed, posWeight, freeze,
-                threads);
+                threads, groupByLength);
     }
 }

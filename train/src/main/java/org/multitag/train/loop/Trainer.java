@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -43,6 +44,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * repeats the uninterrupted one exactly. Events go to out/metrics.jsonl; the curve to out/training-curve.png.
  */
 public final class Trainer {
+
+    /** Batches per length-sorting window when {@link TrainOptions#groupByLength()} is on. */
+    static final int LENGTH_WINDOW = 50;
 
     /** What a finished run produced. */
     public record Result(Path modelDir, EvaluationReport devReport, double bestDevF1, long steps, double seconds) {}
@@ -106,9 +110,24 @@ public final class Trainer {
             order.set(i, order.get(j));
             order.set(j, t);
         }
+        if (options.groupByLength()) {
+            // Sorting within windows keeps most of the shuffle's randomness while a batch pads to similar lengths.
+            int window = LENGTH_WINDOW * options.batchSize();
+            for (int w = 0; w < order.size(); w += window) {
+                order.subList(w, Math.min(order.size(), w + window)).sort(Comparator.comparingInt(Example::length));
+            }
+        }
         List<List<Example>> batches = new ArrayList<>();
         for (int i = 0; i < order.size(); i += options.batchSize()) {
             batches.add(order.subList(i, Math.min(order.size(), i + options.batchSize())));
+        }
+        if (options.groupByLength()) {
+            for (int i = batches.size() - 1; i > 0; i--) {
+                int j = r.nextInt(i + 1);
+                List<Example> t = batches.get(i);
+                batches.set(i, batches.get(j));
+                batches.set(j, t);
+            }
         }
         return batches;
     }
@@ -117,9 +136,10 @@ public final class Trainer {
     private String fingerprint() {
         TrainOptions o = options;
         return String.format(java.util.Locale.ROOT,
-                "epochs=%d lr=%s batch=%d accum=%d warmup=%s wd=%s clip=%s seed=%d pos_weight=%s freeze=%s train=%d labels=%d",
+                "epochs=%d lr=%s batch=%d accum=%d warmup=%s wd=%s clip=%s seed=%d pos_weight=%s freeze=%s "
+                        + "group_by_length=%s train=%d labels=%d",
                 o.epochs(), o.lr(), o.batchSize(), o.gradAccum(), o.warmupRatio(), o.weightDecay(), o.clip(), o.seed(),
-                o.posWeight(), o.freeze(), train.examples().size(), train.labels().size());
+                o.posWeight(), o.freeze(), o.groupByLength(), train.examples().size(), train.labels().size());
     }
 
     /** Runs (or, with {@code resume} and a checkpoint in out, continues) the training. */

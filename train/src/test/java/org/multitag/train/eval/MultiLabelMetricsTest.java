@@ -68,6 +68,25 @@ class MultiLabelMetricsTest {
     }
 
     @Test
+    void conlluLabelsGetUposAndUfeatsAccuracy() {
+        // sorted: Number=Plur 0, Number=Sing 1, Tense=Past 2, UPOS=NOUN 3, UPOS=VERB 4
+        LabelSet ud = LabelSet.sorted(List.of("UPOS=NOUN", "UPOS=VERB", "Number=Sing", "Number=Plur", "Tense=Past"));
+        MultiLabelMetrics m = new MultiLabelMetrics(ud);
+        m.addWord(new int[] {3, 1}, new int[] {3, 1});    // all right
+        m.addWord(new int[] {3, 0}, new int[] {3, 1});    // UPOS right, features wrong
+        m.addWord(new int[] {4, 2}, new int[] {3, 2});    // UPOS wrong, features right
+        m.addWord(new int[] {4}, new int[] {});           // UPOS missed; no features, none predicted: right
+        m.addWord(new int[] {3}, new int[] {3, 4, 0});    // two UPOS predicted: wrong; extra feature: wrong
+        EvaluationReport r = m.report();
+        assertEquals(List.of("UPOS", "UFeats"), List.copyOf(r.groupAccuracy().keySet()));
+        assertEquals(2.0 / 5, r.groupAccuracy().get("UPOS"), EPS);
+        assertEquals(3.0 / 5, r.groupAccuracy().get("UFeats"), EPS);
+        assertEquals(1.0 / 5, r.subsetAccuracy(), EPS);
+        assertTrue(r.toJson().contains("\"group_accuracy\""));
+        assertNull(new MultiLabelMetrics(ABC).report().groupAccuracy(), "no groups for other label names");
+    }
+
+    @Test
     void randomPredictionsMatchScikitLearnDefinitions() {
         Random random = new Random(20240601);
         for (int trial = 0; trial < 50; trial++) {

@@ -90,7 +90,7 @@ class TrainerTest {
                 new ExampleReader.Options(128, true, false, true));
         TrainingData train = reader.read(trainFile);
         TrainingData dev = reader.read(devFile);
-        TrainOptions opt = new TrainOptions(2, 3e-4, 16, 1, 0.1, 0.01, 1.0, 7, "auto", Freeze.none(), 2);
+        TrainOptions opt = new TrainOptions(2, 3e-4, 16, 1, 0.1, 0.01, 1.0, 7, "auto", Freeze.none(), 2, true);
 
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         PrintStream ps = new PrintStream(log, true, StandardCharsets.UTF_8);
@@ -142,5 +142,40 @@ class TrainerTest {
             }
         }
         return out;
+    }
+
+    @Test
+    void lengthGroupingKeepsEveryExampleOnceAndCutsPadding(@TempDir Path tmp) throws Exception {
+        Path trainFile = head(ewt.resolve("en_ewt-ud-train.conllu"), 2000, tmp.resolve("train.conllu"));
+        LabelSet labels = ExampleReader.collectLabels(List.of(trainFile), false);
+        TrainingData train = new ExampleReader(tokenizer, labels, new ExampleReader.Options(128, true, false, true))
+                .read(trainFile);
+        TrainOptions grouped = new TrainOptions(2, 3e-4, 16, 1, 0.1, 0.01, 1.0, 7, "none", Freeze.none(), 2, true);
+        TrainOptions plain = new TrainOptions(2, 3e-4, 16, 1, 0.1, 0.01, 1.0, 7, "none", Freeze.none(), 2, false);
+        PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
+        Trainer g = new Trainer(null, miniLm.config(), tokenizerFiles, train, train, grouped, tmp, quiet, false);
+        Trainer p = new Trainer(null, miniLm.config(), tokenizerFiles, train, train, plain, tmp, quiet, false);
+        for (int epoch = 0; epoch < 2; epoch++) {
+            List<List<org.multitag.train.data.Example>> gb = g.epochBatches(epoch);
+            assertEquals(p.epochBatches(epoch).size(), gb.size());
+            java.util.Map<org.multitag.train.data.Example, Integer> seen = new java.util.IdentityHashMap<>();
+            gb.forEach(b -> b.forEach(e -> seen.merge(e, 1, Integer::sum)));
+            assertEquals(train.examples().size(), seen.size(), "every example in the epoch");
+            assertTrue(seen.values().stream().allMatch(c -> c == 1), "each example once");
+            long gPad = padded(gb);
+            long pPad = padded(p.epochBatches(epoch));
+            assertTrue(gPad < 0.8 * pPad, "grouped " + gPad + " padded tokens vs plain " + pPad);
+            assertEquals(gb, g.epochBatches(epoch), "same seed, same batches");
+        }
+        assertTrue(!g.epochBatches(0).equals(g.epochBatches(1)), "epochs differ");
+    }
+
+    /** Tokens a batch list computes on: each batch padded to its longest example. */
+    private static long padded(List<List<org.multitag.train.data.Example>> batches) {
+        long n = 0;
+        for (List<org.multitag.train.data.Example> b : batches) {
+            n += (long) b.size() * b.stream().mapToInt(org.multitag.train.data.Example::length).max().orElse(0);
+        }
+        return n;
     }
 }

@@ -1,0 +1,291 @@
+package org.multitag.train;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.multitag.core.InputException;
+import org.multitag.core.LabelSet;
+import org.multitag.model.BertWeights;
+import org.multitag.model.NativeArrays;
+import org.multitag.tokenizer.Tokenizer;
+import org.multitag.train.data.Example;
+import org.multitag.train.data.ExampleReader;
+import org.multitag.train.data.SourceRecord;
+import org.multitag.train.data.TrainingData;
+import org.multitag.train.loop.TrainOptions;
+import org.multitag.train.loop.Trainer;
+import org.multitag.train.model.TrainableBert;
+import org.multitag.weights.BertConfig;
+import org.multitag.weights.ImportedModel;
+import org.multitag.weights.ModelFolder;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Fine-tunes a model folder with a multi-label token head: the one entry point the {@code train} and {@code demo}
+ * commands and library users share. It reads the folder once, turns records or files into examples aligned to one
+ * label set, and runs a {@link Trainer}; native memory lives only inside {@link #fit}.
+ * <pre>{@code
+ * FineTuner tuner = FineTuner.builder(modelFolder).labels(labels).options(TrainOptions.DEFAULT.withEpochs(2)).build();
+ * TrainingData train = tuner.examples(records);   // or tuner.read(file)
+ * Trainer.Result r = tuner.fit(train, dev, outDir); // r.modelDir(): an HF folder with thresholds.json
+ * }</pre>
+ */
+public final class FineTuner {
+
+    private final Path folder;
+    private final ImportedModel model;
+    private final BertConfig config;
+    private final LabelSet labels;
+    private final LabelSet headLabels;
+    private final ExampleReader reader;
+    private final TrainOptions options;
+    private final int threads;
+    private final PrintStream progress;
+    private final boolean terminal;
+
+    private FineTuner(Builder b) throws IOException {
+        this.folder = b.folder;
+        this.model = ModelFolder.read(b.folder);
+        this.config = b.dropout == null ? model.config() : withDropout(model.config(), b.dropout);
+        this.headLabels = headLabels(b.folder, model);
+        this.labels = b.labels != null ? b.labels : headLabels;
+        if (labels.size() == 0) {
+            throw new InputException(folder.toString(), "the model has no token head: give the label set");
+        }
+        Tokenizer tokenizer;
+        try {
+            tokenizer = Tokenizer.load(folder).withPadding(null).withTruncation(null);
+        } catch (IllegalArgumentException e) {
+            throw new InputException(folder.toString(), e.getMessage());
+        }
+        int positions = config.maxPositionEmbeddings();
+        if (b.maxLength != null && (b.maxLength < 3 || b.maxLength > positions)) {
+            throw new InputException("max length must be in [3, " + positions + "] (the model's "
+                    + "max_position_embeddings), not " + b.maxLength);
+        }
+        this.reader = new ExampleReader(tokenizer, labels, new ExampleReader.Options(
+                b.maxLength == null ? positions : b.maxLength, b.truncate, b.labelAllSubtokens, b.skipBad));
+        this.options = b.options;
+        this.threads = b.threads > 0 ? b.threads : Runtime.getRuntime().availableProcessors();
+        this.progress = b.progress;
+        this.terminal = b.terminal;
+    }
+
+    /** Starts a fine-tuning setup from a model folder (an HF folder; see {@code multitag import}). */
+    public static Builder builder(Path modelFolder) {
+        return new Builder(modelFolder);
+    }
+
+    /** The labels the head is trained for, in output order. */
+    public LabelSet labels() {
+        return labels;
+    }
+
+    /** The model's config (with the dropout override, if any): what the trained model folder will carry. */
+    public BertConfig config() {
+        return config;
+    }
+
+    /** The reader that turns data lines into examples aligned to {@link #labels()}. */
+    public ExampleReader reader() {
+        return reader;
+    }
+
+    /** Examples from records in memory (words with label sets, texts with spans, token ids). */
+    public TrainingData examples(List<? extends SourceRecord> records) {
+        List<Example> out = new ArrayList<>(records.size());
+        for (SourceRecord r : records) {
+            out.add(reader.toExample(r));
+        }
+        TrainingData data = new TrainingData(labels, out, List.of());
+        data.checkIds(config);
+        return data;
+    }
+
+    /** Examples from data files (JSONL in any of the three forms, CoNLL-U; gzip looked through). */
+    public TrainingData read(List<Path> files) throws IOException {
+        TrainingData data = reader.read(files);
+        data.checkIds(config);
+        return data;
+    }
+
+    /** Examples from one data file. */
+    public TrainingData read(Path file) throws IOException {
+        return read(List.of(file));
+    }
+
+    /**
+     * Trains on {@code train}, evaluates on {@code dev} each epoch, and writes {@code out/model} (the best epoch,
+     * thresholds tuned on dev), {@code out/metrics.jsonl}, {@code out/training-curve.png} and the checkpoint.
+     * The head starts from the folder's when its labels are exactly {@link #labels()}, else new (seeded).
+     *
+     * @param resume continue from {@code out/checkpoint} when it is there
+     */
+    public Trainer.Result fit(TrainingData train, TrainingData dev, Path out, boolean resume) throws IOException {
+        BertWeights weights;
+        try {
+            weights = BertWeights.of(config, model.weights());
+        } catch (IllegalArgumentException e) {
+            throw new InputException(folder.toString(), e.getMessage());
+        }
+        INDArray[] head = startsFromHead() ? headArrays()
+                : TrainableBert.newClassifier(config, labels.size(), options.seed());
+        try {
+            TrainableBert trainable;
+            try {
+                trainable = new TrainableBert(weights, head[0], head[1], options.freeze(), threads);
+            } catch (IllegalArgumentException e) {
+                throw new InputException(folder.toString(), "cannot train this model: " + e.getMessage());
+            }
+            try (trainable) {
+                return new Trainer(trainable, config, model.tokenizerFiles(), train, dev, options, out, progress,
+                        terminal).run(resume);
+            }
+        } finally {
+            weights.close();
+            head[0].close();
+            head[1].close();
+        }
+    }
+
+    /** {@link #fit(TrainingData, TrainingData, Path, boolean)} from the start. */
+    public Trainer.Result fit(TrainingData train, TrainingData dev, Path out) throws IOException {
+        return fit(train, dev, out, false);
+    }
+
+    /** Whether training continues the folder's own head (its labels are the training labels, in any order). */
+    public boolean startsFromHead() {
+        return headLabels.size() == labels.size() && headLabels.names().containsAll(labels.names())
+                && model.weights().contains("classifier.weight") && model.weights().contains("classifier.bias");
+    }
+
+    /** The folder's classifier rows in the order of {@link #labels()}. */
+    private INDArray[] headArrays() {
+        float[] wv = model.weights().get("classifier.weight").toFloat32();
+        float[] bv = model.weights().get("classifier.bias").toFloat32();
+        int h = config.hiddenSize();
+        int n = labels.size();
+        float[] weight = new float[n * h];
+        float[] bias = new float[n];
+        for (int l = 0; l < n; l++) {
+            int from = headLabels.indexOf(labels.name(l));
+            System.arraycopy(wv, from * h, weight, l * h, h);
+            bias[l] = bv[from];
+        }
+        return new INDArray[] {NativeArrays.of(weight, n, h), NativeArrays.of(bias, n)};
+    }
+
+    private static LabelSet headLabels(Path folder, ImportedModel m) {
+        try {
+            return LabelSet.of(new ArrayList<>(m.config().id2label().values()));
+        } catch (IllegalArgumentException e) {
+            throw new InputException(folder.resolve(BertConfig.FILE).toString(), "id2label: " + e.getMessage());
+        }
+    }
+
+    /** {@code c} with hidden and attention dropout set to {@code p} (what TrainableBert reads). */
+    private static BertConfig withDropout(BertConfig c, double p) {
+        ObjectNode extra = c.extra().deepCopy();
+        extra.put("hidden_dropout_prob", p);
+        extra.put("attention_probs_dropout_prob", p);
+        return new BertConfig(c.vocabSize(), c.hiddenSize(), c.numHiddenLayers(), c.numAttentionHeads(),
+                c.intermediateSize(), c.hiddenAct(), c.maxPositionEmbeddings(), c.typeVocabSize(), c.layerNormEps(),
+                c.padTokenId(), c.id2label(), c.problemType(), c.architectures(), extra);
+    }
+
+    /** Options of a {@link FineTuner}; everything but the model folder has a default. */
+    public static final class Builder {
+        private final Path folder;
+        private LabelSet labels;
+        private TrainOptions options = TrainOptions.DEFAULT;
+        private Integer maxLength;
+        private boolean truncate;
+        private boolean labelAllSubtokens;
+        private boolean skipBad;
+        private Double dropout;
+        private int threads;
+        private PrintStream progress = new PrintStream(OutputStream.nullOutputStream());
+        private boolean terminal;
+
+        private Builder(Path folder) {
+            this.folder = Objects.requireNonNull(folder, "model folder");
+        }
+
+        /** The label set, in output order (default: the folder's head labels). */
+        public Builder labels(LabelSet value) {
+            this.labels = value;
+            return this;
+        }
+
+        /** The label set of some records: every label they use, sorted. */
+        public Builder labelsOf(List<? extends SourceRecord> records) {
+            Set<String> names = new LinkedHashSet<>();
+            records.forEach(r -> names.addAll(r.labelNames()));
+            return labels(LabelSet.sorted(new ArrayList<>(names)));
+        }
+
+        /** Epochs, learning rate, batch size, schedule, seed, freezing (default {@link TrainOptions#DEFAULT}). */
+        public Builder options(TrainOptions value) {
+            this.options = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /** Longest example in tokens (default, or null: the model's max_position_embeddings). */
+        public Builder maxLength(Integer tokens) {
+            this.maxLength = tokens;
+            return this;
+        }
+
+        /** Cut longer examples to the maximum length (the words cut off are not trained on) instead of failing. */
+        public Builder truncate(boolean value) {
+            this.truncate = value;
+            return this;
+        }
+
+        /** Train a word's labels on all of its sub-tokens (default: the first only). */
+        public Builder labelAllSubtokens(boolean value) {
+            this.labelAllSubtokens = value;
+            return this;
+        }
+
+        /** Skip bad data lines, keeping them in {@link TrainingData#skipped()} (default: fail on the first). */
+        public Builder skipBad(boolean value) {
+            this.skipBad = value;
+            return this;
+        }
+
+        /** Hidden and attention dropout instead of the config's (null: the config's). */
+        public Builder dropout(Double value) {
+            if (value != null && !(value >= 0 && value < 1)) {
+                throw new InputException("dropout must be in [0, 1), not " + value);
+            }
+            this.dropout = value;
+            return this;
+        }
+
+        /** Java compute threads (default 0: all cores). */
+        public Builder threads(int value) {
+            this.threads = value;
+            return this;
+        }
+
+        /** Where the progress bar and epoch lines go (default: nowhere); {@code terminal}: redraw in place. */
+        public Builder progress(PrintStream value, boolean terminal) {
+            this.progress = Objects.requireNonNull(value);
+            this.terminal = terminal;
+            return this;
+        }
+
+        /** Reads the model folder. */
+        public FineTuner build() throws IOException {
+            return new FineTuner(this);
+        }
+    }
+}
