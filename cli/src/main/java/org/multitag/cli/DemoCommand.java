@@ -1,97 +1,277 @@
 package org.multitag.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.zip.GZIPInputStream;
+import org.multitag.core.AtomicFiles;
+import org.multitag.core.InputException;
 import org.multitag.core.LabelSet;
-import org.multitag.tokenizer.Encoding;
-import org.multitag.tokenizer.Tokenizer;
-import org.multitag.tokenizer.TokenizerLoader;
-import org.multitag.tokenizer.labels.LabelAlignment;
-import org.multitag.tokenizer.labels.TokenLabels;
+import org.multitag.model.BertEncoder;
+import org.multitag.model.MultiLabelHead;
+import org.multitag.model.MultiLabelTagger;
+import org.multitag.model.Thresholds;
+import org.multitag.tokenizer.labels.WordPrediction;
+import org.multitag.train.FineTuner;
+import org.multitag.train.data.Example;
+import org.multitag.train.data.LabelFile;
+import org.multitag.train.data.TrainingData;
+import org.multitag.train.eval.Baselines;
+import org.multitag.train.eval.EvaluationReport;
+import org.multitag.train.loop.TrainOptions;
+import org.multitag.train.loop.Trainer;
+import org.multitag.train.model.Freeze;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code multitag demo}: runs on bundled data with no arguments. For now it tokenizes bundled sentences with the
- * bundled bert-base-uncased tokenizer and shows how word labels land on sub-word tokens; the training demo
- * replaces it when the model and training stages exist.
+ * {@code multitag demo}: the whole job on the bundled Brown corpus with no arguments. Fine-tunes all-MiniLM-L6-v2
+ * with a 63-label head on a spread-out subset of the training files, tunes one threshold per label on dev,
+ * evaluates on the test files next to trivial baselines, tags two sentences, and leaves the model, the report and
+ * the training curve in {@code runs/demo-<timestamp>/}.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Tokenize bundled sample sentences and show tokens, offsets, word ids and label alignment.")
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Fine-tune, evaluate and tag on the bundled Brown corpus (data/brown: 63 labels per word: "
+                + "word class, features, Brown's flags).",
+            "Trains MiniLM-L6 on sentences spread over the training files (a few minutes on 2 cores), tunes thresholds on dev, "
+                + "scores the test set next to the all-negative and most-frequent baselines, tags two sentences, "
+                + "and writes model/, report.json, metrics.jsonl and training-curve.png under --out."})
 final class DemoCommand implements Callable<Integer> {
+
+    /** Brown-style words (contractions and possessives kept whole, as the corpus prints them). */
+    static final List<List<String>> EXAMPLES = List.of(
+            List.of("The", "jury", "wasn't", "told", "about", "the", "mayor's", "two", "older", "brothers", "."),
+            List.of("She", "had", "been", "reading", "Faulkner's", "novels", "in", "Paris", "since", "1958", "."));
 
     @Spec
     CommandSpec spec;
 
+    @Option(names = "--model", paramLabel = "NAME|DIR", defaultValue = ModelArgument.DEFAULT,
+            description = "Model to fine-tune (default: ${DEFAULT-VALUE}; e.g. bert-base-uncased).")
+    String model;
+
+    @Option(names = "--full", description = "Train on all 45,570 training sentences and tune on all of dev "
+            + "(MiniLM-L6: about an hour per epoch on 2 cores).")
+    boolean full;
+
+    @Option(names = "--train-sentences", paramLabel = "N", defaultValue = "3000",
+            description = "Training sentences, spread evenly over the training files (default: ${DEFAULT-VALUE}).")
+    int trainSentences;
+
+    @Option(names = "--dev-sentences", paramLabel = "N", defaultValue = "1500",
+            description = "Dev sentences for model selection and thresholds (default: ${DEFAULT-VALUE}).")
+    int devSentences;
+
+    @Option(names = "--test-sentences", paramLabel = "N", defaultValue = "0",
+            description = "Test sentences to score, spread evenly (default 0: all 5,762).")
+    int testSentences;
+
+    @Option(names = "--epochs", paramLabel = "N", defaultValue = "1", description = "Epochs (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--lr", paramLabel = "X", defaultValue = "3e-4",
+            description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
+    double lr;
+
+    @Option(names = "--pos-weight", paramLabel = "auto|none", defaultValue = "auto",
+            description = "Positive-term weight per label: auto = negatives / positives (capped at 100), "
+                    + "none = 1 (default: ${DEFAULT-VALUE}).")
+    String posWeight;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "Folder with train/dev/test.jsonl.gz and labels.txt (default: the bundled data/brown).")
+    Path data;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Run folder (default: runs/demo-<timestamp>).")
+    Path out;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+            description = "Compute threads (default 0: all cores).")
+    int threads;
+
     @Override
     public Integer call() throws IOException {
-        PrintWriter out = spec.commandLine().getOut();
-        Tokenizer tokenizer;
-        try (InputStream in = new GZIPInputStream(resource("demo/tokenizer.json.gz"))) {
-            tokenizer = TokenizerLoader.fromJson(in, "bundled bert-base-uncased tokenizer.json")
-                    .withTruncation(null).withPadding(null);
+        long t0 = System.nanoTime();
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter stderr = spec.commandLine().getErr();
+        TrainingInputs.positive("--epochs", epochs);
+        TrainingInputs.positive("--train-sentences", trainSentences);
+        TrainingInputs.positive("--dev-sentences", devSentences);
+        if (testSentences < 0) {
+            throw new InputException("--test-sentences must be >= 0, not " + testSentences);
         }
-        String sample;
-        try (InputStream in = resource("demo/sample.jsonl")) {
-            sample = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        String pw = posWeight.toLowerCase(Locale.ROOT);
+        if (!pw.equals("auto") && !pw.equals("none")) {
+            throw new InputException("--pos-weight must be auto or none, not " + posWeight);
         }
-        out.println("multitag demo: WordPiece tokenization identical to Hugging Face tokenizers");
-        out.println("tokenizer: bert-base-uncased vocabulary (all-MiniLM-L6-v2's tokenizer.json, bundled)");
-        for (String line : sample.split("\n")) {
-            if (line.isBlank()) {
-                continue;
-            }
-            var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
-            String text = json.path("text").asText();
-            String pair = json.hasNonNull("text_pair") ? json.get("text_pair").asText() : null;
-            Encoding e = tokenizer.encode(text, pair, true);
-            out.println();
-            out.println("text: " + text + (pair == null ? "" : "\npair: " + pair));
-            out.printf("  %-4s %-14s %6s  %-9s %-5s %-4s %s%n", "#", "token", "id", "offsets", "word", "type", "source");
-            for (int i = 0; i < e.length(); i++) {
-                String src = e.specialTokensMask()[i] == 1 ? "" : (e.sequenceIds()[i] == 1 ? pair : text)
-                        .substring(e.offsetStart(i), e.offsetEnd(i));
-                out.printf("  %-4d %-14s %6d  [%3d,%3d) %-5s %-4d %s%n", i, e.token(i), e.id(i), e.offsetStart(i),
-                        e.offsetEnd(i), e.wordId(i) == Encoding.NONE ? "-" : String.valueOf(e.wordId(i)),
-                        e.typeIds()[i], src);
-            }
+        if (!(lr > 0) || Double.isInfinite(lr)) {
+            throw new InputException("--lr must be > 0, not " + lr);
         }
-        showLabels(out, tokenizer);
+        int javaThreads = TrainingInputs.threads(threads);
+        Path dataDir = data != null ? data : bundledData();
+        Path runDir = out != null ? out : Path.of("runs", "demo-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        if (Files.exists(runDir)) {
+            throw new InputException(runDir.toString(), "exists already: give another --out");
+        }
+
+        stdout.println("multitag demo: multi-label token classification on the Brown corpus");
+        stdout.flush();
+        Path folder = ModelArgument.resolve(model);
+        LabelSet labels = LabelFile.read(dataDir.resolve("labels.txt"));
+        PrintStream progress = TrainingInputs.printStream(stderr);
+        TrainOptions options = new TrainOptions(epochs, lr, 16, 1, 0.1, 0.01, 1.0, seed, pw, Freeze.none(),
+                0, true);
+        FineTuner tuner = FineTuner.builder(folder).labels(labels).options(options).maxLength(128).truncate(true)
+                .threads(javaThreads).progress(progress, System.console() != null).build();
+        TrainingData allTrain = tuner.read(dataDir.resolve("train.jsonl.gz"));
+        TrainingData train = full ? allTrain : everyKth(allTrain, trainSentences);
+        TrainingData dev = full ? tuner.read(dataDir.resolve("dev.jsonl.gz"))
+                : everyKth(tuner.read(dataDir.resolve("dev.jsonl.gz")), devSentences);
+        TrainingData test = everyKth(tuner.read(dataDir.resolve("test.jsonl.gz")),
+                testSentences == 0 ? Integer.MAX_VALUE : testSentences);
+        stdout.printf(Locale.ROOT, "model: %s (%s); %d labels%n", model, folder, labels.size());
+        stdout.printf(Locale.ROOT, "train: %s%ndev:   %s%ntest:  %s%n", train.summary(), dev.summary(),
+                test.summary());
+        stdout.flush();
+
+        Trainer.Result result;
+        try {
+            result = tuner.fit(train, dev, runDir);
+        } finally {
+            progress.flush();
+        }
+        // The checkpoint (weights + AdamW moments) and best/ copy only serve resuming: the demo keeps model/.
+        AtomicFiles.deleteRecursively(runDir.resolve("checkpoint"));
+        AtomicFiles.deleteRecursively(runDir.resolve("best"));
+        double trainSeconds = result.seconds();
+
+        long e0 = System.nanoTime();
+        TrainingInputs.Model trained = TrainingInputs.readModelWithHead(result.modelDir().toString());
+        Thresholds thresholds = Thresholds.read(trained.folder(), trained.labels().names());
+        EvaluationReport report;
+        try (BertEncoder encoder = new BertEncoder(trained.encoderWeights(trained.config()), javaThreads);
+                MultiLabelHead head = EvalCommand.head(trained, thresholds)) {
+            List<float[][]> probs = TrainingInputs.probabilities(encoder, head, test.examples(), 32);
+            report = TrainingInputs.evaluate(trained.labels(), test.examples(), probs, thresholds.values());
+        }
+        double evalSeconds = (System.nanoTime() - e0) / 1e9;
+        Map<String, EvaluationReport> baselines = new LinkedHashMap<>();
+        List<int[]> reference = train.goldWordLabels();
+        List<int[]> gold = test.goldWordLabels();
+        baselines.put("most-frequent label set", Baselines.mostFrequentLabelSet(labels, reference, gold));
+        baselines.put("most-frequent label", Baselines.mostFrequentLabel(labels, reference, gold));
+        baselines.put("all-negative", Baselines.allNegative(labels, gold));
+
+        List<List<WordPrediction>> tagged;
+        try (MultiLabelTagger tagger = MultiLabelTagger.load(result.modelDir(),
+                new MultiLabelTagger.Options(javaThreads, 8, 128, true))) {
+            tagged = tagger.tagWords(EXAMPLES);
+        }
+
+        stdout.println();
+        stdout.printf(Locale.ROOT, "test set: %,d words, thresholds tuned on dev (%d steps, %.0f s training, "
+                + "%.0f s scoring)%n", report.nWords(), result.steps(), trainSeconds, evalSeconds);
+        DemoTable.printComparison(stdout, report, baselines);
+        stdout.println();
+        DemoTable.printTopLabels(stdout, report, baselines.get("most-frequent label set"), 10);
+        stdout.println();
+        DemoTable.printTagged(stdout, tagged);
+
+        Path reportFile = runDir.resolve("report.json");
+        writeReport(reportFile, folder, dataDir, train, dev, test, options, result, report, baselines, tagged,
+                trainSeconds, evalSeconds);
+        stdout.println();
+        stdout.println("model:  " + result.modelDir() + " (Hugging Face folder + thresholds.json)");
+        stdout.println("report: " + reportFile);
+        stdout.println("curve:  " + runDir.resolve("training-curve.png"));
+        stdout.printf(Locale.ROOT, "demo finished in %.0f s%n", (System.nanoTime() - t0) / 1e9);
+        stdout.flush();
         return 0;
     }
 
-    /** Word label sets on a pre-split sentence become a token label matrix (first sub-token carries them). */
-    private static void showLabels(PrintWriter out, Tokenizer tokenizer) {
-        List<String> words = List.of("Unaffable", "foxes", "jumped");
-        List<List<String>> wordLabels = List.of(List.of("ADJ", "Degree=Pos"), List.of("NOUN", "Number=Plur"),
-                List.of("VERB", "Tense=Past", "VerbForm=Fin"));
-        LabelSet labels = LabelSet.sorted(wordLabels.stream().flatMap(List::stream).toList());
-        Encoding e = tokenizer.encodeWords(words, true);
-        TokenLabels targets = LabelAlignment.fromWordLabels(e, wordLabels, labels, LabelAlignment.Subtokens.FIRST);
-        out.println();
-        out.println("label alignment: words " + words + " with label sets " + wordLabels);
-        out.printf("  %-12s %-4s %-5s %s%n", "token", "word", "mask", "labels");
-        for (int i = 0; i < e.length(); i++) {
-            StringBuilder names = new StringBuilder();
-            for (int l : targets.labelsOf(i)) {
-                names.append(names.isEmpty() ? "" : ", ").append(labels.name(l));
-            }
-            out.printf("  %-12s %-4s %-5d %s%n", e.token(i), e.wordId(i) == Encoding.NONE ? "-" : e.wordId(i),
-                    targets.mask()[i], names);
+    /** The bundled data: data/brown under the multitag folder (the launcher says where), else under the cwd. */
+    static Path bundledData() {
+        String home = System.getProperty("multitag.home");
+        Path dir = (home == null ? Path.of("") : Path.of(home)).resolve("data").resolve("brown");
+        if (!Files.isRegularFile(dir.resolve("train.jsonl.gz"))) {
+            throw new InputException(dir.toAbsolutePath().toString(), "bundled Brown data not found: run from the "
+                    + "multitag folder (./multitag demo) or pass --data DIR");
         }
+        return dir;
     }
 
-    private static InputStream resource(String name) {
-        InputStream in = DemoCommand.class.getResourceAsStream(name);
-        if (in == null) {
-            throw new IllegalStateException("bundled resource missing: " + name);
+    /** {@code n} examples evenly spread over the corpus order (every size/n-th), so a subset covers all files. */
+    static TrainingData everyKth(TrainingData d, int n) {
+        List<Example> all = d.examples();
+        if (n >= all.size()) {
+            return d;
         }
-        return in;
+        List<Example> some = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            some.add(all.get((int) ((long) i * all.size() / n)));
+        }
+        return new TrainingData(d.labels(), some, d.skipped());
+    }
+
+    private static void writeReport(Path file, Path model, Path dataDir, TrainingData train, TrainingData dev,
+            TrainingData test, TrainOptions options, Trainer.Result result, EvaluationReport report,
+            Map<String, EvaluationReport> baselines, List<List<WordPrediction>> tagged, double trainSeconds,
+            double evalSeconds) throws IOException {
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = json.createObjectNode();
+        root.put("model", model.toString());
+        root.put("data", dataDir.toString());
+        ObjectNode sizes = root.putObject("sentences");
+        sizes.put("train", train.examples().size());
+        sizes.put("dev", dev.examples().size());
+        sizes.put("test", test.examples().size());
+        ObjectNode opt = root.putObject("options");
+        opt.put("epochs", options.epochs());
+        opt.put("lr", options.lr());
+        opt.put("batch_size", options.batchSize());
+        opt.put("seed", options.seed());
+        opt.put("pos_weight", options.posWeight());
+        opt.put("max_length", 128);
+        root.put("steps", result.steps());
+        root.put("train_seconds", trainSeconds);
+        root.put("test_seconds", evalSeconds);
+        root.put("best_dev_micro_f1_at_0.5", result.bestDevF1());
+        root.set("test", json.readTree(report.toJson()));
+        ObjectNode base = root.putObject("baselines");
+        for (Map.Entry<String, EvaluationReport> e : baselines.entrySet()) {
+            base.set(e.getKey().replace(' ', '_').replace('-', '_'), json.readTree(e.getValue().toJson()));
+        }
+        ArrayNode examples = root.putArray("examples");
+        for (List<WordPrediction> sentence : tagged) {
+            ArrayNode words = examples.addArray();
+            for (WordPrediction w : sentence) {
+                ObjectNode o = words.addObject();
+                o.put("text", w.text());
+                ArrayNode l = o.putArray("labels");
+                w.labels().forEach(l::add);
+            }
+        }
+        byte[] bytes = (json.writeValueAsString(root) + "\n").getBytes(StandardCharsets.UTF_8);
+        AtomicFiles.write(file, o -> o.write(bytes));
     }
 }
