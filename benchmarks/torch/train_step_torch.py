@@ -5,8 +5,10 @@ forward, BCE-with-logits over labelled tokens, backward, clip_grad_norm_(1.0), t
 The forward is the plain-torch BertForTokenClassification of train/src/test/python/make_grad_fixture.py (checked
 there against our gradients), run in eval mode: no dropout, which slightly favours PyTorch.
 
-Usage: OMP_WAIT_POLICY=passive /usr/bin/python3 benchmarks/torch/train_step_torch.py [MODEL_DIR]
-MODEL_DIR defaults to ~/.cache/multitag/models/minilm-l6 (./multitag import minilm-l6 creates it).
+Usage: OMP_WAIT_POLICY=passive /usr/bin/python3 benchmarks/torch/train_step_torch.py [MODEL_DIR] [--json FILE]
+MODEL_DIR defaults to ~/.cache/multitag/models/minilm-l6 (./multitag import minilm-l6 creates it). --json writes the
+timings and the BLAS torch loaded (Debian's torch uses whatever libblas.so.3 points to: install libopenblas0 for
+OpenBLAS; the reference BLAS is about 20x slower).
 """
 import importlib.util
 import json
@@ -27,7 +29,13 @@ BATCH, SEQ, LABELS, THREADS = 16, 128, 16, 2
 
 
 def main():
-    folder = sys.argv[1] if len(sys.argv) > 1 else os.path.expanduser("~/.cache/multitag/models/minilm-l6")
+    args = sys.argv[1:]
+    json_out = None
+    if "--json" in args:
+        i = args.index("--json")
+        json_out = args[i + 1]
+        del args[i:i + 2]
+    folder = args[0] if args else os.path.expanduser("~/.cache/multitag/models/minilm-l6")
     torch.set_num_threads(THREADS)
     torch.manual_seed(1)
     cfg = json.load(open(os.path.join(folder, "config.json")))
@@ -65,6 +73,12 @@ def main():
     mean = sum(times) / len(times)
     print("torch %s, %d threads: step %.1f ms (best %.1f), %.0f tokens/s (best %.0f)" % (
         torch.__version__, THREADS, mean * 1e3, min(times) * 1e3, BATCH * SEQ / mean, BATCH * SEQ / min(times)))
+    if json_out:
+        blas = os.path.realpath("/usr/lib/x86_64-linux-gnu/libblas.so.3")
+        with open(json_out, "w") as f:
+            json.dump({"torch": torch.__version__, "threads": THREADS, "batch": BATCH, "seq": SEQ, "labels": LABELS,
+                       "step_ms": [t * 1e3 for t in times], "mean_ms": mean * 1e3, "best_ms": min(times) * 1e3,
+                       "blas": blas, "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "")}, f, indent=1)
 
 
 if __name__ == "__main__":

@@ -332,7 +332,7 @@ public final class EncoderReport {
     }
 
     /** The first three fields of /proc/loadavg. */
-    private static String loadAverage() {
+    static String loadAverage() {
         try {
             String[] f = Files.readString(Paths.get("/proc/loadavg")).trim().split("\\s+");
             return f[0] + " " + f[1] + " " + f[2];

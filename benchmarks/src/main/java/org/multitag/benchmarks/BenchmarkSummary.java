@@ -1,0 +1,282 @@
+package org.multitag.benchmarks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.CategoryAxis;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.CategoryPlot;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.ValueMarker;
+import org.jfree.chart.renderer.category.BarRenderer;
+import org.jfree.chart.renderer.category.StandardBarPainter;
+import org.jfree.data.category.DefaultCategoryDataset;
+import org.multitag.core.AtomicFiles;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+
+/**
+ * Runs every JMH suite against its peer and sums them up: the tokenizer vs Hugging Face tokenizers
+ * ({@link Report}), the encoder vs ONNX Runtime ({@link EncoderReport}), the fine-tuning step
+ * ({@link TrainStepBenchmark}) vs the same step in PyTorch ({@code benchmarks/torch/train_step_torch.py}, run right
+ * after it when {@code /usr/bin/python3} has torch). Writes {@code summary.md} (one speed ratio per comparison,
+ * the machine) and {@code ratios.png} (a bar per ratio, 1.0 marked) beside the suites' own reports.
+ *
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar org.multitag.benchmarks.BenchmarkSummary [--render-only] [--out DIR]
+ *     [--raw DIR]
+ * </pre>
+ *
+ * {@code --render-only} reads the suites' last JSON results ({@code tokenizer-jmh.json} in {@code --out},
+ * {@code encoder-jmh.json}, {@code train-step-jmh.json}, {@code train-step-torch.json} in {@code --raw}) instead of
+ * running them.
+ */
+public final class BenchmarkSummary {
+
+    /** One comparison: multitag's figure, the peer's, and how many times faster multitag is (> 1: faster). */
+    record Ratio(String suite, String name, String unit, double multitag, double peer, String peerName,
+            double speedup) {}
+
+    private BenchmarkSummary() {}
+
+    public static void main(String[] args) throws Exception {
+        Path out = Paths.get("benchmarks", "results");
+        Path raw = Paths.get("benchmarks", "target");
+        boolean run = true;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--out" -> out = Paths.get(args[++i]);
+                case "--raw" -> raw = Paths.get(args[++i]);
+                case "--render-only" -> run = false;
+                default -> {
+                    System.err.println("usage: BenchmarkSummary [--render-only] [--out DIR] [--raw DIR]");
+                    System.exit(2);
+                }
+            }
+        }
+        Files.createDirectories(out);
+        Files.createDirectories(raw);
+        String loadBefore = EncoderReport.loadAverage();
+        if (run) {
+            Report.main(new String[] {"--out", out.toString()});
+            EncoderReport.main(new String[] {"--out", out.toString(), "--raw", raw.toString()});
+            runTrainStep(raw);
+        }
+        String load = loadBefore + " before, " + EncoderReport.loadAverage() + " after";
+        ObjectMapper json = new ObjectMapper();
+        List<Ratio> ratios = new ArrayList<>();
+        JsonNode none = json.createArrayNode();
+        ratios.addAll(tokenizerRatios(readIfThere(json, out.resolve("tokenizer-jmh.json"), none)));
+        ratios.addAll(encoderRatios(readIfThere(json, raw.resolve("encoder-jmh.json"), none)));
+        Path torch = raw.resolve("train-step-torch.json");
+        ratios.addAll(trainStepRatios(readIfThere(json, raw.resolve("train-step-jmh.json"), none),
+                readIfThere(json, torch, null)));
+        Path png = out.resolve("ratios.png");
+        writeChart(png, ratios);
+        Path md = out.resolve("summary.md");
+        Files.writeString(md, render(ratios, run ? load : null, torch), StandardCharsets.UTF_8);
+        System.out.println("wrote " + md.toAbsolutePath() + " and " + png.toAbsolutePath());
+        System.out.println(Files.readString(md));
+    }
+
+    private static JsonNode readIfThere(ObjectMapper json, Path file, JsonNode absent) throws IOException {
+        if (!Files.exists(file)) {
+            System.err.println("note: no " + file + ": its rows are left out");
+            return absent;
+        }
+        return json.readTree(file.toFile());
+    }
+
+    /** The train-step JMH run (its own annotations: 1 fork, 2 x 10 s warm-up, 5 x 10 s), then PyTorch's step. */
+    private static void runTrainStep(Path raw) throws Exception {
+        Path result = raw.resolve("train-step-jmh.json");
+        new Runner(new OptionsBuilder().include(TrainStepBenchmark.class.getName() + "\\.")
+                .resultFormat(ResultFormatType.JSON).result(result.toString()).build()).run();
+        Path torchOut = raw.resolve("train-step-torch.json");
+        Files.deleteIfExists(torchOut);
+        Path script = Paths.get("benchmarks", "torch", "train_step_torch.py");
+        ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", script.toString(), "--json", torchOut.toString())
+                .inheritIO();
+        pb.environment().putIfAbsent("OMP_WAIT_POLICY", "passive");
+        try {
+            Process p = pb.start();
+            if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                System.err.println("note: the PyTorch train step did not finish; its row stays empty");
+            }
+        } catch (IOException e) {
+            System.err.println("note: no /usr/bin/python3 (" + e.getMessage() + "); the PyTorch row stays empty");
+        }
+    }
+
+    static List<Ratio> tokenizerRatios(JsonNode results) {
+        List<Ratio> out = new ArrayList<>();
+        for (JsonNode m : results) {
+            if (!m.get("benchmark").asText().endsWith(".multitag")) {
+                continue;
+            }
+            JsonNode params = m.get("params");
+            for (JsonNode h : results) {
+                if (h.get("benchmark").asText().endsWith(".hf") && h.get("params").equals(params)) {
+                    double a = tokens(m);
+                    double b = tokens(h);
+                    out.add(new Ratio("tokenizer", params.get("corpus").asText() + ", "
+                            + params.get("config").asText(), "tokens/s", a, b, "HF tokenizers", a / b));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static double tokens(JsonNode r) {
+        return r.get("secondaryMetrics").get("tokens").get("score").asDouble();
+    }
+
+    static List<Ratio> encoderRatios(JsonNode results) {
+        double perBatch = EncoderBenchmark.BATCH * EncoderBenchmark.SEQ;
+        List<Ratio> out = new ArrayList<>();
+        double[] mini = scores(results, "miniLmThroughputMultitag", "miniLmThroughputOrt");
+        if (mini != null) {
+            out.add(new Ratio("encoder", "MiniLM-L6 batch 32x128", "tokens/s", mini[0] * perBatch,
+                    mini[1] * perBatch, "ONNX Runtime", mini[0] / mini[1]));
+        }
+        double[] latency = scores(results, "miniLmLatencyMultitag", "miniLmLatencyOrt");
+        if (latency != null) {
+            out.add(new Ratio("encoder", "MiniLM-L6 batch 1x128 latency", "ms", latency[0], latency[1],
+                    "ONNX Runtime", latency[1] / latency[0]));
+        }
+        double[] base = scores(results, "bertBaseThroughputMultitag", "bertBaseThroughputOrt");
+        if (base != null) {
+            out.add(new Ratio("encoder", "bert-base batch 32x128", "tokens/s", base[0] * perBatch,
+                    base[1] * perBatch, "ONNX Runtime", base[0] / base[1]));
+        }
+        return out;
+    }
+
+    /** The mean scores of two benchmark methods, or null when either is missing. */
+    private static double[] scores(JsonNode results, String a, String b) {
+        double[] s = {Double.NaN, Double.NaN};
+        for (JsonNode r : results) {
+            String method = r.get("benchmark").asText();
+            method = method.substring(method.lastIndexOf('.') + 1);
+            double v = r.get("primaryMetric").get("score").asDouble();
+            if (method.equals(a)) {
+                s[0] = v;
+            } else if (method.equals(b)) {
+                s[1] = v;
+            }
+        }
+        return Double.isNaN(s[0]) || Double.isNaN(s[1]) ? null : s;
+    }
+
+    static List<Ratio> trainStepRatios(JsonNode jmh, JsonNode torch) {
+        double tokens = TrainStepBenchmark.BATCH * TrainStepBenchmark.SEQ;
+        double ms = Double.NaN;
+        for (JsonNode r : jmh) {
+            if (r.get("benchmark").asText().endsWith(".miniLmTrainStep")) {
+                ms = r.get("primaryMetric").get("score").asDouble();
+            }
+        }
+        if (Double.isNaN(ms)) {
+            return List.of();
+        }
+        double peerMs = torch == null ? Double.NaN : torch.get("mean_ms").asDouble();
+        return List.of(new Ratio("train step", "MiniLM-L6 + 16 labels, batch 16x128", "tokens/s", tokens / ms * 1e3,
+                tokens / peerMs * 1e3, "PyTorch eager", peerMs / ms));
+    }
+
+    static String render(List<Ratio> ratios, String load, Path torchFile) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        sb.append("# Benchmarks: multitag next to its peers\n\n");
+        sb.append("Generated by `org.multitag.benchmarks.BenchmarkSummary` (`benchmarks/run-all.sh`). Do not edit by "
+                + "hand. Each row compares multitag with the peer measured in the same run on the same machine; "
+                + "the ratio is how many times faster multitag is (above 1: multitag faster). Details, error bars "
+                + "and the correctness checks run before timing: `tokenizer.md`, `encoder.md`. Chart: "
+                + "`ratios.png`.\n\n");
+        sb.append("| Suite | Workload | multitag | Peer | Peer figure | Speed ratio |\n|---|---|---:|---|---:|---:|\n");
+        for (Ratio r : ratios) {
+            sb.append("| ").append(r.suite()).append(" | ").append(r.name()).append(" | ")
+                    .append(figure(r.multitag(), r.unit())).append(" | ").append(r.peerName()).append(" | ")
+                    .append(figure(r.peer(), r.unit())).append(" | ")
+                    .append(Double.isNaN(r.speedup()) ? "not measured"
+                            : String.format(Locale.ROOT, "%.2f×", r.speedup())).append(" |\n");
+        }
+        sb.append("\nTrain step: one full fine-tuning step (forward with dropout, BCE, backward through the head and "
+                + "the whole encoder, gradient clipping, AdamW) on 16 unpadded rows of 128 tokens, 2 threads. ");
+        if (torchFile != null && Files.exists(torchFile)) {
+            JsonNode t = new ObjectMapper().readTree(torchFile.toFile());
+            sb.append(String.format(Locale.ROOT, "PyTorch %s (Debian `python3-torch`), %d threads, BLAS `%s`, the same "
+                    + "step in plain torch in eval mode (no dropout), mean of %d steps after 2 warm-up steps (best "
+                    + "%.0f ms).", t.get("torch").asText(), t.get("threads").asInt(), t.get("blas").asText(),
+                    t.get("step_ms").size(), t.get("best_ms").asDouble()));
+        } else {
+            sb.append("PyTorch was not run (no `/usr/bin/python3` with torch).");
+        }
+        sb.append("\n\n## Machine\n\n");
+        sb.append("- Date: ").append(ZonedDateTime.now(ZoneOffset.UTC).withNano(0)
+                .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)).append('\n');
+        sb.append("- `nproc`: ").append(Machine.nproc()).append('\n');
+        sb.append("- CPU: ").append(Machine.cpuModel(true)).append('\n');
+        sb.append("- Java: ").append(System.getProperty("java.vm.name")).append(' ')
+                .append(System.getProperty("java.version")).append('\n');
+        sb.append("- `OMP_WAIT_POLICY`: ").append(System.getenv().getOrDefault("OMP_WAIT_POLICY", "(unset)"))
+                .append('\n');
+        if (load != null) {
+            sb.append("- Load average (1, 5, 15 min): ").append(load).append('\n');
+        }
+        sb.append("\nThe machine is shared; other work moves absolute figures between runs. The ratios compare "
+                + "figures taken minutes apart in one run.\n");
+        return sb.toString();
+    }
+
+    private static String figure(double v, String unit) {
+        if (Double.isNaN(v)) {
+            return "n/a";
+        }
+        return unit.equals("ms") ? String.format(Locale.ROOT, "%.2f ms", v)
+                : String.format(Locale.ROOT, "%,.0f %s", v, unit);
+    }
+
+    /** A horizontal bar per ratio, grouped by suite, with the parity line at 1. */
+    static void writeChart(Path file, List<Ratio> ratios) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        DefaultCategoryDataset data = new DefaultCategoryDataset();
+        for (Ratio r : ratios) {
+            if (!Double.isNaN(r.speedup())) {
+                data.addValue(r.speedup(), r.suite() + " vs " + r.peerName(), r.name());
+            }
+        }
+        CategoryPlot plot = new CategoryPlot(data, new CategoryAxis(null),
+                new NumberAxis("speed ratio multitag / peer (above 1: multitag faster)"), new BarRenderer());
+        plot.setOrientation(PlotOrientation.HORIZONTAL);
+        BarRenderer bars = (BarRenderer) plot.getRenderer();
+        bars.setBarPainter(new StandardBarPainter());
+        bars.setShadowVisible(false);
+        bars.setItemMargin(0);
+        ValueMarker parity = new ValueMarker(1.0);
+        parity.setPaint(Color.DARK_GRAY);
+        plot.addRangeMarker(parity);
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        JFreeChart chart = new JFreeChart("multitag vs peers, same run", JFreeChart.DEFAULT_TITLE_FONT, plot, true);
+        chart.setBackgroundPaint(Color.WHITE);
+        BufferedImage image = chart.createBufferedImage(1000, 120 + 36 * Math.max(1, ratios.size()));
+        AtomicFiles.write(file, o -> ImageIO.write(image, "png", o));
+    }
+}
