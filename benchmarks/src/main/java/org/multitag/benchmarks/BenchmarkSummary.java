@@ -19,7 +19,14 @@ import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.CategoryAxis;
-import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.LegendItem;
+import org.jfree.chart.LegendItemCollection;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberTickUnit;
+import org.jfree.chart.labels.ItemLabelAnchor;
+import org.jfree.chart.labels.ItemLabelPosition;
+import org.jfree.chart.labels.StandardCategoryItemLabelGenerator;
+import org.jfree.chart.ui.TextAnchor;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.ValueMarker;
@@ -253,30 +260,64 @@ public final class BenchmarkSummary {
                 : String.format(Locale.ROOT, "%,.0f %s", v, unit);
     }
 
-    /** A horizontal bar per ratio, grouped by suite, with the parity line at 1. */
+    /** A horizontal bar per ratio (log scale, labelled), coloured by suite, with the parity line at 1. */
     static void writeChart(Path file, List<Ratio> ratios) throws IOException {
         System.setProperty("java.awt.headless", "true");
         DefaultCategoryDataset data = new DefaultCategoryDataset();
+        List<String> suites = new ArrayList<>();
+        List<String> rowSuite = new ArrayList<>();
         for (Ratio r : ratios) {
             if (!Double.isNaN(r.speedup())) {
-                data.addValue(r.speedup(), r.suite() + " vs " + r.peerName(), r.name());
+                String suite = r.suite() + " vs " + r.peerName();
+                if (!suites.contains(suite)) {
+                    suites.add(suite);
+                }
+                rowSuite.add(suite);
+                data.addValue(r.speedup(), "ratio", r.suite() + ": " + r.name());
             }
         }
-        CategoryPlot plot = new CategoryPlot(data, new CategoryAxis(null),
-                new NumberAxis("speed ratio multitag / peer (above 1: multitag faster)"), new BarRenderer());
-        plot.setOrientation(PlotOrientation.HORIZONTAL);
-        BarRenderer bars = (BarRenderer) plot.getRenderer();
+        Color[] palette = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0x9467bd)};
+        BarRenderer bars = new BarRenderer() {
+            @Override
+            public java.awt.Paint getItemPaint(int row, int column) {
+                return palette[suites.indexOf(rowSuite.get(column)) % palette.length];
+            }
+        };
         bars.setBarPainter(new StandardBarPainter());
         bars.setShadowVisible(false);
-        bars.setItemMargin(0);
+        bars.setDefaultItemLabelGenerator(new StandardCategoryItemLabelGenerator("{2}×",
+                new java.text.DecimalFormat("0.00")));
+        bars.setDefaultItemLabelsVisible(true);
+        bars.setDefaultPositiveItemLabelPosition(new ItemLabelPosition(ItemLabelAnchor.OUTSIDE3, TextAnchor.CENTER_LEFT));
+        bars.setDefaultNegativeItemLabelPosition(new ItemLabelPosition(ItemLabelAnchor.OUTSIDE9, TextAnchor.CENTER_RIGHT));
+        bars.setBase(1.0); // bars grow from parity: right for faster, left for slower
+        LogAxis axis = new LogAxis("speed ratio multitag / peer, log scale (right of 1: multitag faster)");
+        axis.setBase(10);
+        axis.setSmallestValue(0.1);
+        double max = 1;
+        for (Ratio r : ratios) {
+            max = Double.isNaN(r.speedup()) ? max : Math.max(max, r.speedup());
+        }
+        axis.setRange(0.25, max * 2.5);
+        axis.setTickUnit(new NumberTickUnit(Math.log10(2))); // ticks at 1/4, 1/2, 1, 2, 4, 8, ...
+        axis.setNumberFormatOverride(new java.text.DecimalFormat("0.##"));
+        CategoryPlot plot = new CategoryPlot(data, new CategoryAxis(null), axis, bars);
+        plot.setOrientation(PlotOrientation.HORIZONTAL);
         ValueMarker parity = new ValueMarker(1.0);
         parity.setPaint(Color.DARK_GRAY);
+        parity.setStroke(new java.awt.BasicStroke(1.5f));
         plot.addRangeMarker(parity);
         plot.setBackgroundPaint(Color.WHITE);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
-        JFreeChart chart = new JFreeChart("multitag vs peers, same run", JFreeChart.DEFAULT_TITLE_FONT, plot, true);
+        LegendItemCollection legend = new LegendItemCollection();
+        for (int i = 0; i < suites.size(); i++) {
+            legend.add(new LegendItem(suites.get(i), palette[i % palette.length]));
+        }
+        plot.setFixedLegendItems(legend);
+        JFreeChart chart = new JFreeChart("multitag vs peers, measured in one run", JFreeChart.DEFAULT_TITLE_FONT,
+                plot, true);
         chart.setBackgroundPaint(Color.WHITE);
-        BufferedImage image = chart.createBufferedImage(1000, 120 + 36 * Math.max(1, ratios.size()));
+        BufferedImage image = chart.createBufferedImage(1000, 140 + 30 * Math.max(1, data.getColumnCount()));
         AtomicFiles.write(file, o -> ImageIO.write(image, "png", o));
     }
 }
