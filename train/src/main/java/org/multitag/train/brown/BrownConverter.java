@@ -274,9 +274,9 @@ public final class BrownConverter {
                 .append("Words are as printed in the corpus: case kept, quotes as the corpus's ``` `` ``` and ")
                 .append("`''` tokens, contractions as one token (`we're`, `can't`). Sentences are in corpus order ")
                 .append("(file, then line). The gzip streams carry no time stamp or file name. ")
-                .append("The `train` module's data readers pick the format from the file extension and do not ")
-                .append("read gzip at the time of writing: decompress first (`gunzip -k data/brown/*.jsonl.gz`) ")
-                .append("and pass the `.jsonl` files.\n\n");
+                .append("The `train` module's data readers pick the format from the file extension and read `.gz` ")
+                .append("files through gzip, so `multitag train --train data/brown/train.jsonl.gz ...` works as is; ")
+                .append("`./multitag demo` trains on them.\n\n");
 
         r.append("## Provenance\n\n");
         r.append("- Source: npm package `").append(PACKAGE).append('@').append(VERSION)
