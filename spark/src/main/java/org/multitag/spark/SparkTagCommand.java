@@ -99,6 +99,12 @@ public final class SparkTagCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        // Quiet console unless a log configuration is given (spark-submit's own comes first anyway).
+        if (System.getProperty("log4j2.configurationFile") == null) {
+            boolean debug = java.util.Arrays.asList(args).contains("--debug");
+            System.setProperty("log4j2.configurationFile",
+                    debug ? "org/apache/spark/log4j2-defaults.properties" : "multitag-spark-log4j2.properties");
+        }
         System.exit(run(args, new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true),
                 new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true)));
     }
