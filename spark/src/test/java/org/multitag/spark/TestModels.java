@@ -50,6 +50,18 @@ final class TestModels {
         if (root != null) {
             return;
         }
+        Path dir = Files.createTempDirectory("multitag-spark-test-");
+        dir.toFile().deleteOnExit();
+        Path t = dir.resolve("tagger");
+        Path p = dir.resolve("plain");
+        write(t, p);
+        root = dir;
+        tagger = t;
+        plain = p;
+    }
+
+    /** Writes the seeded tagger to {@code taggerDir} and, unless null, the headless model to {@code plainDir}. */
+    static void write(Path taggerDir, Path plainDir) throws IOException {
         URL url = TestModels.class.getResource("/all-minilm-l6-v2.onnx");
         if (url == null) {
             throw new IllegalStateException("all-minilm-l6-v2.onnx is not on the test class path");
@@ -74,17 +86,12 @@ final class TestModels {
         m.weights().tensors().forEach(sd::put);
         sd.put(Tensor.ofFloats("classifier.weight", new int[] {LABELS.size(), hidden}, weight));
         sd.put(Tensor.ofFloats("classifier.bias", new int[] {LABELS.size()}, bias));
-        Path dir = Files.createTempDirectory("multitag-spark-test-");
-        dir.toFile().deleteOnExit();
-        Path t = dir.resolve("tagger");
-        ModelFolder.write(t, new ImportedModel(m.config().withLabels(LABELS, "multi_label_classification"), sd,
+        ModelFolder.write(taggerDir, new ImportedModel(m.config().withLabels(LABELS, "multi_label_classification"), sd,
                 m.tokenizerFiles(), List.of()), DType.F32);
-        Thresholds.of(LABELS, THRESHOLDS).write(t);
-        Path p = dir.resolve("plain");
-        ModelFolder.write(p, m, DType.F32);
-        root = dir;
-        tagger = t;
-        plain = p;
+        Thresholds.of(LABELS, THRESHOLDS).write(taggerDir);
+        if (plainDir != null) {
+            ModelFolder.write(plainDir, m, DType.F32);
+        }
     }
 
     /** The test sentences (one blank line among them). */
