@@ -6,6 +6,7 @@ import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
@@ -24,6 +25,9 @@ import org.multitag.model.BertEncoder;
 abstract class PartitionTask implements MapPartitionsFunction<Row, Row> {
 
     private static final long serialVersionUID = 1L;
+
+    /** Encoders (native scratch) open in this JVM right now. */
+    private static final AtomicInteger OPEN = new AtomicInteger();
 
     private final Broadcast<ModelSource> model;
     private final TextRows reader;
@@ -44,6 +48,11 @@ abstract class PartitionTask implements MapPartitionsFunction<Row, Row> {
 
     SparkTagger.Options options() {
         return options;
+    }
+
+    /** How many partitions of this JVM hold an open encoder now (0 once every partition has ended). */
+    static int openEncoders() {
+        return OPEN.get();
     }
 
     /**
@@ -113,6 +122,7 @@ abstract class PartitionTask implements MapPartitionsFunction<Row, Row> {
             if (encoder == null) {
                 loaded = ExecutorModels.get(model.value());
                 encoder = loaded.openEncoder(threads());
+                OPEN.incrementAndGet();
             }
             List<Object[]> added = process(items, loaded, encoder);
             for (int i = 0; i < chunk.size(); i++) {
@@ -136,6 +146,7 @@ abstract class PartitionTask implements MapPartitionsFunction<Row, Row> {
                 if (encoder != null) {
                     encoder.close();
                     encoder = null;
+                    OPEN.decrementAndGet();
                 }
             }
         }

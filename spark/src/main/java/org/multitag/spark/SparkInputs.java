@@ -110,7 +110,8 @@ final class SparkInputs {
                     .filter(t -> !t._1().isBlank())
                     .map(t -> {
                         JsonLines.Parsed j = JsonLines.parse(t._1());
-                        return RowFactory.create(t._2(), j.text(), j.tokens() == null ? null : WordRows.seq(j.tokens()), j.error());
+                        return RowFactory.create(t._2(), j.text(),
+                                j.tokens() == null ? null : WordRows.seq(j.tokens()), j.error());
                     }), PARSED);
             case PARQUET -> parquet(spark, path);
         };

@@ -45,7 +45,8 @@ final class WordRows {
                 Float p = w.scores().get(label);
                 scores.put(label, p == null || !Float.isFinite(p) ? null : round(p));
             }
-            out.add(RowFactory.create(w.text(), w.start(), w.end(), seq(w.labels()), CollectionConverters.asScala(scores)));
+            out.add(RowFactory.create(w.text(), w.start(), w.end(), seq(w.labels()),
+                    CollectionConverters.asScala(scores)));
         }
         return seq(out);
     }

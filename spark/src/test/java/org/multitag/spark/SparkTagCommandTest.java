@@ -128,7 +128,8 @@ class SparkTagCommandTest {
             String line = lines.get((int) id);
             JsonNode error = row.get("error");
             switch ((int) id) {
-                case 7 -> assertTrue(error.asText().startsWith("not valid JSON: Unexpected end-of-input"), row.toString());
+                case 7 -> assertTrue(error.asText().startsWith("not valid JSON: Unexpected end-of-input"),
+                        row.toString());
                 case 9 -> assertEquals("\"text\" must be a string, got number", error.asText());
                 case 15 -> assertEquals("expected \"text\" or \"tokens\"", error.asText());
                 case 18 -> assertEquals("602 tokens, more than the limit of 512 (the model's "

@@ -91,6 +91,10 @@ class SparkTaggerTest {
         // A second job on the same executor JVM reuses the loaded model.
         assertEquals(texts.size(), tagger.tag(frame(texts, 2)).count());
         assertTrue(ExecutorModels.loads() <= loadsBefore + 1, "model loaded once per JVM");
+        // Every partition closed its encoder's native scratch, also one whose rows were not all read.
+        assertEquals(0, PartitionTask.openEncoders());
+        assertEquals(1, tagger.tag(frame(texts, 2)).limit(1).collectAsList().size());
+        assertEquals(0, PartitionTask.openEncoders());
     }
 
     static void assertWord(WordPrediction want, Row got, List<String> labels) {
@@ -192,7 +196,8 @@ class SparkTaggerTest {
         List<Row> mean = tagger.embed(frame(values, 2).sort("doc")).collectAsList();
         List<Row> tokens = tagger.embed(frame(values, 2).sort("doc"), SparkTagger.Pooling.TOKENS).collectAsList();
         assertEquals(List.of("doc", "text", "embedding", "error"), Arrays.asList(mean.get(0).schema().fieldNames()));
-        assertEquals(List.of("doc", "text", "token_embeddings", "error"), Arrays.asList(tokens.get(0).schema().fieldNames()));
+        assertEquals(List.of("doc", "text", "token_embeddings", "error"),
+                Arrays.asList(tokens.get(0).schema().fieldNames()));
         Tokenizer tok = Tokenizer.load(TestModels.plain()).withTruncation(null).withPadding(null);
         try (BertEncoder encoder = BertEncoder.load(TestModels.plain(), 2)) {
             int hidden = encoder.config().hiddenSize();

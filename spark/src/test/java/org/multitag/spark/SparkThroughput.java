@@ -29,7 +29,15 @@ import org.multitag.model.MultiLabelTagger;
  */
 public final class SparkThroughput {
 
+    /** Process CPU seconds of the last timed section (all threads: tasks, kernels, gemm, Spark's own). */
+    private static double lastCpu;
+
     private SparkThroughput() {}
+
+    private static double cpuSeconds() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+    }
 
     public static void main(String[] args) throws IOException {
         int n = 2000;
@@ -70,7 +78,9 @@ public final class SparkThroughput {
         String[] configs = {"single JVM, 1 thread", "single JVM, 2 threads", "Spark local[1]", "Spark local[2]"};
         Map<String, List<Double>> seconds = new LinkedHashMap<>();
         Map<String, List<String>> loads = new LinkedHashMap<>();
+        Map<String, List<Double>> cpus = new LinkedHashMap<>();
         for (String c : configs) {
+            cpus.put(c, new ArrayList<>());
             seconds.put(c, new ArrayList<>());
             loads.put(c, new ArrayList<>());
         }
@@ -80,26 +90,32 @@ public final class SparkThroughput {
                 double s = c < 2 ? single(model, texts, c + 1) : spark(model, input, c - 1);
                 if (rep > 0) {   // rep 0 warms up
                     seconds.get(configs[c]).add(s);
+                    cpus.get(configs[c]).add(lastCpu / s);
                     loads.get(configs[c]).add(load);
                 }
-                System.err.printf(Locale.ROOT, "%s%s: %.2f s (load %s)%n", rep == 0 ? "[warm-up] " : "",
-                        configs[c], s, load);
+                System.err.printf(Locale.ROOT, "%s%s: %.2f s, %.2f cores busy (load %s)%n",
+                        rep == 0 ? "[warm-up] " : "", configs[c], s, lastCpu / s, load);
             }
         }
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "%d sentences of UD English EWT train, %,d tokens (special tokens "
                 + "included), all-MiniLM-L6-v2 + 5-label head, batch 32; best and median of %d runs; %s%n%n",
                 texts.size(), tokens, reps, machine()));
-        md.append("| configuration | best s | median s | sentences/s (best) | tokens/s (best) | load avg at start |\n");
-        md.append("|---|---:|---:|---:|---:|---|\n");
+        md.append("| configuration | best s | median s | sentences/s (best) | tokens/s (best) | cores busy "
+                + "(CPU s / wall s) | load avg at start |\n");
+        md.append("|---|---:|---:|---:|---:|---|---|\n");
         Map<String, Double> best = new LinkedHashMap<>();
         for (String c : configs) {
             List<Double> v = new ArrayList<>(seconds.get(c));
             v.sort(null);
             best.put(c, v.get(0));
-            md.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %,.0f | %,.0f | %s |%n", c, v.get(0),
-                    v.get(v.size() / 2), texts.size() / v.get(0), tokens / v.get(0), String.join(", ",
-                            loads.get(c))));
+            List<String> busy = new ArrayList<>();
+            for (double x : cpus.get(c)) {
+                busy.add(String.format(Locale.ROOT, "%.2f", x));
+            }
+            md.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %,.0f | %,.0f | %s | %s |%n", c, v.get(0),
+                    v.get(v.size() / 2), texts.size() / v.get(0), tokens / v.get(0), String.join(", ", busy),
+                    String.join(", ", loads.get(c))));
         }
         md.append(String.format(Locale.ROOT, "%nRatios (best times): local[2] / local[1] = **%.2f×** (2.00× would be "
                 + "linear); local[1] / single JVM 1 thread = %.2f×; local[2] / single JVM 2 threads = %.2f×.%n",
@@ -113,9 +129,11 @@ public final class SparkThroughput {
         try (MultiLabelTagger tagger = MultiLabelTagger.load(model, new MultiLabelTagger.Options(threads, 32, 0,
                 false))) {
             tagger.tagTexts(texts.subList(0, Math.min(64, texts.size())));
+            double c0 = cpuSeconds();
             long t0 = System.nanoTime();
             List<?> r = tagger.tagTexts(texts);
             double s = (System.nanoTime() - t0) / 1e9;
+            lastCpu = cpuSeconds() - c0;
             if (r.size() != texts.size()) {
                 throw new IllegalStateException("lost rows");
             }
@@ -131,9 +149,12 @@ public final class SparkThroughput {
             spark.sparkContext().setLogLevel("WARN");
             SparkTagger tagger = new SparkTagger(spark, ModelSource.path(model), SparkTagger.Options.DEFAULT);
             run(spark, tagger, input);     // warm: model in this JVM already, JIT, Spark's code paths
+            double c0 = cpuSeconds();
             long t0 = System.nanoTime();
             run(spark, tagger, input);
-            return (System.nanoTime() - t0) / 1e9;
+            double s = (System.nanoTime() - t0) / 1e9;
+            lastCpu = cpuSeconds() - c0;
+            return s;
         } finally {
             spark.stop();
         }
