@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
  * {@code ./multitag spark-tag} (local) and for {@code spark-submit --class org.multitag.spark.SparkTagCommand}
  * (a cluster; the master then comes from spark-submit).
  */
-@Command(name = "multitag spark-tag", mixinStandardHelpOptions = true,
+@Command(name = "multitag spark-tag", mixinStandardHelpOptions = true, versionProvider = SparkTagCommand.Version.class,
         description = {"Tag words of a corpus on Apache Spark with a multi-label token classification model.",
             "Input: JSONL lines {\"text\": ...} or {\"tokens\": [...]}, Parquet with a \"text\" (or \"tokens\") "
                 + "column, or plain text (one row per line); by extension, or --input-format.",
@@ -220,6 +220,17 @@ public final class SparkTagCommand implements Callable<Integer> {
         conf.setIfMissing("spark.ui.enabled", "false");
         conf.setIfMissing("spark.ui.showConsoleProgress", "false");
         return SparkSession.builder().config(conf).getOrCreate();
+    }
+
+    /** The multitag module's version and the Spark it runs on. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String own = SparkTagCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"multitag spark-tag" + (own == null ? "" : " " + own),
+                "Spark " + org.apache.spark.package$.MODULE$.SPARK_VERSION() + ", Java "
+                    + System.getProperty("java.version")};
+        }
     }
 
     private static String describe(Throwable t) {
