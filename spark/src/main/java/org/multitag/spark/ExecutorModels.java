@@ -1,0 +1,103 @@
+package org.multitag.spark;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.multitag.model.BertEncoder;
+import org.multitag.model.BertWeights;
+import org.multitag.model.MultiLabelHead;
+import org.multitag.model.MultiLabelTagger;
+import org.multitag.model.Thresholds;
+import org.multitag.tokenizer.Tokenizer;
+import org.multitag.weights.ImportedModel;
+import org.multitag.weights.ModelFolder;
+
+/**
+ * The models loaded in this JVM (an executor, or the driver in local mode): each {@link ModelSource} is read
+ * once, however many tasks use it, and stays until the JVM exits. Weights, tokenizer and head are shared
+ * read-only; every partition gets its own encoder scratch ({@link Loaded#openEncoder}), closed when the
+ * partition ends, so concurrent tasks never share buffers and no native scratch outlives its partition.
+ */
+public final class ExecutorModels {
+
+    /** One loaded model: tokenizer, weights, and the token head when the folder has one. */
+    public record Loaded(Tokenizer tokenizer, BertWeights weights, MultiLabelHead head) {
+
+        /** A fresh encoder (own scratch buffers) over the shared weights; closing it leaves the weights open. */
+        public BertEncoder openEncoder(int threads) {
+            return new BertEncoder(weights, threads, false);
+        }
+
+        /**
+         * A tagger over {@code encoder} and the shared head, with its own thresholds when {@code threshold} is
+         * given. Close the encoder, not the tagger (closing the tagger would close the shared head).
+         */
+        public MultiLabelTagger tagger(BertEncoder encoder, MultiLabelTagger.Options options, Float threshold) {
+            if (head == null) {
+                throw new IllegalStateException("the model has no labels (config.json id2label): train a head first");
+            }
+            Thresholds t = threshold == null ? head.thresholds() : Thresholds.uniform(head.labels(), threshold);
+            MultiLabelHead view = new MultiLabelHead(head.labels(), head.weight(), head.bias(), t);
+            return new MultiLabelTagger(tokenizer, encoder, view, options);
+        }
+    }
+
+    private static final Map<String, Loaded> MODELS = new HashMap<>();
+    private static int loads;
+
+    private ExecutorModels() {}
+
+    /** The model of {@code source}, loaded on first use in this JVM. */
+    public static synchronized Loaded get(ModelSource source) {
+        Loaded m = MODELS.get(source.key());
+        if (m == null) {
+            Path folder = source.materialize();
+            try {
+                m = load(folder);
+            } catch (IOException e) {
+                throw new UncheckedIOException(folder + ": " + e.getMessage(), e);
+            } finally {
+                if (source.isShipped()) {
+                    deleteQuietly(folder);
+                }
+            }
+            MODELS.put(source.key(), m);
+            loads++;
+        }
+        return m;
+    }
+
+    /** How many models this JVM has loaded so far (for tests: one per model, not one per task). */
+    public static synchronized int loads() {
+        return loads;
+    }
+
+    private static Loaded load(Path folder) throws IOException {
+        ImportedModel m = ModelFolder.read(folder);
+        Tokenizer tokenizer = Tokenizer.load(folder);
+        BertWeights weights = BertWeights.of(m.config(), m.weights());
+        MultiLabelHead head = null;
+        if (m.config().numLabels() > 0) {
+            List<String> names = new ArrayList<>(m.config().id2label().values());
+            head = MultiLabelHead.of(m.config(), m.weights(), Thresholds.read(folder, names));
+        }
+        return new Loaded(tokenizer, weights, head);
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : s.toList()) {
+                Files.deleteIfExists(p);
+            }
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            dir.toFile().deleteOnExit();
+        }
+    }
+}

@@ -1,0 +1,247 @@
+package org.multitag.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.multitag.model.Batch;
+import org.multitag.model.BertEncoder;
+import org.multitag.model.EncoderOutput;
+import org.multitag.model.MultiLabelTagger;
+import org.multitag.model.NativeArrays;
+import org.multitag.tokenizer.Encoding;
+import org.multitag.tokenizer.Tokenizer;
+import org.multitag.tokenizer.labels.WordPrediction;
+
+/** {@link SparkTagger} on local[2] against {@link MultiLabelTagger} and {@link BertEncoder} in this JVM. */
+class SparkTaggerTest {
+
+    static final StructType SCHEMA = new StructType()
+            .add("doc", DataTypes.IntegerType, false)
+            .add("text", DataTypes.StringType, true);
+
+    static SparkSession spark;
+    static Path model;
+    static List<String> texts;
+    static MultiLabelTagger reference;
+    static List<String> labels;
+
+    @BeforeAll
+    static void start() throws IOException {
+        spark = TestModels.spark();
+        model = TestModels.tagger();
+        texts = TestModels.sentences();
+        reference = MultiLabelTagger.load(model, MultiLabelTagger.Options.DEFAULT);
+        labels = reference.head().labels();
+    }
+
+    @AfterAll
+    static void close() {
+        reference.close();
+    }
+
+    static Dataset<Row> frame(List<String> values, int partitions) {
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < values.size(); i++) {
+            rows.add(RowFactory.create(i, values.get(i)));
+        }
+        return spark.createDataFrame(rows, SCHEMA).repartition(partitions);
+    }
+
+    /** Every row tagged as the single-JVM tagger tags the whole list at once: same words, labels and scores. */
+    @Test
+    void tagsLikeTheSingleJvmTagger() throws IOException {
+        List<List<WordPrediction>> expected = reference.tagTexts(texts);
+        int loadsBefore = ExecutorModels.loads();
+        SparkTagger tagger = SparkTagger.of(spark, model);
+        List<Row> out = tagger.tag(frame(texts, 3)).collectAsList();
+        assertEquals(texts.size(), out.size());
+        assertEquals(List.of("doc", "text", "words", "error"), Arrays.asList(out.get(0).schema().fieldNames()));
+        int words = 0;
+        for (Row r : out) {
+            int doc = r.getInt(0);
+            assertNull(r.get(3), "error for " + texts.get(doc));
+            List<Row> got = r.getList(2);
+            List<WordPrediction> want = expected.get(doc);
+            assertEquals(want.size(), got.size(), texts.get(doc));
+            for (int w = 0; w < want.size(); w++) {
+                assertWord(want.get(w), got.get(w), labels);
+                words++;
+            }
+        }
+        assertTrue(words > 150, "words " + words);
+        // A second job on the same executor JVM reuses the loaded model.
+        assertEquals(texts.size(), tagger.tag(frame(texts, 2)).count());
+        assertTrue(ExecutorModels.loads() <= loadsBefore + 1, "model loaded once per JVM");
+        // Every partition closed its encoder's native scratch, also one whose rows were not all read.
+        assertEquals(0, PartitionTask.openEncoders());
+        assertEquals(1, tagger.tag(frame(texts, 2)).limit(1).collectAsList().size());
+        assertEquals(0, PartitionTask.openEncoders());
+    }
+
+    static void assertWord(WordPrediction want, Row got, List<String> labels) {
+        assertEquals(5, got.size());
+        assertEquals(want.text(), got.getString(0));
+        assertEquals(want.start(), got.getInt(1));
+        assertEquals(want.end(), got.getInt(2));
+        assertEquals(want.labels(), got.getList(3), want.text());
+        // (Spark keeps the map's order; reading it back into a Java map loses it. The JSON test checks order.)
+        Map<String, Double> scores = got.getJavaMap(4);
+        assertEquals(new java.util.HashSet<>(labels), scores.keySet());
+        for (String label : labels) {
+            assertEquals(WordRows.round(want.scores().get(label)), scores.get(label), 0.0, want.text() + " " + label);
+        }
+    }
+
+    /** Null texts and over-long rows get a reason; every other row is tagged; count and order are kept. */
+    @Test
+    void malformedRowsAreReportedAndTheRestTagged() throws IOException {
+        List<String> values = new ArrayList<>(texts.subList(0, 6));
+        values.add(2, null);
+        values.add(5, "word ".repeat(600));
+        SparkTagger tagger = new SparkTagger(spark, ModelSource.path(model), SparkTagger.Options.DEFAULT);
+        List<Row> out = tagger.tag(frame(values, 2).sort("doc")).collectAsList();
+        assertEquals(values.size(), out.size());
+        List<List<WordPrediction>> expected = new ArrayList<>();
+        for (String v : values) {
+            expected.add(v == null || v.length() > 1000 ? null : reference.tag(v));
+        }
+        for (int i = 0; i < out.size(); i++) {
+            Row r = out.get(i);
+            assertEquals(i, r.getInt(0), "order kept");
+            if (i == 2) {
+                assertNull(r.get(2));
+                assertEquals("missing \"text\"", r.getString(3));
+            } else if (i == 5) {
+                assertNull(r.get(2));
+                assertEquals("602 tokens, more than the limit of 512 (the model's max_position_embeddings); "
+                        + "use --truncate to cut long lines", r.getString(3));
+            } else {
+                assertNull(r.get(3));
+                List<Row> got = r.getList(2);
+                assertEquals(expected.get(i).size(), got.size());
+                for (int w = 0; w < got.size(); w++) {
+                    assertWord(expected.get(i).get(w), got.get(w), labels);
+                }
+            }
+        }
+
+        // With truncation the long row is tagged too (its last words get no labels).
+        SparkTagger cut = new SparkTagger(spark, ModelSource.path(model),
+                SparkTagger.Options.DEFAULT.withMaxLength(16, true));
+        List<Row> truncated = cut.tag(frame(values, 2).sort("doc")).collectAsList();
+        assertNull(truncated.get(5).get(3));
+        assertEquals(14, truncated.get(5).getList(2).size());
+        assertEquals("missing \"text\"", truncated.get(2).getString(3));
+    }
+
+    /** A tokens column (pre-split words), an input error column, a shipped model and a uniform threshold. */
+    @Test
+    void tokensColumnInputErrorsShippedModelAndThreshold() throws IOException {
+        StructType schema = new StructType()
+                .add("tokens", DataTypes.createArrayType(DataTypes.StringType, true), true)
+                .add("error", DataTypes.StringType, true);
+        List<String> words = List.of("Dr.", "Smith", "unaffably", "jumped", "");
+        List<Row> rows = List.of(RowFactory.create(words, null), RowFactory.create(null, "not valid JSON: x"),
+                RowFactory.create(Arrays.asList("a", null), null), RowFactory.create(null, null));
+        SparkTagger tagger = new SparkTagger(spark, ModelSource.shipped(model),
+                SparkTagger.Options.DEFAULT.withThreshold(0.5f));
+        List<Row> out = tagger.tag(spark.createDataFrame(rows, schema).coalesce(1)).collectAsList();
+        assertEquals(4, out.size());
+        org.multitag.model.Thresholds own = reference.head().thresholds();
+        List<WordPrediction> want;
+        try {
+            reference.head().setThresholds(org.multitag.model.Thresholds.uniform(labels, 0.5f));
+            want = reference.tagWords(List.of(words)).get(0);
+        } finally {
+            reference.head().setThresholds(own);
+        }
+        List<Row> got = out.get(0).getList(1);
+        assertEquals(want.size(), got.size());
+        for (int w = 0; w < got.size(); w++) {
+            assertWord(want.get(w), got.get(w), labels);
+        }
+        assertEquals("not valid JSON: x", out.get(1).getString(2));
+        assertEquals("\"tokens\"[1] must be a string, got null", out.get(2).getString(2));
+        assertEquals("expected \"text\" or \"tokens\"", out.get(3).getString(2));
+        assertEquals(4, tagger.rowsProcessed());
+        assertEquals(3, tagger.rowsWithErrors());
+    }
+
+    /** Mean-pooled and per-token embeddings equal the encoder's last hidden state for each row alone. */
+    @Test
+    void embedsLikeTheEncoder() throws IOException {
+        List<String> values = new ArrayList<>(texts.subList(0, 5));
+        values.add(null);
+        SparkTagger tagger = new SparkTagger(spark, ModelSource.path(TestModels.plain()),
+                SparkTagger.Options.DEFAULT.withBatchSize(2));
+        List<Row> mean = tagger.embed(frame(values, 2).sort("doc")).collectAsList();
+        List<Row> tokens = tagger.embed(frame(values, 2).sort("doc"), SparkTagger.Pooling.TOKENS).collectAsList();
+        assertEquals(List.of("doc", "text", "embedding", "error"), Arrays.asList(mean.get(0).schema().fieldNames()));
+        assertEquals(List.of("doc", "text", "token_embeddings", "error"),
+                Arrays.asList(tokens.get(0).schema().fieldNames()));
+        Tokenizer tok = Tokenizer.load(TestModels.plain()).withTruncation(null).withPadding(null);
+        try (BertEncoder encoder = BertEncoder.load(TestModels.plain(), 2)) {
+            int hidden = encoder.config().hiddenSize();
+            for (int i = 0; i < 5; i++) {
+                Encoding e = tok.encode(values.get(i), null, true);
+                float[] h;
+                try (EncoderOutput o = encoder.forward(Batch.of(List.of(e.ids()), List.of(e.typeIds())),
+                        BertEncoder.Outputs.LAST)) {
+                    h = NativeArrays.toFloats(o.lastHiddenState());
+                }
+                float[] want = EmbedPartition.mean(h, 0, e.length(), hidden);
+                assertArrayEquals(want, floats(mean.get(i).getList(2)), 1e-5f, values.get(i));
+                List<Object> perToken = tokens.get(i).getList(2);
+                assertEquals(e.length(), perToken.size());
+                for (int t = 0; t < e.length(); t++) {
+                    assertArrayEquals(Arrays.copyOfRange(h, t * hidden, (t + 1) * hidden),
+                            floats(((scala.collection.Seq<?>) perToken.get(t))), 1e-5f);
+                }
+            }
+        }
+        assertNull(mean.get(5).get(2));
+        assertEquals("missing \"text\"", mean.get(5).getString(3));
+        assertNotNull(mean.get(0).get(2));
+    }
+
+    /** A plain model cannot tag; a frame without text cannot be read. */
+    @Test
+    void misuseIsRejected() throws IOException {
+        StructType noText = new StructType().add("body", DataTypes.StringType, true);
+        SparkTagger tagger = SparkTagger.of(spark, model);
+        Dataset<Row> frame = spark.createDataFrame(List.of(RowFactory.create("x")), noText);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> tagger.tag(frame));
+        assertTrue(e.getMessage().startsWith("the input needs a \"text\" column"), e.getMessage());
+    }
+
+    static float[] floats(List<?> values) {
+        float[] f = new float[values.size()];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = ((Number) values.get(i)).floatValue();
+        }
+        return f;
+    }
+
+    static float[] floats(scala.collection.Seq<?> values) {
+        return floats(scala.jdk.javaapi.CollectionConverters.asJava(values));
+    }
+}
