@@ -115,15 +115,6 @@ class TokenizeCommandTest {
     }
 
     @Test
-    void demoRunsOnBundledData() {
-        Result r = run("demo");
-        assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("unaffable") || r.out().contains("una"), r.out());
-        assertTrue(r.out().contains("[MASK]"), r.out());
-        assertTrue(r.out().contains("label alignment"), r.out());
-    }
-
-    @Test
     void everyCommandHasHelpAndTheToolHasAVersion() {
         for (String command : List.of("demo", "tokenize")) {
             Result r = run(command, "--help");
