@@ -1,6 +1,7 @@
 package org.multitag.train.model;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.multitag.model.VectorKernels;
 
@@ -68,13 +69,14 @@ final class VectorMath {
      * {@code lanes} is scratch of length L.
      */
     static void softmax(float[] row, int len, int n, float[] lanes) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int j = 0; j < len; j++) {
-            max = Math.max(max, row[j]);
-        }
         for (int j = len; j < n; j++) {
             row[j] = Float.NEGATIVE_INFINITY;
         }
+        FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        for (int i = 0; i < n; i += L) {
+            m = m.max(FloatVector.fromArray(S, row, i));
+        }
+        float max = m.reduceLanes(VectorOperators.MAX); // a max is exact in any order
         for (int i = 0; i < n; i += L) {
             FloatVector.fromArray(S, row, i).sub(max).intoArray(row, i);
         }
