@@ -32,8 +32,7 @@ final class Dense {
     }
 
     void forward(INDArray x, INDArray y, Parallel par) {
-        this.x = x;
-        Nd4j.gemm(x, weight, y, false, false, 1.0, 0.0);
+        product(x, y);
         if (Elementwise.VECTOR) {
             ByteBuffer yb = NativeArrays.bytes(y);
             float[] b = NativeArrays.toFloats(bias);
@@ -42,6 +41,12 @@ final class Dense {
         } else {
             y.addiRowVector(bias);
         }
+    }
+
+    /** {@code y = x · W} without the bias, for a caller that adds it in its next pass (bias + GELU). */
+    void product(INDArray x, INDArray y) {
+        this.x = x;
+        Nd4j.gemm(x, weight, y, false, false, 1.0, 0.0);
     }
 
     /**

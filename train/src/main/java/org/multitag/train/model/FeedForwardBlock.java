@@ -36,8 +36,8 @@ final class FeedForwardBlock implements AutoCloseable {
         long i = inter.weight.size(1);
         g = saved.get("ffn.g", n, i);
         gd = saved.get("ffn.gd", n, i);
-        inter.forward(x, g, par);
-        Elementwise.gelu(g, gd, par, Elementwise.VECTOR);
+        inter.product(x, g);                                           // x · Wi
+        Elementwise.gelu(g, inter.bias, gd, par, Elementwise.VECTOR);  // + bi, gelu, gelu' in one pass
         INDArray y = saved.get("ffn.y", n, x.size(1));
         output.forward(g, y, par);
         dropout.forward(y, pass, par);

@@ -32,8 +32,7 @@ final class VectorAttention {
         float[] tmp = new float[tp * d];
         float[] v = new float[tp * d];  // [kp, d]: its values
         float[] q = new float[2 * d];
-        float[] row = new float[tp];
-        float[] row2 = new float[tp];
+        float[] rows = new float[2 * tp]; // a pair of queries' scores, then probabilities, at 0 and tp
         float[] ctx = new float[2 * d];
         float[] lanes = new float[L];
         for (int task = from; task < to; task++) {
@@ -52,34 +51,35 @@ final class VectorAttention {
             for (; i + 1 < t; i += 2) {
                 qkv.get(q0 + i * cols, q, 0, d);
                 qkv.get(q0 + (i + 1) * cols, q, d, d);
-                VectorProducts.scoresPair(q, kT, row, row2, d, kp, scale);
+                VectorProducts.scoresPair(q, 0, kT, rows, 0, rows, tp, d, kp, scale);
                 for (int k = 0; k < 2; k++) {
-                    float[] r = k == 0 ? row : row2;
-                    VectorMath.softmax(r, len, kp, lanes);
-                    java.util.Arrays.fill(r, kp, tp, 0f);
-                    int pr = s.probsRow(b, head, i + k);
-                    probs.put(pr, r, 0, t);
-                    if (keep != null) {
-                        dropout(r, 0, r, 0, keep, pr, len, dropScale);
-                    }
+                    probabilities(rows, k * tp, len, kp, t, s.probsRow(b, head, i + k), probs, keep, dropScale, lanes);
                 }
-                VectorProducts.contextPair(row, row2, v, len, d, ctx);
+                VectorProducts.contextPair(rows, 0, tp, v, len, d, 1f, ctx);
                 merged.put((b * t + i) * hd + head * d, ctx, 0, d);
                 merged.put((b * t + i + 1) * hd + head * d, ctx, d, d);
             }
             if (i < t) {
                 qkv.get(q0 + i * cols, q, 0, d);
-                VectorProducts.scores(q, 0, kT, row, d, kp, scale);
-                VectorMath.softmax(row, len, kp, lanes);
-                java.util.Arrays.fill(row, kp, tp, 0f);
-                int pr = s.probsRow(b, head, i);
-                probs.put(pr, row, 0, t);
-                if (keep != null) {
-                    dropout(row, 0, row, 0, keep, pr, len, dropScale);
-                }
-                VectorProducts.context(row, v, len, d, 1f, ctx, 0);
+                VectorProducts.scores(q, 0, kT, rows, d, kp, scale);
+                probabilities(rows, 0, len, kp, t, s.probsRow(b, head, i), probs, keep, dropScale, lanes);
+                VectorProducts.context(rows, v, len, d, 1f, ctx, 0);
                 merged.put((b * t + i) * hd + head * d, ctx, 0, d);
             }
+        }
+    }
+
+    /**
+     * Scores {@code row[ro, ro + kp)} → probabilities: softmax over the {@code len} real keys, saved as the
+     * T entries of {@code probs} row {@code pr} (0 past len), then dropped in place for the context.
+     */
+    private static void probabilities(float[] row, int ro, int len, int kp, int t, int pr, FloatBuffer probs,
+            boolean[] keep, float dropScale, float[] lanes) {
+        VectorMath.softmax(row, ro, len, kp, lanes);
+        java.util.Arrays.fill(row, ro + kp, ro + VectorMath.padded(t), 0f);
+        probs.put(pr, row, ro, t);
+        if (keep != null) {
+            dropout(row, ro, row, ro, keep, pr, len, dropScale);
         }
     }
 
@@ -98,7 +98,7 @@ final class VectorAttention {
         float[] ds = new float[t * tp];  // [T, kp]
         float[] pd = new float[t * tp];  // [T, kp]: the dropped probabilities
         float[] p = new float[tp];
-        float[] dq = new float[d];
+        float[] dq = new float[2 * d];
         float[] dk = new float[tp * d];
         float[] dv = new float[tp * d];
         float[] lanes = new float[L];
@@ -118,21 +118,34 @@ final class VectorAttention {
                 qkv.get(q0 + i * cols, q, i * d, d);
                 dMerged.get(g0 + i * hd, g, i * d, d);
             }
-            for (int i = 0; i < t; i++) {
+            int i = 0;
+            for (; i + 1 < t; i += 2) { // d(pd) = dctx · vᵀ, two queries at a time, into ds for now
+                VectorProducts.scoresPair(g, i * d, vT, ds, i * kp, ds, (i + 1) * kp, d, kp, 1f);
+            }
+            if (i < t) {
+                VectorProducts.scores(g, i * d, vT, ds, i * kp, d, kp, 1f);
+            }
+            for (i = 0; i < t; i++) {
                 int pr = s.probsRow(b, head, i);
                 int o = i * kp;
                 probs.get(pr, p, 0, len);
                 java.util.Arrays.fill(p, len, kp, 0f);
-                VectorProducts.scores(g, i * d, vT, ds, o, d, kp, 1f); // d(pd) = dctx · vᵀ, into ds's row for now
                 if (keep == null) {
                     System.arraycopy(p, 0, pd, o, kp);
                 } else {
-                    dropout(ds, o, ds, o, keep, pr, len, dropScale);
-                    dropout(p, 0, pd, o, keep, pr, len, dropScale);
+                    dropout(ds, o, ds, o, keep, pr, len, dropScale);   // dp = d(pd) ⊙ keep / (1 − rate)
+                    dropout(p, 0, pd, o, keep, pr, len, dropScale);    // pd, for dv
                     java.util.Arrays.fill(pd, o + len, o + kp, 0f);
                 }
-                softmaxBackward(p, ds, o, kp, lanes);
-                VectorProducts.context(ds, o, k, len, d, scale, dq, 0);
+                softmaxBackward(p, ds, o, kp, lanes);                 // ds
+            }
+            for (i = 0; i + 1 < t; i += 2) { // dq = ds · k / √d
+                VectorProducts.contextPair(ds, i * kp, (i + 1) * kp, k, len, d, scale, dq);
+                dqkv.put(q0 + i * cols, dq, 0, d);
+                dqkv.put(q0 + (i + 1) * cols, dq, d, d);
+            }
+            if (i < t) {
+                VectorProducts.context(ds, i * kp, k, len, d, scale, dq, 0);
                 dqkv.put(q0 + i * cols, dq, 0, d);
             }
             VectorProducts.transposedProduct(ds, q, t, kp, d, scale, dk);

@@ -54,10 +54,12 @@ final class VectorProducts {
     }
 
     /**
-     * {@link #scores} for the two queries {@code q[0, d)} and {@code q[d, 2d)} at once (the same arithmetic per
-     * row, so the same bits): each key vector is loaded once for both.
+     * {@link #scores} for the two queries {@code q[qo, qo + d)} and {@code q[qo + d, qo + 2d)} at once (the same
+     * arithmetic per row, so the same bits), into {@code row0[r0 …]} and {@code row1[r1 …]}: each key vector is
+     * loaded once for both.
      */
-    static void scoresPair(float[] q, float[] kT, float[] row0, float[] row1, int d, int kp, float scale) {
+    static void scoresPair(float[] q, int qo, float[] kT, float[] row0, int r0, float[] row1, int r1, int d, int kp,
+            float scale) {
         int j = 0;
         for (; j <= kp - 4 * L; j += 4 * L) {
             FloatVector a0 = FloatVector.zero(S);
@@ -69,8 +71,8 @@ final class VectorProducts {
             FloatVector b2 = FloatVector.zero(S);
             FloatVector b3 = FloatVector.zero(S);
             for (int c = 0; c < d; c++) {
-                FloatVector x = FloatVector.broadcast(S, q[c]);
-                FloatVector y = FloatVector.broadcast(S, q[d + c]);
+                FloatVector x = FloatVector.broadcast(S, q[qo + c]);
+                FloatVector y = FloatVector.broadcast(S, q[qo + d + c]);
                 int k = c * kp + j;
                 FloatVector k0 = FloatVector.fromArray(S, kT, k);
                 FloatVector k1 = FloatVector.fromArray(S, kT, k + L);
@@ -85,34 +87,34 @@ final class VectorProducts {
                 b2 = k2.fma(y, b2);
                 b3 = k3.fma(y, b3);
             }
-            a0.mul(scale).intoArray(row0, j);
-            a1.mul(scale).intoArray(row0, j + L);
-            a2.mul(scale).intoArray(row0, j + 2 * L);
-            a3.mul(scale).intoArray(row0, j + 3 * L);
-            b0.mul(scale).intoArray(row1, j);
-            b1.mul(scale).intoArray(row1, j + L);
-            b2.mul(scale).intoArray(row1, j + 2 * L);
-            b3.mul(scale).intoArray(row1, j + 3 * L);
+            a0.mul(scale).intoArray(row0, r0 + j);
+            a1.mul(scale).intoArray(row0, r0 + j + L);
+            a2.mul(scale).intoArray(row0, r0 + j + 2 * L);
+            a3.mul(scale).intoArray(row0, r0 + j + 3 * L);
+            b0.mul(scale).intoArray(row1, r1 + j);
+            b1.mul(scale).intoArray(row1, r1 + j + L);
+            b2.mul(scale).intoArray(row1, r1 + j + 2 * L);
+            b3.mul(scale).intoArray(row1, r1 + j + 3 * L);
         }
         for (; j < kp; j += L) {
             FloatVector a0 = FloatVector.zero(S);
             FloatVector b0 = FloatVector.zero(S);
             for (int c = 0; c < d; c++) {
                 FloatVector k0 = FloatVector.fromArray(S, kT, c * kp + j);
-                a0 = k0.fma(FloatVector.broadcast(S, q[c]), a0);
-                b0 = k0.fma(FloatVector.broadcast(S, q[d + c]), b0);
+                a0 = k0.fma(FloatVector.broadcast(S, q[qo + c]), a0);
+                b0 = k0.fma(FloatVector.broadcast(S, q[qo + d + c]), b0);
             }
-            a0.mul(scale).intoArray(row0, j);
-            b0.mul(scale).intoArray(row1, j);
+            a0.mul(scale).intoArray(row0, r0 + j);
+            b0.mul(scale).intoArray(row1, r1 + j);
         }
     }
 
     /**
-     * {@code out[c] = Σ_{j < len} p0[j] · v[j·d + c]} and {@code out[d + c]} the same with p1: each value vector
-     * is loaded once for both rows. Two vectors of columns at a time (four accumulators), then a last single one
-     * when d is an odd number of vectors.
+     * {@code out[c] = scale · Σ_{j < len} p[p0 + j] · v[j·d + c]} and {@code out[d + c]} the same with the row at
+     * {@code p1}: each value vector is loaded once for both rows. Two vectors of columns at a time (four
+     * accumulators), then a last single one when d is an odd number of vectors.
      */
-    static void contextPair(float[] p0, float[] p1, float[] v, int len, int d, float[] out) {
+    static void contextPair(float[] p, int p0, int p1, float[] v, int len, int d, float scale, float[] out) {
         int c = 0;
         for (; c <= d - 2 * L; c += 2 * L) {
             FloatVector a0 = FloatVector.zero(S);
@@ -123,28 +125,28 @@ final class VectorProducts {
                 int o = j * d + c;
                 FloatVector v0 = FloatVector.fromArray(S, v, o);
                 FloatVector v1 = FloatVector.fromArray(S, v, o + L);
-                FloatVector x = FloatVector.broadcast(S, p0[j]);
-                FloatVector y = FloatVector.broadcast(S, p1[j]);
+                FloatVector x = FloatVector.broadcast(S, p[p0 + j]);
+                FloatVector y = FloatVector.broadcast(S, p[p1 + j]);
                 a0 = v0.fma(x, a0);
                 a1 = v1.fma(x, a1);
                 e0 = v0.fma(y, e0);
                 e1 = v1.fma(y, e1);
             }
-            a0.intoArray(out, c);
-            a1.intoArray(out, c + L);
-            e0.intoArray(out, d + c);
-            e1.intoArray(out, d + c + L);
+            a0.mul(scale).intoArray(out, c);
+            a1.mul(scale).intoArray(out, c + L);
+            e0.mul(scale).intoArray(out, d + c);
+            e1.mul(scale).intoArray(out, d + c + L);
         }
         if (c < d) {
             FloatVector a0 = FloatVector.zero(S);
             FloatVector e0 = FloatVector.zero(S);
             for (int j = 0; j < len; j++) {
                 FloatVector v0 = FloatVector.fromArray(S, v, j * d + c);
-                a0 = v0.fma(FloatVector.broadcast(S, p0[j]), a0);
-                e0 = v0.fma(FloatVector.broadcast(S, p1[j]), e0);
+                a0 = v0.fma(FloatVector.broadcast(S, p[p0 + j]), a0);
+                e0 = v0.fma(FloatVector.broadcast(S, p[p1 + j]), e0);
             }
-            a0.intoArray(out, c);
-            e0.intoArray(out, d + c);
+            a0.mul(scale).intoArray(out, c);
+            e0.mul(scale).intoArray(out, d + c);
         }
     }
 

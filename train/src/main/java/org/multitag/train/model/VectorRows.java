@@ -3,15 +3,36 @@ package org.multitag.train.model;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
+import static org.multitag.model.VectorKernels.A1;
+import static org.multitag.model.VectorKernels.A2;
+import static org.multitag.model.VectorKernels.A3;
+import static org.multitag.model.VectorKernels.A4;
+import static org.multitag.model.VectorKernels.A5;
+import static org.multitag.model.VectorKernels.EXP_C0;
+import static org.multitag.model.VectorKernels.EXP_C1;
+import static org.multitag.model.VectorKernels.EXP_C2;
+import static org.multitag.model.VectorKernels.EXP_C3;
+import static org.multitag.model.VectorKernels.EXP_C4;
+import static org.multitag.model.VectorKernels.EXP_C5;
+import static org.multitag.model.VectorKernels.EXP_MAX;
+import static org.multitag.model.VectorKernels.EXP_MIN;
+import static org.multitag.model.VectorKernels.INV_SQRT2;
+import static org.multitag.model.VectorKernels.LN2_HI;
+import static org.multitag.model.VectorKernels.LN2_LO;
+import static org.multitag.model.VectorKernels.LOG2E;
+import static org.multitag.model.VectorKernels.P;
+import static org.multitag.model.VectorKernels.ROUND;
+
 /**
  * The row-wise and column-wise loops of the training blocks with the Java Vector API, straight over the native
- * buffers of row-major {@code [rows, cols]} arrays (little-endian bytes): bias add, dropout, LayerNorm forward
- * and backward, column sums. Columns past the last whole vector take the same formula in scalar code. Each
+ * buffers of row-major {@code [rows, cols]} arrays (little-endian bytes): bias + GELU, bias add, dropout, dropout
+ * masks, LayerNorm forward and backward, column sums. Columns past the last whole vector take the same formula in scalar code. Each
  * method handles a range of rows (or columns, for the column sums) so {@code Parallel} can split the work; sums
  * run lane-wise and then over the lanes in a fixed order, so results don't depend on the JIT tier or the thread
  * count. Only loaded when {@link Elementwise#VECTOR} is on; see {@code VectorKernels} for why no method here
@@ -24,8 +45,58 @@ final class VectorRows {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     /** Rows summed in float before the partial sum goes into the double accumulator (bounds the rounding). */
     private static final int SUM_BLOCK = 32;
+    private static final float INV_SQRT_2PI = (float) (1 / Math.sqrt(2 * Math.PI));
 
     private VectorRows() {}
+
+    /**
+     * {@code x = gelu(x + b)} and {@code d = gelu'(x + b)} (b may be null) for rows {@code [from, to)}, with
+     * {@code Φ(u) = ½(1 + erf(u/√2))}, erf by A&S 7.1.26 and {@code VectorKernels}' exp written out inline, so
+     * every vector stays in registers and the bias add, GELU and its derivative take one pass over native memory.
+     * Columns past the last whole vector take {@link Elementwise#gelu(double)}.
+     */
+    static void biasGelu(ByteBuffer x, float[] b, ByteBuffer d, int cols, int from, int to) {
+        for (int r = from; r < to; r++) {
+            int base = r * cols * 4;
+            int c = 0;
+            for (; c <= cols - L; c += L) {
+                FloatVector u = FloatVector.fromByteBuffer(S, x, base + c * 4, LE);
+                if (b != null) {
+                    u = u.add(FloatVector.fromArray(S, b, c));
+                }
+                FloatVector z = u.mul(INV_SQRT2);
+                // e = exp(−z²) = exp(−u²/2), as VectorKernels.expInPlace
+                FloatVector w = z.mul(z).neg();
+                VectorMask<Float> under = w.lt(EXP_MIN);
+                w = w.max(EXP_MIN).min(EXP_MAX);
+                FloatVector t = w.fma(LOG2E, ROUND);
+                FloatVector n = t.sub(ROUND);
+                FloatVector q = n.fma(FloatVector.broadcast(S, -LN2_HI), w);
+                q = n.fma(FloatVector.broadcast(S, -LN2_LO), q);
+                FloatVector p = q.fma(EXP_C0, EXP_C1).fma(q, FloatVector.broadcast(S, EXP_C2))
+                        .fma(q, FloatVector.broadcast(S, EXP_C3)).fma(q, FloatVector.broadcast(S, EXP_C4))
+                        .fma(q, FloatVector.broadcast(S, EXP_C5));
+                p = p.mul(q).mul(q).add(q).add(1f);
+                IntVector bits = (IntVector) t.reinterpretAsInts();
+                FloatVector scale = (FloatVector) bits.sub(0x4B400000 - 127).lanewise(VectorOperators.LSHL, 23)
+                        .reinterpretAsFloats();
+                FloatVector e = p.mul(scale).blend(0f, under);
+                // Φ(u) from erf(|z|) = 1 − poly(tt)·e (A&S 7.1.26)
+                FloatVector tt = FloatVector.broadcast(S, 1f).div(z.abs().mul(P).add(1f));
+                FloatVector poly = tt.fma(A5, A4).fma(tt, FloatVector.broadcast(S, A3))
+                        .fma(tt, FloatVector.broadcast(S, A2)).fma(tt, FloatVector.broadcast(S, A1)).mul(tt);
+                FloatVector half = poly.mul(e).mul(0.5f);
+                FloatVector cdf = FloatVector.broadcast(S, 1f).sub(half).blend(half, u.lt(0f));
+                u.mul(cdf).intoByteBuffer(x, base + c * 4, LE);
+                u.mul(e).fma(FloatVector.broadcast(S, INV_SQRT_2PI), cdf).intoByteBuffer(d, base + c * 4, LE);
+            }
+            for (; c < cols; c++) {
+                float u = x.getFloat(base + c * 4) + (b == null ? 0f : b[c]);
+                x.putFloat(base + c * 4, (float) Elementwise.gelu(u));
+                d.putFloat(base + c * 4, (float) Elementwise.geluDerivative(u));
+            }
+        }
+    }
 
     /** {@code y[r, c] += b[c]} for rows {@code [from, to)}. */
     static void addBias(ByteBuffer y, float[] b, int cols, int from, int to) {
@@ -49,6 +120,7 @@ final class VectorRows {
     static void keepFlags(boolean[] keep, long seed, long gamma, long threshold, int from, int to) {
         VectorSpecies<Long> ls = LongVector.SPECIES_PREFERRED;
         int n = ls.length();
+        long[] draws = new long[n];
         LongVector step = LongVector.broadcast(ls, gamma * n);
         LongVector z = LongVector.zero(ls).addIndex(1).add(from + 1L).mul(gamma).add(seed);
         int i = from;
@@ -56,7 +128,11 @@ final class VectorRows {
             LongVector m = z.lanewise(VectorOperators.LSHR, 30).lanewise(VectorOperators.XOR, z).mul(0xbf58476d1ce4e5b9L);
             m = m.lanewise(VectorOperators.LSHR, 27).lanewise(VectorOperators.XOR, m).mul(0x94d049bb133111ebL);
             m = m.lanewise(VectorOperators.LSHR, 31).lanewise(VectorOperators.XOR, m);
-            m.lanewise(VectorOperators.LSHR, 11).compare(VectorOperators.GE, threshold).intoArray(keep, i);
+            // the draws, then plain compares: on JDK 17 the vector compare into a boolean mask allocates
+            m.lanewise(VectorOperators.LSHR, 11).intoArray(draws, 0);
+            for (int k = 0; k < n; k++) {
+                keep[i + k] = draws[k] >= threshold;
+            }
             z = z.add(step);
         }
         long zi = seed + (i + 1L) * gamma;

@@ -16,6 +16,33 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 @EnabledIfSystemProperty(named = "multitag.bench", matches = "true")
 class KernelTiming {
+    /** Wall time of the FFN's gemms (ND4J's OpenMP threads) in the three transpositions the blocks use. */
+    @Test
+    void gemms() {
+        int n = 2048, in = 384, out = 1536;
+        INDArray x = F32.zeros(n, in).addi(0.1);
+        INDArray w = F32.zeros(in, out).addi(0.1);
+        INDArray y = F32.zeros(n, out);
+        INDArray dw = F32.zeros(in, out);
+        INDArray dx = F32.zeros(n, in);
+        double flop = 2.0 * n * in * out;
+        for (int rep = 0; rep < 30; rep++) {
+            long t0 = System.nanoTime();
+            org.nd4j.linalg.factory.Nd4j.gemm(x, w, y, false, false, 1, 0);
+            long t1 = System.nanoTime();
+            org.nd4j.linalg.factory.Nd4j.gemm(x, y, dw, true, false, 1, 1);
+            long t2 = System.nanoTime();
+            org.nd4j.linalg.factory.Nd4j.gemm(y, w, dx, false, true, 1, 0);
+            long t3 = System.nanoTime();
+            org.nd4j.linalg.factory.Nd4j.gemm(y, w, dx, false, true, 1, 1);
+            long t4 = System.nanoTime();
+            if (rep >= 25) {
+                System.out.printf("gemm x·W %.0f GFLOP/s, xT·dy %.0f, dy·WT %.0f, dy·WT beta=1 %.0f%n", flop / (t1 - t0),
+                        flop / (t2 - t1), flop / (t3 - t2), flop / (t4 - t3));
+            }
+        }
+    }
+
     @Test
     void elementwise() {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
