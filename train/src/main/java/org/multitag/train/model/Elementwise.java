@@ -1,6 +1,8 @@
 package org.multitag.train.model;
 
+import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
+import org.multitag.model.NativeArrays;
 import org.multitag.model.Parallel;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -46,10 +48,10 @@ final class Elementwise {
     static void gelu(INDArray x, INDArray bias, INDArray grad, Parallel par, boolean vector) {
         int rows = x.rank() == 2 ? (int) x.size(0) : 1;
         int cols = (int) (x.length() / rows);
-        float[] b = bias == null ? null : org.multitag.model.NativeArrays.toFloats(bias);
+        float[] b = bias == null ? null : NativeArrays.toFloats(bias);
         if (vector) {
-            java.nio.ByteBuffer xb = org.multitag.model.NativeArrays.bytes(x);
-            java.nio.ByteBuffer db = org.multitag.model.NativeArrays.bytes(grad);
+            ByteBuffer xb = NativeArrays.bytes(x);
+            ByteBuffer db = NativeArrays.bytes(grad);
             par.range(rows, cols * 16L, (from, to) -> VectorRows.biasGelu(xb, b, db, cols, from, to));
             return;
         }
