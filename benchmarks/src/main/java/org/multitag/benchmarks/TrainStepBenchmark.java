@@ -33,7 +33,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * One fine-tuning step of all-MiniLM-L6-v2 with a 16-label head, batch {@value #BATCH} × {@value #SEQ} real
  * tokens, 2 threads: zero gradients, forward with dropout, BCE, backward through the head and the whole
  * encoder, global-norm clipping, AdamW. Tokens/s = {@value #BATCH}·{@value #SEQ} / step time. Run with
- * {@code OMP_WAIT_POLICY=passive} (see README).
+ * {@code OMP_WAIT_POLICY=passive} (see README). At the end of the trial it prints the peak memory of the process.
  */
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx6g"})
 @Warmup(iterations = 2, time = 10)
@@ -85,11 +85,13 @@ public class TrainStepBenchmark {
                 values.put(p.name(), p.value());
                 grads.put(p.name(), p.grad());
             }
-            adam = new AdamW(values, 0.9, 0.999, 1e-8, 0.01, AdamW::decays, null);
+            adam = new AdamW(values, 0.9, 0.999, 1e-8, 0.01, AdamW::decays, model.parallel());
         }
 
         @TearDown(Level.Trial)
         public void tearDown() {
+            System.out.println();
+            System.out.println("after " + step + " steps: " + PeakMemory.report());
             model.close();
         }
     }

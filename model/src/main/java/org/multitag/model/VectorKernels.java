@@ -41,12 +41,20 @@ public final class VectorKernels implements Kernels {
     // bit moves), and lane sums run in a fixed order, not through reduceLanes(ADD) or the EXP intrinsic,
     // whose results differ between the interpreter, C1 and C2.
 
-    private static final float LOG2E = 1.44269504088896341f;
-    private static final float LN2_HI = 0.693359375f;
-    private static final float LN2_LO = -2.12194440e-4f;
-    private static final float ROUND = 12582912f; // 1.5·2²³: adding it rounds to an integer
-    private static final float EXP_MIN = -87.33654f;
-    private static final float EXP_MAX = 88.37626f;
+    // exp: e^x = 2^n · e^r, n = round(x·log2 e), r = x − n·ln 2 (ln 2 in two parts), e^r by Cephes expf's
+    // polynomial 1 + r + r²·(C5 + r·(C4 + …)); public so the training module's fused GELU inlines the same exp
+    public static final float LOG2E = 1.44269504088896341f;
+    public static final float LN2_HI = 0.693359375f;
+    public static final float LN2_LO = -2.12194440e-4f;
+    public static final float ROUND = 12582912f; // 1.5·2²³: adding it rounds to an integer
+    public static final float EXP_MIN = -87.33654f;
+    public static final float EXP_MAX = 88.37626f;
+    public static final float EXP_C0 = 1.9875691500E-4f;
+    public static final float EXP_C1 = 1.3981999507E-3f;
+    public static final float EXP_C2 = 8.3334519073E-3f;
+    public static final float EXP_C3 = 4.1665795894E-2f;
+    public static final float EXP_C4 = 1.6666665459E-1f;
+    public static final float EXP_C5 = 5.0000001201E-1f;
 
     /**
      * {@code a[i] = e^a[i]} for {@code i in [from, to)} (a multiple of the vector length), to about 1 ulp
@@ -62,11 +70,11 @@ public final class VectorKernels implements Kernels {
             FloatVector n = t.sub(ROUND);
             FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), x);
             r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
-            FloatVector p = r.fma(1.9875691500E-4f, 1.3981999507E-3f)
-                    .fma(r, FloatVector.broadcast(S, 8.3334519073E-3f))
-                    .fma(r, FloatVector.broadcast(S, 4.1665795894E-2f))
-                    .fma(r, FloatVector.broadcast(S, 1.6666665459E-1f))
-                    .fma(r, FloatVector.broadcast(S, 5.0000001201E-1f));
+            FloatVector p = r.fma(EXP_C0, EXP_C1)
+                    .fma(r, FloatVector.broadcast(S, EXP_C2))
+                    .fma(r, FloatVector.broadcast(S, EXP_C3))
+                    .fma(r, FloatVector.broadcast(S, EXP_C4))
+                    .fma(r, FloatVector.broadcast(S, EXP_C5));
             p = p.mul(r).mul(r).add(r).add(1f);
             // 2^n from exponent bits: the low mantissa bits of t hold n
             IntVector bits = (IntVector) t.reinterpretAsInts();
@@ -145,11 +153,11 @@ public final class VectorKernels implements Kernels {
                 FloatVector n = t.sub(ROUND);
                 FloatVector q = n.fma(FloatVector.broadcast(S, -LN2_HI), u);
                 q = n.fma(FloatVector.broadcast(S, -LN2_LO), q);
-                FloatVector p = q.fma(1.9875691500E-4f, 1.3981999507E-3f)
-                        .fma(q, FloatVector.broadcast(S, 8.3334519073E-3f))
-                        .fma(q, FloatVector.broadcast(S, 4.1665795894E-2f))
-                        .fma(q, FloatVector.broadcast(S, 1.6666665459E-1f))
-                        .fma(q, FloatVector.broadcast(S, 5.0000001201E-1f));
+                FloatVector p = q.fma(EXP_C0, EXP_C1)
+                        .fma(q, FloatVector.broadcast(S, EXP_C2))
+                        .fma(q, FloatVector.broadcast(S, EXP_C3))
+                        .fma(q, FloatVector.broadcast(S, EXP_C4))
+                        .fma(q, FloatVector.broadcast(S, EXP_C5));
                 p = p.mul(q).mul(q).add(q).add(1f);
                 IntVector bits = (IntVector) t.reinterpretAsInts();
                 FloatVector scale = (FloatVector) bits.sub(0x4B400000 - 127).lanewise(VectorOperators.LSHL, 23)

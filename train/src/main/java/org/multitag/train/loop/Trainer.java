@@ -165,7 +165,7 @@ public final class Trainer {
             values.put(p.name(), p.value());
             grads.put(p.name(), p.grad());
         }
-        AdamW adam = new AdamW(values, 0.9, 0.999, 1e-8, options.weightDecay(), AdamW::decays, null);
+        AdamW adam = new AdamW(values, 0.9, 0.999, 1e-8, options.weightDecay(), AdamW::decays, model.parallel());
         LinearWarmupDecay schedule = LinearWarmupDecay.withRatio(options.lr(), options.warmupRatio(), totalSteps());
         INDArray posWeight = posWeight(labels.size());
         MetricsLog log = new MetricsLog(out.resolve("metrics.jsonl"));

@@ -1,5 +1,7 @@
 package org.multitag.train.model;
 
+import java.nio.ByteBuffer;
+import org.multitag.model.NativeArrays;
 import org.multitag.model.Parallel;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -29,10 +31,22 @@ final class Dense {
         this.dBias = dBias;
     }
 
-    void forward(INDArray x, INDArray y) {
+    void forward(INDArray x, INDArray y, Parallel par) {
+        product(x, y);
+        if (Elementwise.VECTOR) {
+            ByteBuffer yb = NativeArrays.bytes(y);
+            float[] b = NativeArrays.toFloats(bias);
+            int cols = b.length;
+            par.range((int) y.size(0), cols, (from, to) -> VectorRows.addBias(yb, b, cols, from, to));
+        } else {
+            y.addiRowVector(bias);
+        }
+    }
+
+    /** {@code y = x · W} without the bias, for a caller that adds it in its next pass (bias + GELU). */
+    void product(INDArray x, INDArray y) {
         this.x = x;
         Nd4j.gemm(x, weight, y, false, false, 1.0, 0.0);
-        y.addiRowVector(bias);
     }
 
     /**

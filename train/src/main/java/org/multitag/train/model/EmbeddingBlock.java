@@ -85,10 +85,8 @@ final class EmbeddingBlock implements AutoCloseable {
         int t = batch.maxLength();
         int n = batch.size() * t;
         INDArray d = scratch.get("emb.dout", n, h);
-        d.assign(dOut);
-        dropout.backward(d, par);
+        dropout.backward(dOut, d, par);
         INDArray de = scratch.get("emb.de", n, h);
-        de.assign(0);
         norm.backward(d, de);
         FloatBuffer g = F32.buf(de);
         FloatBuffer dw = F32.buf(dWord);

@@ -7,7 +7,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * One post-LayerNorm BERT layer, as {@code org.multitag.model.EncoderLayer}:
  * <pre>
  *   a   = Attention(x)                [N, H]   (dropout inside)
- *   h1  = LayerNorm(a + x)            [N, H]   saved (input of the feed-forward block)
+ *   h1  = LayerNorm(a + x)            [N, H]   saved (input of the feed-forward block); the add is in LayerNormBlock
  *   f   = FeedForward(h1)             [N, H]   (dropout inside)
  *   out = LayerNorm(f + h1)           [N, H]   saved (input of the next layer)
  * </pre>
@@ -38,34 +38,28 @@ final class EncoderLayerBlock implements AutoCloseable {
         long n = x.size(0);
         long h = x.size(1);
         INDArray a = attention.forward(x, pass);
-        INDArray r1 = saved.get("layer.r1", n, h);
-        Residual.add(a, x, r1);
         h1 = saved.get("layer.h1", n, h);
-        attentionNorm.forward(r1, h1);
+        attentionNorm.forward(a, x, h1);       // LayerNorm(a + x)
 
         INDArray f = feedForward.forward(h1, pass);
-        INDArray r2 = saved.get("layer.r2", n, h);
-        Residual.add(f, h1, r2);
         INDArray out = saved.get("layer.out", n, h);
-        outputNorm.forward(r2, out);
+        outputNorm.forward(f, h1, out);        // LayerNorm(f + h1)
         return out;
     }
 
-    /** Accumulates the weight gradients and adds the input gradient into {@code dx [N, H]} (null: skip). */
+    /** Accumulates the weight gradients and writes the input gradient into {@code dx [N, H]} (null: skip). */
     void backward(INDArray dOut, INDArray dx) {
         long n = dOut.size(0);
         long h = dOut.size(1);
         INDArray dR2 = scratch.get("layer.dr2", n, h);
-        dR2.assign(0);
         outputNorm.backward(dOut, dR2);
         INDArray dH1 = scratch.get("layer.dh1", n, h);
         dH1.assign(dR2);                       // residual branch
         feedForward.backward(dR2, dH1);        // + feed-forward branch
         INDArray dR1 = scratch.get("layer.dr1", n, h);
-        dR1.assign(0);
         attentionNorm.backward(dH1, dR1);
         if (dx != null) {
-            dx.addi(dR1);                      // residual branch
+            dx.assign(dR1);                    // residual branch
         }
         attention.backward(dR1, dx);           // + attention branch
     }

@@ -36,10 +36,10 @@ final class FeedForwardBlock implements AutoCloseable {
         long i = inter.weight.size(1);
         g = saved.get("ffn.g", n, i);
         gd = saved.get("ffn.gd", n, i);
-        inter.forward(x, g);
-        Elementwise.gelu(g, gd, par, Elementwise.VECTOR);
+        inter.product(x, g);                                           // x · Wi
+        Elementwise.gelu(g, inter.bias, gd, par, Elementwise.VECTOR);  // + bi, gelu, gelu' in one pass
         INDArray y = saved.get("ffn.y", n, x.size(1));
-        output.forward(g, y);
+        output.forward(g, y, par);
         dropout.forward(y, pass, par);
         return y;
     }
@@ -48,8 +48,7 @@ final class FeedForwardBlock implements AutoCloseable {
     void backward(INDArray dy, INDArray dx) {
         long n = dy.size(0);
         INDArray d = scratch.get("ffn.dy", n, dy.size(1));
-        d.assign(dy);
-        dropout.backward(d, par);
+        dropout.backward(dy, d, par);
         INDArray dg = scratch.get("ffn.dg", n, g.size(1));
         output.backward(d, dg, false, par);
         dg.muli(gd); // through gelu

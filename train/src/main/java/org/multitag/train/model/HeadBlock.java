@@ -54,7 +54,7 @@ final class HeadBlock implements AutoCloseable {
         F32.addColumnSums(dLogits, dBias, par);
         if (dh != null) {
             Nd4j.gemm(dLogits, weight, dh, false, false, 1.0, 0.0);
-            dropout.backward(dh, par);
+            dropout.backward(dh, dh, par);
         }
     }
 

@@ -193,9 +193,6 @@ public final class TrainableBert implements AutoCloseable {
         head.backward(dLogits, dCur);
         for (int l = layers.size() - 1; l >= lowest; l--) {
             boolean needInput = l > lowest || grads.word != null;
-            if (needInput) {
-                dNext.assign(0);
-            }
             layers.get(l).backward(dCur, needInput ? dNext : null);
             INDArray t = dCur;
             dCur = dNext;
@@ -278,8 +275,29 @@ public final class TrainableBert implements AutoCloseable {
         return freeze;
     }
 
+    /**
+     * The model's kernel threads, for the rest of the step to share (the optimizer's update): they are idle
+     * between the model's calls. Closed with the model.
+     */
+    public Parallel parallel() {
+        return par;
+    }
+
     public int numLabels() {
         return (int) classifierWeight.size(0);
+    }
+
+    // the blocks, for the step profile in the tests
+    EmbeddingBlock embeddingBlock() {
+        return embeddings;
+    }
+
+    List<EncoderLayerBlock> layerBlocks() {
+        return layers;
+    }
+
+    HeadBlock headBlock() {
+        return head;
     }
 
     /** Dropout sites in forward order, for tests: embeddings, then per layer probs/attention output/ffn, then head. */

@@ -52,9 +52,17 @@ class BlockGradientTest {
 
     @Test
     void layerNorm() {
+        layerNorm(6, 8, "");
+    }
+
+    /** Rows of whole vectors plus a tail, and more rows than one block of the vector column sums. */
+    @Test
+    void layerNormWide() {
+        layerNorm(70, 37, " (70x37)");
+    }
+
+    void layerNorm(int n, int h, String tag) {
         SplittableRandom r = new SplittableRandom(1);
-        int n = 6;
-        int h = 8;
         double[] x = Tiny.toDouble(Tiny.gaussian(r, n * h, 0.5, 2));
         double[] g = Tiny.toDouble(Tiny.gaussian(r, h, 1, 0.3));
         double[] b = Tiny.toDouble(Tiny.gaussian(r, h, 0, 0.3));
@@ -68,18 +76,24 @@ class BlockGradientTest {
         ln.backward(f(w, n, h), dx);
         DoubleSupplier loss = () -> Tiny.dot(w, Ref.layerNorm(x, n, h, g, b, 1e-12));
         assertClose(Ref.layerNorm(x, n, h, g, b, 1e-12), out, 1e-5);
-        check("layernorm dx", x, loss, dx);
-        check("layernorm dgamma", g, loss, dg);
-        check("layernorm dbeta", b, loss, db);
+        check("layernorm dx" + tag, x, loss, dx);
+        check("layernorm dgamma" + tag, g, loss, dg);
+        check("layernorm dbeta" + tag, b, loss, db);
         ln.close();
     }
 
     @Test
     void feedForward() {
+        feedForward(6, 8, 16, "");
+    }
+
+    @Test
+    void feedForwardWide() {
+        feedForward(40, 37, 53, " (40x37x53)");
+    }
+
+    void feedForward(int n, int h, int in, String tag) {
         SplittableRandom r = new SplittableRandom(2);
-        int n = 6;
-        int h = 8;
-        int in = 16;
         double[] x = Tiny.toDouble(Tiny.gaussian(r, n * h, 0, 1));
         double[] wi = Tiny.toDouble(Tiny.gaussian(r, h * in, 0, 0.5));  // [H, I] storage
         double[] bi = Tiny.toDouble(Tiny.gaussian(r, in, 0, 0.2));
@@ -97,11 +111,11 @@ class BlockGradientTest {
                 Ref.transpose(wo, in, h), bo, keep, 0.3));
         assertClose(Ref.feedForward(x, n, h, in, Ref.transpose(wi, h, in), bi, Ref.transpose(wo, in, h), bo, keep, 0.3),
                 y, 1e-5);
-        check("ffn dx", x, loss, dx);
-        check("ffn dWi [in,out]", wi, loss, inter.dWeight);
-        check("ffn dbi", bi, loss, inter.dBias);
-        check("ffn dWo [in,out]", wo, loss, out.dWeight);
-        check("ffn dbo", bo, loss, out.dBias);
+        check("ffn dx" + tag, x, loss, dx);
+        check("ffn dWi [in,out]" + tag, wi, loss, inter.dWeight);
+        check("ffn dbi" + tag, bi, loss, inter.dBias);
+        check("ffn dWo [in,out]" + tag, wo, loss, out.dWeight);
+        check("ffn dbo" + tag, bo, loss, out.dBias);
         ffn.close();
     }
 

@@ -1,0 +1,47 @@
+package org.multitag.benchmarks;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+
+/**
+ * The process's memory high-water marks, for a benchmark to print at the end of a trial: the resident set's peak
+ * ({@code VmHWM} from /proc/self/status: Java heap, ND4J's native buffers and the JVM itself) and the Java heap
+ * (used after a GC, committed, and the pools' peak usage).
+ */
+final class PeakMemory {
+
+    private PeakMemory() {}
+
+    /** One line, sizes in MB. */
+    static String report() {
+        System.gc();
+        MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        long heapPeak = 0;
+        for (var pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == java.lang.management.MemoryType.HEAP && pool.getPeakUsage() != null) {
+                heapPeak += pool.getPeakUsage().getUsed();
+            }
+        }
+        return String.format("peak RSS (VmHWM) %s, RSS now %s; Java heap used after GC %d MB, committed %d MB,"
+                + " sum of heap pools' peaks %d MB", status("VmHWM"), status("VmRSS"), heap.getUsed() >> 20,
+                heap.getCommitted() >> 20, heapPeak >> 20);
+    }
+
+    /** A field of /proc/self/status in MB, or "n/a" off Linux. */
+    private static String status(String field) {
+        try {
+            for (String line : Files.readAllLines(Paths.get("/proc/self/status"))) {
+                if (line.startsWith(field + ":")) {
+                    long kb = Long.parseLong(line.replaceAll("[^0-9]", ""));
+                    return (kb >> 10) + " MB";
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // fall through
+        }
+        return "n/a";
+    }
+}
