@@ -1,0 +1,108 @@
+package org.multitag.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.JarURLConnection;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.multitag.model.MultiLabelTagger;
+import org.multitag.tokenizer.labels.WordPrediction;
+import org.multitag.train.data.SourceRecord;
+import org.multitag.train.loop.TrainOptions;
+import org.multitag.train.loop.Trainer;
+import org.multitag.weights.DType;
+import org.multitag.weights.ModelFolder;
+import org.multitag.weights.ModelImporter;
+
+/**
+ * The README's Java API example, compiled and run here on the real all-MiniLM-L6-v2: fine-tune on word label sets
+ * held in memory, then load the saved folder and tag a sentence. The README's code block must appear in
+ * {@link #readmeExample} line for line.
+ */
+class JavaApiExampleTest {
+
+    static List<SourceRecord.Words> sentences(int n) {
+        String[][] people = {{"Elizabeth", "PERSON", "FEMALE"}, {"Darcy", "PERSON"}, {"Jane", "PERSON", "FEMALE"}};
+        String[][] places = {{"Netherfield", "PLACE"}, {"Meryton", "PLACE"}, {"London", "PLACE", "CITY"}};
+        List<SourceRecord.Words> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String[] who = people[i % people.length];
+            String[] where = places[(i / 3) % places.length];
+            out.add(new SourceRecord.Words("example " + (i + 1), List.of(who[0], "walked", "to", where[0], "."),
+                    List.of(List.of(who).subList(1, who.length), List.of(), List.of(),
+                            List.of(where).subList(1, where.length), List.of())));
+        }
+        return out;
+    }
+
+    /** The README example; {@code baseModel} is a model folder (e.g. from {@code multitag import minilm-l6}). */
+    static List<WordPrediction> readmeExample(Path baseModel, Path runDir, List<SourceRecord.Words> moreExamples,
+            List<SourceRecord.Words> devSet) throws Exception {
+        // Fine-tune: a new 4-label head (PERSON, FEMALE, PLACE, CITY) on word label sets held in memory.
+        List<SourceRecord.Words> trainSet = new ArrayList<>(List.of(
+                new SourceRecord.Words("example 1", List.of("Elizabeth", "walked", "to", "Netherfield", "."),
+                        List.of(List.of("PERSON", "FEMALE"), List.of(), List.of(), List.of("PLACE"), List.of()))));
+        trainSet.addAll(moreExamples);                    // your data: many more sentences
+        FineTuner tuner = FineTuner.builder(baseModel)
+                .labelsOf(trainSet)                          // or .labels(LabelSet.of(...)) for a fixed order
+                .options(TrainOptions.DEFAULT.withEpochs(2)) // lr 5e-5, batch 16, AdamW, warmup + decay
+                .build();
+        Trainer.Result result = tuner.fit(tuner.examples(trainSet), tuner.examples(devSet), runDir);
+        // result.modelDir() is a Hugging Face folder (config.json, model.safetensors, tokenizer, thresholds.json)
+
+        // Tag: sigmoid per label, each label's tuned threshold decides the word's label set.
+        try (MultiLabelTagger tagger = MultiLabelTagger.load(result.modelDir(), MultiLabelTagger.Options.DEFAULT)) {
+            List<WordPrediction> words = tagger.tag("Jane walked to London.");
+            for (WordPrediction w : words) {
+                System.out.println(w.text() + " " + w.labels() + " " + w.scores());
+            }
+            return words;
+        }
+    }
+
+    @Test
+    void readmeExampleRuns(@TempDir Path tmp) throws Exception {
+        URL url = JavaApiExampleTest.class.getResource("/all-minilm-l6-v2.onnx");
+        Path jar = Path.of(((JarURLConnection) url.openConnection()).getJarFileURL().toURI());
+        Path base = tmp.resolve("minilm-l6");
+        ModelFolder.write(base, ModelImporter.importFile(jar), DType.F32);
+
+        List<WordPrediction> words = readmeExample(base, tmp.resolve("run"), sentences(32), sentences(9));
+
+        assertEquals(List.of("Jane", "walked", "to", "London", "."), words.stream().map(WordPrediction::text).toList());
+        for (WordPrediction w : words) {
+            assertEquals(List.of("CITY", "FEMALE", "PERSON", "PLACE"), List.copyOf(w.scores().keySet()));
+            assertTrue(w.scores().keySet().containsAll(w.labels()));
+        }
+        assertTrue(Files.exists(tmp.resolve("run/model/thresholds.json")));
+        assertTrue(Files.exists(tmp.resolve("run/training-curve.png")));
+    }
+
+    @Test
+    void readmeShowsThisExample() throws Exception {
+        Path dir = Path.of("").toAbsolutePath();
+        while (!Files.exists(dir.resolve("README.md")) || !Files.exists(dir.resolve(".ci"))) {
+            dir = dir.getParent();
+        }
+        String readme = Files.readString(dir.resolve("README.md"), StandardCharsets.UTF_8);
+        int section = readme.indexOf("## Java API");
+        assertTrue(section >= 0, "README has a '## Java API' section");
+        int start = readme.indexOf("```java\n", section) + "```java\n".length();
+        int end = readme.indexOf("```", start);
+        String source = Files.readString(dir.resolve("train/src/test/java/org/multitag/train/JavaApiExampleTest.java"),
+                StandardCharsets.UTF_8);
+        List<String> mine = source.lines().map(String::strip).toList();
+        for (String line : readme.substring(start, end).lines().map(String::strip).toList()) {
+            if (!line.isEmpty() && !line.startsWith("import ")) {
+                assertTrue(mine.contains(line), "README line not in the tested example: " + line);
+            }
+        }
+    }
+}
