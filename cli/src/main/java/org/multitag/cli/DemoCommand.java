@@ -70,7 +70,7 @@ final class DemoCommand implements Callable<Integer> {
             + "(MiniLM-L6: about an hour per epoch on 2 cores).")
     boolean full;
 
-    @Option(names = "--train-sentences", paramLabel = "N", defaultValue = "3000",
+    @Option(names = "--train-sentences", paramLabel = "N", defaultValue = "8000",
             description = "Training sentences, spread evenly over the training files (default: ${DEFAULT-VALUE}).")
     int trainSentences;
 
