@@ -22,8 +22,8 @@ import org.multitag.model.Batch;
 import org.multitag.model.BertEncoder;
 import org.multitag.model.BertWeights;
 import org.multitag.model.MultiLabelHead;
-import org.multitag.model.NativeArrays;
 import org.multitag.tokenizer.Tokenizer;
+import org.multitag.train.FineTuner;
 import org.multitag.train.data.Example;
 import org.multitag.train.data.ExampleReader;
 import org.multitag.train.data.SkippedLine;
@@ -74,21 +74,7 @@ final class TrainingInputs {
          * of {@code order} (the head's labels, maybe reordered).
          */
         INDArray[] headArrays(LabelSet order) {
-            float[] wv = imported.weights().get("classifier.weight").toFloat32();
-            float[] bv = imported.weights().get("classifier.bias").toFloat32();
-            int h = config().hiddenSize();
-            int n = order.size();
-            float[] weight = new float[n * h];
-            float[] bias = new float[n];
-            for (int l = 0; l < n; l++) {
-                int from = labels.indexOf(order.name(l));
-                if (from < 0) {
-                    throw new IllegalArgumentException("label " + order.name(l) + " is not in the head");
-                }
-                System.arraycopy(wv, from * h, weight, l * h, h);
-                bias[l] = bv[from];
-            }
-            return new INDArray[] {NativeArrays.of(weight, n, h), NativeArrays.of(bias, n)};
+            return FineTuner.classifierArrays(imported, labels, order);
         }
 
         /** The folder's tokenizer, without padding or truncation. */

@@ -168,16 +168,29 @@ public final class FineTuner {
 
     /** The folder's classifier rows in the order of {@link #labels()}. */
     private INDArray[] headArrays() {
+        return classifierArrays(model, headLabels, labels);
+    }
+
+    /**
+     * A model's classifier ({@code weight [L, H]}, {@code bias [L]}) as new native arrays (the caller closes them),
+     * rows reordered from the head's label order {@code from} to {@code order}.
+     *
+     * @throws IllegalArgumentException when a label of {@code order} is not in the head
+     */
+    public static INDArray[] classifierArrays(ImportedModel model, LabelSet from, LabelSet order) {
         float[] wv = model.weights().get("classifier.weight").toFloat32();
         float[] bv = model.weights().get("classifier.bias").toFloat32();
-        int h = config.hiddenSize();
-        int n = labels.size();
+        int h = model.config().hiddenSize();
+        int n = order.size();
         float[] weight = new float[n * h];
         float[] bias = new float[n];
         for (int l = 0; l < n; l++) {
-            int from = headLabels.indexOf(labels.name(l));
-            System.arraycopy(wv, from * h, weight, l * h, h);
-            bias[l] = bv[from];
+            int row = from.indexOf(order.name(l));
+            if (row < 0) {
+                throw new IllegalArgumentException("label " + order.name(l) + " is not in the head");
+            }
+            System.arraycopy(wv, row * h, weight, l * h, h);
+            bias[l] = bv[row];
         }
         return new INDArray[] {NativeArrays.of(weight, n, h), NativeArrays.of(bias, n)};
     }
