@@ -67,7 +67,7 @@ final class DemoCommand implements Callable<Integer> {
     String model;
 
     @Option(names = "--full", description = "Train on all 45,570 training sentences and tune on all of dev "
-            + "(MiniLM-L6: about an hour per epoch on 2 cores).")
+            + "(MiniLM-L6: about 13 minutes per epoch on 2 cores).")
     boolean full;
 
     @Option(names = "--train-sentences", paramLabel = "N", defaultValue = "8000",
