@@ -21,8 +21,6 @@ import java.util.concurrent.Callable;
 import org.multitag.core.AtomicFiles;
 import org.multitag.core.InputException;
 import org.multitag.core.LabelSet;
-import org.multitag.model.BertEncoder;
-import org.multitag.model.MultiLabelHead;
 import org.multitag.model.MultiLabelTagger;
 import org.multitag.model.Thresholds;
 import org.multitag.tokenizer.labels.WordPrediction;
@@ -119,13 +117,8 @@ final class DemoCommand implements Callable<Integer> {
         if (testSentences < 0) {
             throw new InputException("--test-sentences must be >= 0, not " + testSentences);
         }
-        String pw = posWeight.toLowerCase(Locale.ROOT);
-        if (!pw.equals("auto") && !pw.equals("none")) {
-            throw new InputException("--pos-weight must be auto or none, not " + posWeight);
-        }
-        if (!(lr > 0) || Double.isInfinite(lr)) {
-            throw new InputException("--lr must be > 0, not " + lr);
-        }
+        String pw = TrainingInputs.posWeight(posWeight);
+        TrainingInputs.learningRate(lr);
         int javaThreads = TrainingInputs.threads(threads);
         Path dataDir = data != null ? data : bundledData();
         Path runDir = out != null ? out : Path.of("runs", "demo-"
@@ -168,12 +161,9 @@ final class DemoCommand implements Callable<Integer> {
         long e0 = System.nanoTime();
         TrainingInputs.Model trained = TrainingInputs.readModelWithHead(result.modelDir().toString());
         Thresholds thresholds = Thresholds.read(trained.folder(), trained.labels().names());
-        EvaluationReport report;
-        try (BertEncoder encoder = new BertEncoder(trained.encoderWeights(trained.config()), javaThreads);
-                MultiLabelHead head = EvalCommand.head(trained, thresholds)) {
-            List<float[][]> probs = TrainingInputs.probabilities(encoder, head, test.examples(), 32);
-            report = TrainingInputs.evaluate(trained.labels(), test.examples(), probs, thresholds.values());
-        }
+        List<float[][]> probs = TrainingInputs.probabilities(trained, test.examples(), 32, javaThreads);
+        EvaluationReport report = TrainingInputs.evaluate(trained.labels(), test.examples(), probs,
+                thresholds.values());
         double evalSeconds = (System.nanoTime() - e0) / 1e9;
         Map<String, EvaluationReport> baselines = new LinkedHashMap<>();
         List<int[]> reference = train.goldWordLabels();

@@ -9,8 +9,6 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.multitag.core.AtomicFiles;
 import org.multitag.core.InputException;
-import org.multitag.model.BertEncoder;
-import org.multitag.model.MultiLabelHead;
 import org.multitag.model.Thresholds;
 import org.multitag.train.data.ExampleReader;
 import org.multitag.train.data.TrainingData;
@@ -80,12 +78,8 @@ final class EvalCommand implements Callable<Integer> {
         TrainingData d = reader.read(data);
         d.checkIds(m.config());
 
-        EvaluationReport r;
-        try (BertEncoder encoder = new BertEncoder(m.encoderWeights(m.config()), t);
-                MultiLabelHead head = head(m, th)) {
-            List<float[][]> probs = TrainingInputs.probabilities(encoder, head, d.examples(), batchSize);
-            r = TrainingInputs.evaluate(m.labels(), d.examples(), probs, th.values());
-        }
+        List<float[][]> probs = TrainingInputs.probabilities(m, d.examples(), batchSize, t);
+        EvaluationReport r = TrainingInputs.evaluate(m.labels(), d.examples(), probs, th.values());
 
         if (report != null) {
             byte[] json = (r.toJson() + "\n").getBytes(StandardCharsets.UTF_8);
@@ -117,13 +111,5 @@ final class EvalCommand implements Callable<Integer> {
             throw new InputException("--thresholds must be 'tuned' or a number in [0, 1], not '" + value + "'");
         }
         return x;
-    }
-
-    static MultiLabelHead head(TrainingInputs.Model m, Thresholds th) {
-        try {
-            return MultiLabelHead.of(m.config(), m.imported().weights(), th);
-        } catch (IllegalArgumentException e) {
-            throw new InputException(m.folder().toString(), e.getMessage());
-        }
     }
 }

@@ -199,9 +199,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainingInputs.positive("--epochs", epochs);
         TrainingInputs.positive("--batch-size", batchSize);
         TrainingInputs.positive("--grad-accum", gradAccum);
-        if (!(lr > 0) || Double.isInfinite(lr)) {
-            throw new InputException("--lr must be > 0, not " + lr);
-        }
+        TrainingInputs.learningRate(lr);
         if (!(warmupRatio >= 0 && warmupRatio <= 1)) {
             throw new InputException("--warmup-ratio must be in [0, 1], not " + warmupRatio);
         }
@@ -211,10 +209,7 @@ final class TrainCommand implements Callable<Integer> {
         if (!(clip >= 0) || Double.isInfinite(clip)) {
             throw new InputException("--clip must be >= 0, not " + clip);
         }
-        String pw = posWeight.toLowerCase(Locale.ROOT);
-        if (!pw.equals("auto") && !pw.equals("none")) {
-            throw new InputException("--pos-weight must be auto or none, not " + posWeight);
-        }
+        String pw = TrainingInputs.posWeight(posWeight);
         // The thread count is left out (0): it does not change the run, and the checkpoint compares the options,
         // so a run may resume with other --threads. TrainableBert gets the real count.
         return new TrainOptions(epochs, lr, batchSize, gradAccum, warmupRatio, weightDecay, clip, seed, pw,

@@ -22,6 +22,7 @@ import org.multitag.model.Batch;
 import org.multitag.model.BertEncoder;
 import org.multitag.model.BertWeights;
 import org.multitag.model.MultiLabelHead;
+import org.multitag.model.Thresholds;
 import org.multitag.tokenizer.Tokenizer;
 import org.multitag.train.FineTuner;
 import org.multitag.train.data.Example;
@@ -187,6 +188,43 @@ final class TrainingInputs {
             err.println("  ... and " + (skipped.size() - shown) + " more");
         }
         err.flush();
+    }
+
+    /**
+     * Token probabilities of a model folder with a head for {@code examples}, through the inference path (its own
+     * encoder and head, closed afterwards); the head's thresholds do not change probabilities.
+     */
+    static List<float[][]> probabilities(Model m, List<Example> examples, int batchSize, int threads) {
+        try (BertEncoder encoder = new BertEncoder(m.encoderWeights(m.config()), threads);
+                MultiLabelHead head = head(m, Thresholds.uniform(m.labels().names(), Thresholds.DEFAULT))) {
+            return probabilities(encoder, head, examples, batchSize);
+        }
+    }
+
+    /** The folder's classifier as an inference head; a bad tensor is an error naming the folder. */
+    static MultiLabelHead head(Model m, Thresholds th) {
+        try {
+            return MultiLabelHead.of(m.config(), m.imported().weights(), th);
+        } catch (IllegalArgumentException e) {
+            throw new InputException(m.folder().toString(), e.getMessage());
+        }
+    }
+
+    /** Checks {@code --lr}. */
+    static double learningRate(double lr) {
+        if (!(lr > 0) || Double.isInfinite(lr)) {
+            throw new InputException("--lr must be > 0, not " + lr);
+        }
+        return lr;
+    }
+
+    /** Checks {@code --pos-weight}; returns it in lower case. */
+    static String posWeight(String value) {
+        String pw = value.toLowerCase(Locale.ROOT);
+        if (!pw.equals("auto") && !pw.equals("none")) {
+            throw new InputException("--pos-weight must be auto or none, not " + value);
+        }
+        return pw;
     }
 
     /**

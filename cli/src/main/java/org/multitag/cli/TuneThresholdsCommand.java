@@ -9,8 +9,6 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.multitag.core.InputException;
 import org.multitag.core.LabelSet;
-import org.multitag.model.BertEncoder;
-import org.multitag.model.MultiLabelHead;
 import org.multitag.model.Thresholds;
 import org.multitag.train.data.ExampleReader;
 import org.multitag.train.data.TrainingData;
@@ -79,11 +77,7 @@ final class TuneThresholdsCommand implements Callable<Integer> {
         TrainingData d = reader.read(data);
         d.checkIds(m.config());
 
-        List<float[][]> probs;
-        try (BertEncoder encoder = new BertEncoder(m.encoderWeights(m.config()), t);
-                MultiLabelHead head = EvalCommand.head(m, half)) {
-            probs = TrainingInputs.probabilities(encoder, head, d.examples(), batchSize);
-        }
+        List<float[][]> probs = TrainingInputs.probabilities(m, d.examples(), batchSize, t);
         ThresholdTuner.Result tuned = ThresholdTuner.tune(d.examples(), probs);
         Thresholds after = Thresholds.of(names, tuned.thresholds());
         EvaluationReport atHalf = TrainingInputs.evaluate(labels, d.examples(), probs, half.values());
