@@ -22,7 +22,7 @@ import org.multitag.core.AtomicFiles;
 import org.multitag.core.InputException;
 import org.multitag.core.LabelSet;
 import org.multitag.model.MultiLabelTagger;
-import org.multitag.model.Thresholds;
+import org.multitag.model.decoding.Decoding;
 import org.multitag.tokenizer.labels.WordPrediction;
 import org.multitag.train.FineTuner;
 import org.multitag.train.data.Example;
@@ -132,8 +132,9 @@ final class DemoCommand implements Callable<Integer> {
         Path folder = ModelArgument.resolve(model);
         LabelSet labels = LabelFile.read(dataDir.resolve("labels.txt"));
         PrintStream progress = TrainingInputs.printStream(stderr);
+        // the demo's own recipe (one rate for encoder and head, zero head biases), measured as the README says
         TrainOptions options = new TrainOptions(epochs, lr, 16, 1, 0.1, 0.01, 1.0, seed, pw, Freeze.none(),
-                0, true);
+                0, true, lr, TrainOptions.LossReduction.MEAN, TrainOptions.HeadInit.ZERO);
         FineTuner tuner = FineTuner.builder(folder).labels(labels).options(options).maxLength(128).truncate(true)
                 .threads(javaThreads).progress(progress, System.console() != null).build();
         TrainingData allTrain = tuner.read(dataDir.resolve("train.jsonl.gz"));
@@ -160,10 +161,11 @@ final class DemoCommand implements Callable<Integer> {
 
         long e0 = System.nanoTime();
         TrainingInputs.Model trained = TrainingInputs.readModelWithHead(result.modelDir().toString());
-        Thresholds thresholds = Thresholds.read(trained.folder(), trained.labels().names());
+        // scored the way the tagger below decodes: the model's default mode, tuned on dev
+        Decoding decoding = TrainingInputs.decoding(trained, null);
         List<float[][]> probs = TrainingInputs.probabilities(trained, test.examples(), 32, javaThreads);
         EvaluationReport report = TrainingInputs.evaluate(trained.labels(), test.examples(), probs,
-                thresholds.values());
+                decoding.decoder(null), decoding.thresholds(decoding.defaultMode()).values());
         double evalSeconds = (System.nanoTime() - e0) / 1e9;
         Map<String, EvaluationReport> baselines = new LinkedHashMap<>();
         List<int[]> reference = train.goldWordLabels();
@@ -179,8 +181,9 @@ final class DemoCommand implements Callable<Integer> {
         }
 
         stdout.println();
-        stdout.printf(Locale.ROOT, "test set: %,d words, thresholds tuned on dev (%d steps, %.0f s training, "
-                + "%.0f s scoring)%n", report.nWords(), result.steps(), trainSeconds, evalSeconds);
+        stdout.printf(Locale.ROOT, "test set: %,d words, decoding %s tuned on dev (%d steps, %.0f s training, "
+                + "%.0f s scoring)%n", report.nWords(), decoding.defaultMode(), result.steps(), trainSeconds,
+                evalSeconds);
         DemoTable.printComparison(stdout, report, baselines);
         stdout.println();
         DemoTable.printTopLabels(stdout, report, baselines.get("most-frequent label set"), 10);
@@ -191,7 +194,7 @@ final class DemoCommand implements Callable<Integer> {
         writeReport(reportFile, folder, dataDir, train, dev, test, options, result, report, baselines, tagged,
                 trainSeconds, evalSeconds);
         stdout.println();
-        stdout.println("model:  " + result.modelDir() + " (Hugging Face folder + thresholds.json)");
+        stdout.println("model:  " + result.modelDir() + " (Hugging Face folder + thresholds and decoding)");
         stdout.println("report: " + reportFile);
         stdout.println("curve:  " + runDir.resolve("training-curve.png"));
         stdout.printf(Locale.ROOT, "demo finished in %.0f s%n", (System.nanoTime() - t0) / 1e9);

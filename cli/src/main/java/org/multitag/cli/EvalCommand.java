@@ -9,7 +9,10 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.multitag.core.AtomicFiles;
 import org.multitag.core.InputException;
-import org.multitag.model.Thresholds;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.multitag.model.decoding.Decoding;
+import org.multitag.model.decoding.DecodingMode;
 import org.multitag.train.data.ExampleReader;
 import org.multitag.train.data.TrainingData;
 import org.multitag.train.eval.EvaluationReport;
@@ -23,10 +26,13 @@ import picocli.CommandLine.Spec;
         description = {"Score a model with a multi-label token head on labelled data (the formats of 'multitag "
                 + "train'), word by word: a word's prediction is read at its first sub-token.",
             "Prints micro and macro precision/recall/F1, Hamming loss, subset accuracy, span-level scores (exact "
-                + "match) when the data has spans, and the per-label scores of the 20 most frequent labels. "
-                + "--report writes every score as JSON (micro_*, macro_*, hamming_loss, subset_accuracy, per_label, "
-                + "n_words, span_* ...).",
-            "The labels are the model's (config.json id2label): a data label the model does not know is an error."})
+                + "match) when the data has spans, for CoNLL-U label sets (UPOS=...) the CoNLL 2018 shared task's "
+                + "UPOS and UFeats accuracies (the official definitions: UFeats over the universal features only) "
+                + "with UPOS+FEATS exact and all-FEATS exact, and the per-label scores of the 20 most frequent "
+                + "labels. --report writes every score as JSON (micro_*, macro_*, hamming_loss, subset_accuracy, "
+                + "per_label, n_words, span_*, ud, unknown_gold_labels ...).",
+            "The labels are the model's (config.json id2label): a gold label the model does not know counts as "
+                + "missed, and their number is reported."})
 final class EvalCommand implements Callable<Integer> {
 
     @Spec
@@ -43,6 +49,11 @@ final class EvalCommand implements Callable<Integer> {
             description = "tuned: the model folder's thresholds.json (0.5 for labels it lacks); a number X in "
                     + "[0, 1]: X for every label, e.g. 0.5 (default: ${DEFAULT-VALUE}).")
     String thresholds;
+
+    @Option(names = "--decode", paramLabel = "MODE|all",
+            description = "Decoding: independent, groups, label-sets, or all (each side by side; the report then "
+                    + "has one entry per mode) (default: the model's, decoding.json, else independent).")
+    String decode;
 
     @Option(names = "--report", paramLabel = "FILE.json", description = "Write the full report as JSON (atomically).")
     Path report;
@@ -72,23 +83,36 @@ final class EvalCommand implements Callable<Integer> {
         int t = TrainingInputs.threads(threads);
         TrainingInputs.Model m = TrainingInputs.readModelWithHead(model);
         List<String> names = m.labels().names();
-        Thresholds th = uniform == null ? Thresholds.read(m.folder(), names) : Thresholds.uniform(names, uniform);
+        Decoding decoding = TrainingInputs.decoding(m, uniform);
+        List<DecodingMode> modes = TrainingInputs.decodingModes(decode, decoding);
         ExampleReader reader = new ExampleReader(m.tokenizer(), m.labels(),
-                TrainingInputs.readerOptions(m.config(), maxLength, truncate, false, false));
+                TrainingInputs.readerOptions(m.config(), maxLength, truncate, false, false)
+                        .withKeepUnknownLabels(true));
         TrainingData d = reader.read(data);
         d.checkIds(m.config());
 
         List<float[][]> probs = TrainingInputs.probabilities(m, d.examples(), batchSize, t);
-        EvaluationReport r = TrainingInputs.evaluate(m.labels(), d.examples(), probs, th.values());
+        Map<DecodingMode, EvaluationReport> reports = new LinkedHashMap<>();
+        for (DecodingMode mode : modes) {
+            reports.put(mode, TrainingInputs.evaluate(m.labels(), d.examples(), probs, decoding.decoder(mode),
+                    decoding.thresholds(mode).values()));
+        }
 
         if (report != null) {
-            byte[] json = (r.toJson() + "\n").getBytes(StandardCharsets.UTF_8);
-            AtomicFiles.write(report, o -> o.write(json));
+            String json = modes.size() == 1 ? reports.get(modes.get(0)).toJson(modes.get(0))
+                    : EvaluationReport.toJson(reports);
+            byte[] bytes = (json + "\n").getBytes(StandardCharsets.UTF_8);
+            AtomicFiles.write(report, o -> o.write(bytes));
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "%s: %s; thresholds: %s%n", data.size() == 1 ? data.get(0) : data.size() + " files",
-                d.summary(), uniform == null ? "tuned (thresholds.json)" : "uniform " + uniform);
-        TrainingInputs.printReport(out, r, TrainingInputs.TOP_LABELS);
+        DecodingMode shown = modes.size() == 1 ? modes.get(0) : decoding.defaultMode();
+        out.printf(Locale.ROOT, "%s: %s; thresholds: %s; decoding: %s%n", data.size() == 1 ? data.get(0)
+                : data.size() + " files", d.summary(), uniform == null ? "tuned (thresholds.json)" : "uniform " + uniform,
+                shown + (modes.size() > 1 ? " (the model's default; every mode below)" : ""));
+        TrainingInputs.printReport(out, reports.get(shown), TrainingInputs.TOP_LABELS);
+        if (modes.size() > 1) {
+            TrainingInputs.printModes(out, reports, decoding.defaultMode());
+        }
         if (report != null) {
             out.println("report: " + report);
         }

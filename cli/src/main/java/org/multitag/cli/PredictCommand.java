@@ -18,6 +18,11 @@ import org.multitag.core.AtomicFiles;
 import org.multitag.core.InputException;
 import org.multitag.model.MultiLabelTagger;
 import org.multitag.model.Thresholds;
+import org.multitag.model.decoding.Decoder;
+import org.multitag.model.decoding.Decoding;
+import org.multitag.model.decoding.DecodingMode;
+import org.multitag.train.eval.ConlluWriter;
+import java.nio.charset.StandardCharsets;
 import org.multitag.tokenizer.Encoding;
 import org.multitag.tokenizer.labels.WordPrediction;
 import picocli.CommandLine.Command;
@@ -25,15 +30,20 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code multitag predict}: JSONL texts or word lists in, one JSON line of words with label sets out per line. */
+/** {@code multitag predict}: texts, word lists or CoNLL-U in, words with label sets out. */
 @Command(name = "predict", mixinStandardHelpOptions = true,
-        description = {"Tag words with a multi-label token classification model: one JSON line out per input line.",
-            "A line is {\"text\": ...} (words from the model's pre-tokenizer; start/end index the text) or "
-                + "{\"tokens\": [...]} (words given; start/end index the words joined by single spaces). "
-                + "Blank lines are skipped.",
-            "Output: {\"words\": [{\"text\", \"start\", \"end\", \"labels\": [...], \"scores\": {label: p}}]}, "
-                + "scores in label order rounded to 4 decimals. A word takes the labels whose probability at its "
-                + "first sub-token reaches the label's threshold (thresholds.json in the model folder, else 0.5)."})
+        description = {"Tag words with a multi-label token classification model.",
+            "Input (--input-format): jsonl (default), one JSON object a line: {\"text\": ...} (words from the "
+                + "model's pre-tokenizer; start/end index the text) or {\"tokens\": [...]} (words given; start/end "
+                + "index the words joined by single spaces); text, one plain text a line; conllu, a CoNLL-U file "
+                + "whose FORM column gives the words. Blank lines are skipped (jsonl, text).",
+            "Output (--format): json, one line per input line: {\"words\": [{\"text\", \"start\", \"end\", "
+                + "\"labels\": [...], \"scores\": {label: p}}]}, scores in label order rounded to 4 decimals; "
+                + "table, each word with its labels, for people; conllu (CoNLL-U input only, and its default), the "
+                + "input back with UPOS and FEATS filled from the predicted labels (FEATS sorted as UD requires), "
+                + "every other column and line as it was: the system file for the official CoNLL 2018 evaluation.",
+            "A word's label set is decoded from its first sub-token's probabilities (--decode; default the model "
+                + "folder's decoding.json, else each label whose probability reaches its threshold)."})
 final class PredictCommand implements Callable<Integer> {
 
     @Spec
@@ -50,8 +60,21 @@ final class PredictCommand implements Callable<Integer> {
             description = "JSONL output (default: stdout); written atomically.")
     Path output;
 
+    @Option(names = "--input-format", paramLabel = "jsonl|text|conllu", defaultValue = "jsonl",
+            description = "What the input lines are (default: ${DEFAULT-VALUE}).")
+    String inputFormat;
+
+    @Option(names = "--format", paramLabel = "json|table|conllu",
+            description = "What to write (default: conllu for CoNLL-U input, else json).")
+    String format;
+
+    @Option(names = "--decode", paramLabel = "MODE",
+            description = "independent, groups or label-sets (default: the model's, decoding.json, else "
+                    + "independent).")
+    String decode;
+
     @Option(names = "--threshold", paramLabel = "X",
-            description = "One threshold in [0, 1] for every label, instead of thresholds.json.")
+            description = "One threshold in [0, 1] for every label, instead of the tuned ones.")
     Double threshold;
 
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32",
@@ -92,38 +115,92 @@ final class PredictCommand implements Callable<Integer> {
             throw new InputException(output.toString(), "is a folder, not a file");
         }
         String source = input == null ? "<stdin>" : input.toString();
-        List<JsonlInput.Line> lines = JsonlInput.readAll(input, System.in);
-        List<Item> items = new ArrayList<>(lines.size());
-        for (JsonlInput.Line line : lines) {
-            items.add(parse(line));
+        String in = inputFormat.toLowerCase(Locale.ROOT);
+        if (!List.of("jsonl", "text", "conllu").contains(in)) {
+            throw new InputException("--input-format must be jsonl, text or conllu, not '" + inputFormat + "'");
+        }
+        String outFormat = format == null ? (in.equals("conllu") ? "conllu" : "json") : format.toLowerCase(Locale.ROOT);
+        if (!List.of("json", "table", "conllu").contains(outFormat)) {
+            throw new InputException("--format must be json, table or conllu, not '" + format + "'");
+        }
+        if (outFormat.equals("conllu") && !in.equals("conllu")) {
+            throw new InputException("--format conllu writes CoNLL-U input back: give --input-format conllu");
+        }
+        List<Item> items = new ArrayList<>();
+        List<String> conllu = null;
+        if (in.equals("jsonl")) {
+            for (JsonlInput.Line line : JsonlInput.readAll(input, System.in)) {
+                items.add(parse(line));
+            }
+        } else {
+            List<String> raw = JsonlInput.readLines(input, System.in);
+            if (in.equals("text")) {
+                for (int i = 0; i < raw.size(); i++) {
+                    if (!raw.get(i).isBlank()) {
+                        String where = InputException.at(source, i + 1);
+                        items.add(new Item(new JsonlInput.Line(i + 1, null, where), raw.get(i), null));
+                    }
+                }
+            } else {
+                conllu = raw;
+                List<ConlluWriter.Sentence> sentences;
+                try {
+                    sentences = ConlluWriter.sentences(raw);
+                } catch (IllegalArgumentException e) {
+                    throw new InputException(source, e.getMessage());
+                }
+                for (ConlluWriter.Sentence sentence : sentences) {
+                    String where = InputException.at(source, sentence.line());
+                    items.add(new Item(new JsonlInput.Line(sentence.line(), null, where), null, sentence.words()));
+                }
+            }
         }
         Path folder = ModelArgument.resolve(model);
         List<List<WordPrediction>> results;
         List<String> labels;
         MultiLabelTagger tagger;
+        DecodingMode mode = null;
+        if (decode != null) {
+            mode = DecodingMode.parse(decode);
+            if (mode == null) {
+                throw new InputException("--decode must be independent, groups or label-sets, not '" + decode + "'");
+            }
+        }
         try {
             tagger = MultiLabelTagger.load(folder, new MultiLabelTagger.Options(threads, batchSize,
-                    maxLength == null ? 0 : maxLength, truncate));
+                    maxLength == null ? 0 : maxLength, truncate, mode));
         } catch (IllegalArgumentException e) {
             throw new InputException(folder.toString(), e.getMessage());
         }
         try (tagger) {
             labels = tagger.head().labels();
+            MultiLabelTagger use = tagger;
             if (threshold != null) {
-                tagger.head().setThresholds(Thresholds.uniform(labels, threshold.floatValue()));
+                Decoding d = Decoding.read(folder, labels);
+                float[] uniform = Thresholds.uniform(labels, threshold.floatValue()).values();
+                use = new MultiLabelTagger(tagger.tokenizer(), tagger.encoder(), tagger.head(), tagger.options(),
+                        Decoder.of(tagger.decoder().mode(), d.groups(), d.seen(), uniform));
             }
-            checkLengths(tagger, items);
-            results = tag(tagger, items);
+            checkLengths(use, items);
+            results = tag(use, items);
         }
 
+        List<List<WordPrediction>> all = results;
+        List<String> conlluLines = conllu;
+        AtomicFiles.StreamWriter body = switch (outFormat) {
+            case "conllu" -> out -> out.write(ConlluWriter.write(conlluLines, labelNames(all))
+                    .getBytes(StandardCharsets.UTF_8));
+            case "table" -> out -> out.write(table(all).getBytes(StandardCharsets.UTF_8));
+            default -> out -> write(new JsonFactory().createGenerator(out, JsonEncoding.UTF8), all, labels);
+        };
         if (output == null) {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            body.write(bytes);
             PrintWriter out = spec.commandLine().getOut();
-            write(new JsonFactory().createGenerator(out), results, labels);
+            out.print(bytes.toString(StandardCharsets.UTF_8));
             out.flush();
         } else {
-            List<List<WordPrediction>> all = results;
-            AtomicFiles.write(output, out -> write(new JsonFactory().createGenerator(out, JsonEncoding.UTF8), all,
-                    labels));
+            AtomicFiles.write(output, body);
         }
         if (items.isEmpty()) {
             spec.commandLine().getErr().println("warning: " + source + " holds no input lines");
@@ -257,6 +334,37 @@ final class PredictCommand implements Callable<Integer> {
             g.writeRaw('\n');
         }
         g.close();
+    }
+
+    /** Each sentence's words' label names. */
+    private static List<List<List<String>>> labelNames(List<List<WordPrediction>> results) {
+        List<List<List<String>>> out = new ArrayList<>();
+        for (List<WordPrediction> words : results) {
+            List<List<String>> s = new ArrayList<>();
+            words.forEach(w -> s.add(w.labels()));
+            out.add(s);
+        }
+        return out;
+    }
+
+    /** Each input as its text (or words), then one line per word with its labels, a blank line between inputs. */
+    static String table(List<List<WordPrediction>> results) {
+        StringBuilder b = new StringBuilder();
+        for (List<WordPrediction> words : results) {
+            int width = 4;
+            for (WordPrediction w : words) {
+                width = Math.max(width, Math.min(24, w.text().length()));
+            }
+            StringBuilder line = new StringBuilder();
+            words.forEach(w -> line.append(line.isEmpty() ? "" : " ").append(w.text()));
+            b.append(line).append('\n');
+            for (WordPrediction w : words) {
+                b.append(String.format(Locale.ROOT, "  %-" + width + "s  %s%n", w.text(),
+                        w.labels().isEmpty() ? "-" : String.join(" ", w.labels())));
+            }
+            b.append('\n');
+        }
+        return b.toString();
     }
 
     /** A probability to 4 decimals, without trailing zeros (0.98, 0.0001, 1). */

@@ -62,8 +62,24 @@ final class TrainCommand implements Callable<Integer> {
     int epochs;
 
     @Option(names = "--lr", paramLabel = "X", defaultValue = "5e-5",
-            description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
+            description = "Peak learning rate of the encoder (default: ${DEFAULT-VALUE}).")
     double lr;
+
+    @Option(names = "--head-lr", paramLabel = "X", defaultValue = "1e-3",
+            description = "Peak learning rate of the token head, same warmup and decay (default: ${DEFAULT-VALUE}).")
+    double headLr;
+
+    @Option(names = "--head-init", paramLabel = "prior|zero", defaultValue = "prior",
+            converter = HeadInitConverter.class,
+            description = "A new head's biases: prior = each label's log-odds in the training data (pos-weighted), "
+                    + "zero = Hugging Face's zeros (default: ${DEFAULT-VALUE}).")
+    TrainOptions.HeadInit headInit;
+
+    @Option(names = "--loss-reduction", paramLabel = "mean|token-mean", defaultValue = "mean",
+            converter = LossReductionConverter.class,
+            description = "mean = torch's BCEWithLogitsLoss mean over labelled tokens x labels; token-mean = summed "
+                    + "over labels, mean over tokens (default: ${DEFAULT-VALUE}).")
+    TrainOptions.LossReduction lossReduction;
 
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "16",
             description = "Sequences per forward/backward pass (default: ${DEFAULT-VALUE}).")
@@ -115,6 +131,13 @@ final class TrainCommand implements Callable<Integer> {
                     + "batches in random order). On by default; --no-group-by-length batches in plain shuffled order.")
     boolean groupByLength;
 
+    @Option(names = "--label-groups", paramLabel = "auto|none|FILE", defaultValue = "auto",
+            description = "Label groups of the model: auto = UPOS= labels exactly-one, every other Key= at-most-one; "
+                    + "none = every label alone; or a label_groups.json file. With groups, every decoding mode "
+                    + "(independent, groups, label-sets) is tuned on dev and the best is saved as the model's "
+                    + "default (default: ${DEFAULT-VALUE}).")
+    String labelGroups;
+
     @Option(names = "--freeze-encoder", description = "Train the head only; the encoder stays fixed.")
     boolean freezeEncoder;
 
@@ -156,10 +179,11 @@ final class TrainCommand implements Callable<Integer> {
         PrintStream progress = TrainingInputs.printStream(stderr);
         FineTuner.Builder builder = FineTuner.builder(folder).labels(labels).options(options).dropout(dropout)
                 .labelAllSubtokens(labelAllSubtokens).skipBad(skipBad).threads(javaThreads)
-                .maxLength(maxLength).truncate(truncate).progress(progress, System.console() != null);
+                .maxLength(maxLength).truncate(truncate).labelGroups(labelGroups)
+                .progress(progress, System.console() != null);
         FineTuner tuner = builder.build();
         TrainingData train = tuner.read(trainFiles);
-        TrainingData dev = tuner.read(devFile);
+        TrainingData dev = tuner.readDev(List.of(devFile));
         TrainingInputs.reportSkipped(stderr, "train", train);
         TrainingInputs.reportSkipped(stderr, "dev", dev);
         stderr.println("train: " + train.summary());
@@ -182,11 +206,16 @@ final class TrainCommand implements Callable<Integer> {
             progress.flush();
         }
 
-        stdout.printf(Locale.ROOT, "model:   %s (thresholds tuned on dev in thresholds.json)%n", result.modelDir());
+        stdout.printf(Locale.ROOT, "model:   %s (thresholds tuned on dev%s)%n", result.modelDir(),
+                result.decoding() == null ? "" : "; default decoding " + result.decoding().decoding().defaultMode());
         stdout.printf(Locale.ROOT, "metrics: %s%n", out.resolve("metrics.jsonl"));
         stdout.printf(Locale.ROOT, "curve:   %s%n", out.resolve("training-curve.png"));
         stdout.printf(Locale.ROOT, "%d steps in %.1f s; best dev micro-F1 %.4f (thresholds 0.5)%n", result.steps(),
                 result.seconds(), result.bestDevF1());
+        if (result.decoding() != null) {
+            stdout.println("label groups: " + tuner.labelGroups());
+            TrainingInputs.printModes(stdout, result.decoding());
+        }
         if (result.devReport() != null) {
             stdout.printf(Locale.ROOT, "dev, tuned thresholds: micro-F1 %.4f%n", result.devReport().microF1());
             TrainingInputs.printReport(stdout, result.devReport(), TrainingInputs.TOP_LABELS);
@@ -212,7 +241,32 @@ final class TrainCommand implements Callable<Integer> {
         String pw = TrainingInputs.posWeight(posWeight);
         // The thread count is left out (0): it does not change the run, and the checkpoint compares the options,
         // so a run may resume with other --threads. TrainableBert gets the real count.
+        TrainingInputs.learningRate(headLr);
         return new TrainOptions(epochs, lr, batchSize, gradAccum, warmupRatio, weightDecay, clip, seed, pw,
-                freezeEncoder ? Freeze.headOnly() : Freeze.none(), 0, groupByLength);
+                freezeEncoder ? Freeze.headOnly() : Freeze.none(), 0, groupByLength, headLr, lossReduction,
+                headInit);
+    }
+
+    static final class HeadInitConverter implements picocli.CommandLine.ITypeConverter<TrainOptions.HeadInit> {
+        @Override
+        public TrainOptions.HeadInit convert(String value) {
+            return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+                case "prior" -> TrainOptions.HeadInit.PRIOR;
+                case "zero" -> TrainOptions.HeadInit.ZERO;
+                default -> throw new InputException("--head-init must be prior or zero, not " + value);
+            };
+        }
+    }
+
+    static final class LossReductionConverter
+            implements picocli.CommandLine.ITypeConverter<TrainOptions.LossReduction> {
+        @Override
+        public TrainOptions.LossReduction convert(String value) {
+            return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+                case "mean" -> TrainOptions.LossReduction.MEAN;
+                case "token-mean" -> TrainOptions.LossReduction.TOKEN_MEAN;
+                default -> throw new InputException("--loss-reduction must be mean or token-mean, not " + value);
+            };
+        }
     }
 }

@@ -32,6 +32,11 @@ import org.multitag.train.data.TrainingData;
 import org.multitag.train.eval.EvaluationReport;
 import org.multitag.train.eval.LabelScores;
 import org.multitag.train.eval.MultiLabelMetrics;
+import org.multitag.train.eval.DecodingTuner;
+import org.multitag.train.eval.UdMetrics;
+import org.multitag.model.decoding.Decoder;
+import org.multitag.model.decoding.Decoding;
+import org.multitag.model.decoding.DecodingMode;
 import org.multitag.train.loop.Batches;
 import org.multitag.train.model.Freeze;
 import org.multitag.train.model.TrainableBert;
@@ -257,6 +262,55 @@ final class TrainingInputs {
         return java.util.Arrays.asList(result);
     }
 
+    /**
+     * The model folder's decoding setup; with {@code uniform}, every mode's thresholds replaced by that value.
+     * A broken decoding file is an error naming it.
+     */
+    static Decoding decoding(Model m, Float uniform) throws IOException {
+        List<String> names = m.labels().names();
+        Decoding d = Decoding.read(m.folder(), names);
+        if (uniform == null) {
+            return d;
+        }
+        Map<DecodingMode, Thresholds> th = new java.util.EnumMap<>(DecodingMode.class);
+        for (DecodingMode mode : DecodingMode.values()) {
+            th.put(mode, Thresholds.uniform(names, uniform));
+        }
+        return new Decoding(d.groups(), d.seen(), th, d.defaultMode());
+    }
+
+    /**
+     * The modes a {@code --decode} value asks for: null = the model's default; {@code all} = every mode the setup
+     * has; else one mode, which must be available.
+     */
+    static List<DecodingMode> decodingModes(String value, Decoding decoding) {
+        if (value == null) {
+            return List.of(decoding.defaultMode());
+        }
+        if (value.equalsIgnoreCase("all")) {
+            return decoding.modes();
+        }
+        DecodingMode mode = DecodingMode.parse(value);
+        if (mode == null) {
+            throw new InputException("--decode must be independent, groups, label-sets or all, not '" + value + "'");
+        }
+        if (!decoding.modes().contains(mode)) {
+            throw new InputException("--decode " + mode + " needs label groups, and the model has none (tune them "
+                    + "with 'multitag tune-thresholds --label-groups auto --train TRAIN')");
+        }
+        return List.of(mode);
+    }
+
+    /** Word-level (and, for span data, span-level) scores of {@code probabilities} decided by {@code decoder}. */
+    static EvaluationReport evaluate(LabelSet labels, List<Example> examples, List<float[][]> probabilities,
+            Decoder decoder, float[] thresholds) {
+        MultiLabelMetrics m = new MultiLabelMetrics(labels);
+        for (int i = 0; i < examples.size(); i++) {
+            m.addExample(examples.get(i), probabilities.get(i), decoder);
+        }
+        return m.report(thresholds);
+    }
+
     /** Word-level (and, for span data, span-level) scores of {@code probabilities} at {@code thresholds}. */
     static EvaluationReport evaluate(LabelSet labels, List<Example> examples, List<float[][]> probabilities,
             float[] thresholds) {
@@ -284,11 +338,16 @@ final class TrainingInputs {
         }
         out.printf(Locale.ROOT, "Hamming loss %.5f, subset accuracy %.4f (%d words, %d labels)%n", r.hammingLoss(),
                 r.subsetAccuracy(), r.nWords(), r.nLabels());
-        if (r.groupAccuracy() != null) {
-            StringBuilder g = new StringBuilder();
-            r.groupAccuracy().forEach((name, acc) -> g.append(g.isEmpty() ? "" : ", ")
-                    .append(String.format(Locale.ROOT, "%s accuracy %.4f", name, acc)));
-            out.println(g + " (subset accuracy within each label group)");
+        if (r.unknownGoldLabels() > 0) {
+            out.printf(Locale.ROOT, "%d gold labels are not labels of the model: counted as missed%n",
+                    r.unknownGoldLabels());
+        }
+        if (r.ud() != null) {
+            UdMetrics.Scores u = r.ud();
+            out.printf(Locale.ROOT, "CoNLL 2018 (official definitions): UPOS %.2f %%, UFeats %.2f %%; UPOS+FEATS exact "
+                    + "%.2f %%, all FEATS exact %.2f %%%s%n", 100 * u.upos(), 100 * u.ufeats(), 100 * u.uposFeats(),
+                    100 * u.allFeats(), u.wordsWithoutOneUpos() == 0 ? "" : String.format(Locale.ROOT,
+                            " (%d words got no UPOS or several)", u.wordsWithoutOneUpos()));
         }
         List<Map.Entry<String, LabelScores>> rows = new ArrayList<>(r.perLabel().entrySet());
         rows.sort(Comparator.comparingLong((Map.Entry<String, LabelScores> e) -> e.getValue().support()).reversed()
@@ -308,6 +367,31 @@ final class TrainingInputs {
         if (rows.size() > top) {
             out.println("(" + (rows.size() - top) + " more labels, fewer gold occurrences)");
         }
+        out.flush();
+    }
+
+    /** One row per decoding mode: micro/macro-F1, subset accuracy, and the UD measures for CoNLL-U labels. */
+    static void printModes(PrintWriter out, DecodingTuner.Result tuned) {
+        Map<DecodingMode, EvaluationReport> reports = new java.util.LinkedHashMap<>();
+        tuned.modes().forEach((mode, r) -> reports.put(mode, r.dev()));
+        printModes(out, reports, tuned.decoding().defaultMode());
+    }
+
+    /** A table of the reports of several decoding modes, the default marked with *. */
+    static void printModes(PrintWriter out, Map<DecodingMode, EvaluationReport> reports, DecodingMode marked) {
+        boolean ud = reports.values().stream().anyMatch(r -> r.ud() != null);
+        out.printf(Locale.ROOT, "%-12s %9s %9s %9s%s%n", "decoding", "micro-F1", "macro-F1", "subset",
+                ud ? String.format(Locale.ROOT, " %8s %8s %11s %10s", "UPOS", "UFeats", "UPOS+FEATS", "all FEATS")
+                        : "");
+        reports.forEach((mode, r) -> {
+            String row = String.format(Locale.ROOT, "%-12s %9.4f %9.4f %9.4f", mode.id() + (mode == marked ? " *" : ""),
+                    r.microF1(), r.macroF1(), r.subsetAccuracy());
+            if (r.ud() != null) {
+                row += String.format(Locale.ROOT, " %7.2f%% %7.2f%% %10.2f%% %9.2f%%", 100 * r.ud().upos(),
+                        100 * r.ud().ufeats(), 100 * r.ud().uposFeats(), 100 * r.ud().allFeats());
+            }
+            out.println(row);
+        });
         out.flush();
     }
 

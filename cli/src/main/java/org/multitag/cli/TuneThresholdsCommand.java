@@ -13,7 +13,11 @@ import org.multitag.model.Thresholds;
 import org.multitag.train.data.ExampleReader;
 import org.multitag.train.data.TrainingData;
 import org.multitag.train.eval.EvaluationReport;
-import org.multitag.train.eval.ThresholdTuner;
+import org.multitag.model.decoding.Decoding;
+import org.multitag.model.decoding.DecodingMode;
+import org.multitag.model.decoding.LabelGroups;
+import org.multitag.model.decoding.SeenLabelSets;
+import org.multitag.train.eval.DecodingTuner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -22,8 +26,11 @@ import picocli.CommandLine.Spec;
 /** {@code multitag tune-thresholds}: one decision threshold per label, tuned on development data. */
 @Command(name = "tune-thresholds", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Choose each label's decision threshold to maximise that label's F1 on labelled data "
-                + "(words scored at their first sub-token) and write them to the model folder's thresholds.json "
-                + "(atomically). Prints micro-F1 at 0.5 and with the tuned thresholds.",
+                + "(words scored at their first sub-token), for every decoding mode, and write them to the model "
+                + "folder (atomically): thresholds.json (independent), and with label groups label_groups.json, "
+                + "label_sets.json and decoding.json, whose default is the mode that gets the most words' whole "
+                + "label set right here. "
+                + "Prints each mode's scores.",
             "Tune on DEVELOPMENT data only, never on the test set: thresholds fitted to the test data make its "
                 + "scores optimistic. Labels without a gold occurrence in the data keep 0.5."})
 final class TuneThresholdsCommand implements Callable<Integer> {
@@ -38,6 +45,17 @@ final class TuneThresholdsCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, paramLabel = "DEV",
             description = "Development data (repeat for several files); never the test set.")
     List<Path> data;
+
+    @Option(names = "--label-groups", paramLabel = "model|auto|none|FILE", defaultValue = "model",
+            description = "Label groups for the groups and label-sets modes: model = the folder's label_groups.json "
+                    + "(auto when it has none), auto = UPOS= exactly-one and every other Key= at-most-one, none = "
+                    + "independent only, or a label_groups.json file (default: ${DEFAULT-VALUE}).")
+    String labelGroups;
+
+    @Option(names = "--train", paramLabel = "FILE",
+            description = "Training data whose label sets label-sets may choose (repeat for several files; default: "
+                    + "the folder's label_sets.json; without either, label-sets is not tuned).")
+    List<Path> train;
 
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32",
             description = "Sequences per forward pass (default: ${DEFAULT-VALUE}).")
@@ -73,28 +91,47 @@ final class TuneThresholdsCommand implements Callable<Integer> {
             }
         }
         ExampleReader reader = new ExampleReader(m.tokenizer(), labels,
-                TrainingInputs.readerOptions(m.config(), maxLength, truncate, false, false));
+                TrainingInputs.readerOptions(m.config(), maxLength, truncate, false, false)
+                        .withKeepUnknownLabels(true));
         TrainingData d = reader.read(data);
         d.checkIds(m.config());
 
         List<float[][]> probs = TrainingInputs.probabilities(m, d.examples(), batchSize, t);
-        ThresholdTuner.Result tuned = ThresholdTuner.tune(d.examples(), probs);
-        Thresholds after = Thresholds.of(names, tuned.thresholds());
+        Decoding existing = Decoding.read(m.folder(), names);
+        LabelGroups groups = labelGroups.equals("model")
+                ? (existing.groups().isEmpty() ? LabelGroups.auto(names) : existing.groups())
+                : LabelGroups.fromSpec(labelGroups, names);
+        SeenLabelSets seen = null;
+        if (!groups.isEmpty()) {
+            if (train != null) {
+                ExampleReader trainReader = new ExampleReader(m.tokenizer(), labels,
+                        TrainingInputs.readerOptions(m.config(), null, true, false, false));
+                seen = SeenLabelSets.collect(groups, trainReader.read(train).goldWordLabels());
+            } else if (existing.seen() != null && existing.groups().equals(groups)) {
+                seen = existing.seen();
+            }
+        }
+        DecodingTuner.Result tuned = DecodingTuner.tune(labels, groups, seen, d.examples(), probs);
         EvaluationReport atHalf = TrainingInputs.evaluate(labels, d.examples(), probs, half.values());
         EvaluationReport old = before == null ? null
                 : TrainingInputs.evaluate(labels, d.examples(), probs, before.values());
-        EvaluationReport now = TrainingInputs.evaluate(labels, d.examples(), probs, after.values());
-        after.write(m.folder());
+        tuned.decoding().write(m.folder());
 
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "%s: %s%n", data.size() == 1 ? data.get(0) : data.size() + " files", d.summary());
+        out.printf(Locale.ROOT, "label groups: %s; label sets: %s%n", groups,
+                seen == null ? "none" : seen.size() + " seen in training");
+        EvaluationReport now = tuned.modes().get(DecodingMode.INDEPENDENT).dev();
         out.printf(Locale.ROOT, "micro-F1 %.4f (0.5) -> %.4f (tuned); macro-F1 %.4f -> %.4f%n", atHalf.microF1(),
                 now.microF1(), atHalf.macroF1(), now.macroF1());
         if (old != null) {
             out.printf(Locale.ROOT, "(the thresholds.json replaced gave micro-F1 %.4f)%n", old.microF1());
         }
-        out.printf(Locale.ROOT, "wrote %s%n", m.folder().resolve(Thresholds.FILE));
-        TrainingInputs.printReport(out, now, TrainingInputs.TOP_LABELS);
+        TrainingInputs.printModes(out, tuned);
+        out.printf(Locale.ROOT, "default decoding: %s; wrote thresholds to %s%n", tuned.decoding().defaultMode(),
+                m.folder());
+        TrainingInputs.printReport(out, tuned.modes().get(tuned.decoding().defaultMode()).dev(),
+                TrainingInputs.TOP_LABELS);
         out.flush();
         return 0;
     }

@@ -120,17 +120,31 @@ class EvalCommandTest {
     }
 
     @Test
-    void anUnknownLabelIsAnErrorNamingFileAndLine() throws IOException {
+    void anUnknownGoldLabelCountsAsMissed() throws IOException {
         List<String> lines = new ArrayList<>(Files.readAllLines(dev).subList(0, 3));
         lines.add("{\"tokens\": [\"the\", \"house\"], \"labels\": [[], [\"BUILDING\"]]}");
-        Path bad = Files.write(dir.resolve("unknown.jsonl"), lines);
-        Path report = dir.resolve("never/report.json");
-        TestModels.Result r = TestModels.run("eval", "--model", model.toString(), "--data", bad.toString(),
+        Path data = Files.write(dir.resolve("unknown.jsonl"), lines);
+        Path known = Files.write(dir.resolve("known.jsonl"), lines.subList(0, 3));
+        Path report = dir.resolve("unknown-report.json");
+        TestModels.Result r = TestModels.run("eval", "--model", model.toString(), "--data", data.toString(),
                 "--report", report.toString());
-        assertEquals(2, r.code());
-        assertTrue(r.err().startsWith("error: " + bad + ":4: unknown label \"BUILDING\""), r.err());
-        assertEquals(1, r.err().lines().count(), r.err());
-        assertFalse(Files.exists(dir.resolve("never")));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("1 gold labels are not labels of the model: counted as missed"), r.out());
+        JsonNode j = JSON.readTree(report.toFile());
+        assertEquals(1, j.get("unknown_gold_labels").asLong());
+        // the same words without the unknown label: one gold positive fewer, so recall is higher by exactly that
+        Path knownReport = dir.resolve("known-report.json");
+        assertEquals(0, TestModels.run("eval", "--model", model.toString(), "--data", known.toString(), "--report",
+                knownReport.toString()).code());
+        JsonNode k = JSON.readTree(knownReport.toFile());
+        long support = 0;
+        for (JsonNode s : k.get("per_label")) {
+            support += s.get("support").asLong();
+        }
+        double tp = k.get("micro_recall").asDouble() * support;
+        assertEquals(tp / (support + 1), j.get("micro_recall").asDouble(), 1e-9,
+                "the unknown label is a gold positive never predicted");
+        assertEquals(0, k.get("unknown_gold_labels").asLong());
 
         TestModels.Result plain = TestModels.run("eval", "--model", dir.resolve("tinybert").toString(), "--data",
                 dev.toString());

@@ -268,7 +268,7 @@ class TrainCommandTest {
         Path labels = Files.writeString(dir.resolve("labels.txt"), "PLACE\nPERSON\nFEMALE\n");
         Path next = dir.resolve("from-head");
         TestModels.Result r2 = train(out.resolve("model"), next, "--labels", labels.toString(), "--epochs", "1",
-                "--lr", "1e-9");
+                "--lr", "1e-9", "--head-lr", "1e-9");
         assertEquals(0, r2.code(), r2.err());
         assertTrue(r2.err().contains("head: the model's (3 labels)"), r2.err());
         BertConfig c2 = BertConfig.read(next.resolve("model"));

@@ -6,6 +6,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.multitag.core.LabelSet;
+import org.multitag.model.decoding.Decoder;
+import org.multitag.model.decoding.Decoding;
+import org.multitag.model.decoding.DecodingMode;
 import org.multitag.tokenizer.Encoding;
 import org.multitag.tokenizer.Tokenizer;
 import org.multitag.tokenizer.TruncationParams;
@@ -17,8 +20,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Text in, label sets per word out: the model folder's tokenizer, the encoder and the multi-label head.
- * Each word takes the labels of its first sub-token whose probability reaches the label's threshold.
- * Inputs are batched in length order (padding stays small) and results returned in input order.
+ * Each word's label set is decoded from its first sub-token's probabilities by a {@link Decoder}: by default the
+ * model folder's default mode ({@link Decoding}; a folder without a decoding setup: each label whose probability
+ * reaches its threshold). Inputs are batched in length order (padding stays small) and results returned in input
+ * order.
  */
 public final class MultiLabelTagger implements AutoCloseable {
 
@@ -27,9 +32,20 @@ public final class MultiLabelTagger implements AutoCloseable {
      * @param batchSize sequences per forward pass
      * @param maxLength longest sequence in tokens (0: the model's max_position_embeddings)
      * @param truncate cut longer sequences to maxLength instead of failing
+     * @param decoding the decoding mode ({@code null}: the model folder's default)
      */
-    public record Options(int threads, int batchSize, int maxLength, boolean truncate) {
-        public static final Options DEFAULT = new Options(0, 32, 0, false);
+    public record Options(int threads, int batchSize, int maxLength, boolean truncate, DecodingMode decoding) {
+        public static final Options DEFAULT = new Options(0, 32, 0, false, null);
+
+        /** Options with the model's default decoding. */
+        public Options(int threads, int batchSize, int maxLength, boolean truncate) {
+            this(threads, batchSize, maxLength, truncate, null);
+        }
+
+        /** These options with another decoding mode ({@code null}: the model's default). */
+        public Options withDecoding(DecodingMode mode) {
+            return new Options(threads, batchSize, maxLength, truncate, mode);
+        }
 
         public Options {
             if (batchSize < 1) {
@@ -62,8 +78,16 @@ public final class MultiLabelTagger implements AutoCloseable {
     private final LabelSet labels;
     private final Options options;
     private final int maxLength;
+    private final Decoder decoder;
 
+    /** A tagger deciding each label alone at the head's thresholds. */
     public MultiLabelTagger(Tokenizer tokenizer, BertEncoder encoder, MultiLabelHead head, Options options) {
+        this(tokenizer, encoder, head, options, Decoder.independent(head.labels(), head.thresholds().values()));
+    }
+
+    /** A tagger whose words' label sets {@code decoder} decides. */
+    public MultiLabelTagger(Tokenizer tokenizer, BertEncoder encoder, MultiLabelHead head, Options options,
+            Decoder decoder) {
         int limit = encoder.config().maxPositionEmbeddings();
         this.maxLength = options.maxLength() == 0 ? limit : Math.min(options.maxLength(), limit);
         this.tokenizer = tokenizer.withPadding(null)
@@ -72,6 +96,11 @@ public final class MultiLabelTagger implements AutoCloseable {
         this.head = head;
         this.labels = LabelSet.of(head.labels());
         this.options = options;
+        if (decoder.thresholds().length != labels.size()) {
+            throw new IllegalArgumentException("the decoder is for " + decoder.thresholds().length + " labels, the head"
+                    + " has " + labels.size());
+        }
+        this.decoder = decoder;
     }
 
     /** Loads a model folder with a head (config.json id2label, classifier tensors, optional thresholds.json). */
@@ -85,8 +114,18 @@ public final class MultiLabelTagger implements AutoCloseable {
         BertWeights weights = BertWeights.of(m.config(), m.weights());
         BertEncoder encoder = new BertEncoder(weights, options.threads());
         List<String> names = new ArrayList<>(m.config().id2label().values());
-        MultiLabelHead head = MultiLabelHead.of(m.config(), m.weights(), Thresholds.read(folder, names));
-        return new MultiLabelTagger(tok, encoder, head, options);
+        Decoding decoding = Decoding.read(folder, names);
+        MultiLabelHead head = MultiLabelHead.of(m.config(), m.weights(), decoding.thresholds(
+                DecodingMode.INDEPENDENT));
+        Decoder decoder;
+        try {
+            decoder = decoding.decoder(options.decoding());
+        } catch (IllegalArgumentException e) {
+            head.close();
+            encoder.close();
+            throw new org.multitag.core.InputException(folder.toString(), e.getMessage());
+        }
+        return new MultiLabelTagger(tok, encoder, head, options, decoder);
     }
 
     public Tokenizer tokenizer() {
@@ -99,6 +138,15 @@ public final class MultiLabelTagger implements AutoCloseable {
 
     public MultiLabelHead head() {
         return head;
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    /** What decides each word's label set. */
+    public Decoder decoder() {
+        return decoder;
     }
 
     /** Tags one text. */
@@ -115,7 +163,7 @@ public final class MultiLabelTagger implements AutoCloseable {
         List<float[][]> probs = tokenProbabilities(enc);
         List<List<WordPrediction>> out = new ArrayList<>(texts.size());
         for (int i = 0; i < texts.size(); i++) {
-            out.add(LabelAlignment.toWords(enc.get(i), texts.get(i), probs.get(i), head.thresholds().values(), labels));
+            out.add(LabelAlignment.toWords(enc.get(i), texts.get(i), probs.get(i), decoder::decide, labels));
         }
         return out;
     }
@@ -149,9 +197,10 @@ public final class MultiLabelTagger implements AutoCloseable {
                 float[] p = probs.get(s)[i];
                 java.util.Map<String, Float> scores = new java.util.LinkedHashMap<>();
                 List<String> chosen = new ArrayList<>();
+                boolean[] on = decoder.decide(p);
                 for (int l = 0; l < labels.size(); l++) {
                     scores.put(labels.name(l), p[l]);
-                    if (p[l] >= head.thresholds().get(l)) {
+                    if (on[l]) {
                         chosen.add(labels.name(l));
                     }
                 }

@@ -1,5 +1,8 @@
 package org.multitag.spark;
 
+import org.multitag.model.decoding.Decoder;
+import org.multitag.model.decoding.Decoding;
+import org.multitag.model.decoding.DecodingMode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -27,7 +30,7 @@ import org.multitag.weights.ModelFolder;
 public final class ExecutorModels {
 
     /** One loaded model: tokenizer, weights, and the token head when the folder has one. */
-    public record Loaded(Tokenizer tokenizer, BertWeights weights, MultiLabelHead head) {
+    public record Loaded(Tokenizer tokenizer, BertWeights weights, MultiLabelHead head, Decoding decoding) {
 
         /** A fresh encoder (own scratch buffers) over the shared weights; closing it leaves the weights open. */
         public BertEncoder openEncoder(int threads) {
@@ -35,16 +38,22 @@ public final class ExecutorModels {
         }
 
         /**
-         * A tagger over {@code encoder} and the shared head, with its own thresholds when {@code threshold} is
-         * given. Close the encoder, not the tagger (closing the tagger would close the shared head).
+         * A tagger over {@code encoder} and the shared head, decoding in the options' mode (null: the model's
+         * default), with one threshold for every label when {@code threshold} is given. Close the encoder, not the
+         * tagger (closing the tagger would close the shared head).
          */
         public MultiLabelTagger tagger(BertEncoder encoder, MultiLabelTagger.Options options, Float threshold) {
             if (head == null) {
                 throw new IllegalStateException("the model has no labels (config.json id2label): train a head first");
             }
-            Thresholds t = threshold == null ? head.thresholds() : Thresholds.uniform(head.labels(), threshold);
-            MultiLabelHead view = new MultiLabelHead(head.labels(), head.weight(), head.bias(), t);
-            return new MultiLabelTagger(tokenizer, encoder, view, options);
+            Decoder decoder = decoding.decoder(options.decoding());
+            if (threshold != null) {
+                decoder = Decoder.of(decoder.mode(), decoding.groups(), decoding.seen(),
+                        Thresholds.uniform(head.labels(), threshold).values());
+            }
+            MultiLabelHead view = new MultiLabelHead(head.labels(), head.weight(), head.bias(),
+                    Thresholds.of(head.labels(), decoder.thresholds()));
+            return new MultiLabelTagger(tokenizer, encoder, view, options, decoder);
         }
     }
 
@@ -83,11 +92,13 @@ public final class ExecutorModels {
         Tokenizer tokenizer = Tokenizer.load(folder);
         BertWeights weights = BertWeights.of(m.config(), m.weights());
         MultiLabelHead head = null;
+        Decoding decoding = null;
         if (m.config().numLabels() > 0) {
             List<String> names = new ArrayList<>(m.config().id2label().values());
-            head = MultiLabelHead.of(m.config(), m.weights(), Thresholds.read(folder, names));
+            decoding = Decoding.read(folder, names);
+            head = MultiLabelHead.of(m.config(), m.weights(), decoding.thresholds(DecodingMode.INDEPENDENT));
         }
-        return new Loaded(tokenizer, weights, head);
+        return new Loaded(tokenizer, weights, head, decoding);
     }
 
     private static void deleteQuietly(Path dir) {

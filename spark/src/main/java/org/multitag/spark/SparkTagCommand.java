@@ -81,6 +81,11 @@ public final class SparkTagCommand implements Callable<Integer> {
     @Option(names = "--threshold", paramLabel = "X", description = "One threshold in [0, 1] for every label.")
     Float threshold;
 
+    @Option(names = "--decode", paramLabel = "MODE",
+            description = "independent, groups or label-sets (default: the model's, decoding.json, else "
+                    + "independent).")
+    String decode;
+
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
             description = "Compute threads per task (default 0: spark.task.cpus).")
     int threads;
@@ -187,7 +192,7 @@ public final class SparkTagCommand implements Callable<Integer> {
         }
         return SparkTagger.Options.DEFAULT.withBatchSize(batchSize)
                 .withMaxLength(maxLength == null ? 0 : maxLength, truncate)
-                .withThreshold(threshold).withThreads(threads);
+                .withThreshold(threshold).withThreads(threads).withDecoding(decodingMode());
     }
 
     /** The model folder, checked on the driver (config with labels, a readable tokenizer) before Spark starts. */
@@ -248,5 +253,16 @@ public final class SparkTagCommand implements Callable<Integer> {
         }
         String msg = t.getMessage();
         return t.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
+    }
+
+    private org.multitag.model.decoding.DecodingMode decodingMode() {
+        if (decode == null) {
+            return null;
+        }
+        org.multitag.model.decoding.DecodingMode m = org.multitag.model.decoding.DecodingMode.parse(decode);
+        if (m == null) {
+            throw new InputException("--decode must be independent, groups or label-sets, not '" + decode + "'");
+        }
+        return m;
     }
 }

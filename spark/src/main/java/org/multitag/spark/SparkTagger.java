@@ -1,5 +1,6 @@
 package org.multitag.spark;
 
+import org.multitag.model.decoding.DecodingMode;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -60,12 +61,19 @@ public final class SparkTagger {
      * @param threshold one threshold for every label instead of the model's thresholds.json ({@code null}: those)
      * @param threads compute threads per task (0: the task's {@code spark.task.cpus})
      * @param rowsPerChunk rows a partition hands to the model at once (they are sorted by length into batches)
+     * @param decoding the decoding mode ({@code null}: the model folder's default)
      */
     public record Options(int batchSize, int maxLength, boolean truncate, Float threshold, int threads,
-            int rowsPerChunk) implements Serializable {
+            int rowsPerChunk, DecodingMode decoding) implements Serializable {
 
-        /** Batches of 32, the model's length limit, thresholds.json, one thread per task cpu, chunks of 1024. */
-        public static final Options DEFAULT = new Options(32, 0, false, null, 0, 1024);
+        /** Batches of 32, the model's length limit and decoding, one thread per task cpu, chunks of 1024. */
+        public static final Options DEFAULT = new Options(32, 0, false, null, 0, 1024, null);
+
+        /** Options with the model's default decoding. */
+        public Options(int batchSize, int maxLength, boolean truncate, Float threshold, int threads,
+                int rowsPerChunk) {
+            this(batchSize, maxLength, truncate, threshold, threads, rowsPerChunk, null);
+        }
 
         public Options {
             if (batchSize < 1) {
@@ -86,28 +94,33 @@ public final class SparkTagger {
         }
 
         public Options withBatchSize(int n) {
-            return new Options(n, maxLength, truncate, threshold, threads, rowsPerChunk);
+            return new Options(n, maxLength, truncate, threshold, threads, rowsPerChunk, decoding);
         }
 
         public Options withMaxLength(int n, boolean cut) {
-            return new Options(batchSize, n, cut, threshold, threads, rowsPerChunk);
+            return new Options(batchSize, n, cut, threshold, threads, rowsPerChunk, decoding);
         }
 
         public Options withThreshold(Float t) {
-            return new Options(batchSize, maxLength, truncate, t, threads, rowsPerChunk);
+            return new Options(batchSize, maxLength, truncate, t, threads, rowsPerChunk, decoding);
         }
 
         public Options withThreads(int n) {
-            return new Options(batchSize, maxLength, truncate, threshold, n, rowsPerChunk);
+            return new Options(batchSize, maxLength, truncate, threshold, n, rowsPerChunk, decoding);
         }
 
         public Options withRowsPerChunk(int n) {
-            return new Options(batchSize, maxLength, truncate, threshold, threads, n);
+            return new Options(batchSize, maxLength, truncate, threshold, threads, n, decoding);
+        }
+
+        /** These options with another decoding mode ({@code null}: the model's default). */
+        public Options withDecoding(DecodingMode mode) {
+            return new Options(batchSize, maxLength, truncate, threshold, threads, rowsPerChunk, mode);
         }
 
         MultiLabelTagger.Options taggerOptions() {
             // Threads are the encoder's (set when the partition opens it); the tagger only batches.
-            return new MultiLabelTagger.Options(0, batchSize, maxLength, truncate);
+            return new MultiLabelTagger.Options(0, batchSize, maxLength, truncate, decoding);
         }
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,11 +23,15 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.multitag.model.Batch;
 import org.multitag.model.BertEncoder;
 import org.multitag.model.EncoderOutput;
 import org.multitag.model.MultiLabelTagger;
 import org.multitag.model.NativeArrays;
+import org.multitag.model.decoding.DecodingMode;
+import org.multitag.model.decoding.LabelGroups;
+import org.multitag.model.decoding.SeenLabelSets;
 import org.multitag.tokenizer.Encoding;
 import org.multitag.tokenizer.Tokenizer;
 import org.multitag.tokenizer.labels.WordPrediction;
@@ -95,6 +100,44 @@ class SparkTaggerTest {
         assertEquals(0, PartitionTask.openEncoders());
         assertEquals(1, tagger.tag(frame(texts, 2)).limit(1).collectAsList().size());
         assertEquals(0, PartitionTask.openEncoders());
+    }
+
+    /** The decoding modes reach the executors: label-sets and groups tag as the single-JVM tagger in that mode. */
+    @Test
+    void decodesInTheModeAsked(@TempDir Path dir) throws IOException {
+        Path grouped = dir.resolve("grouped");
+        Files.createDirectories(grouped);
+        try (var files = Files.list(model)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, grouped.resolve(f.getFileName()));
+            }
+        }
+        // labels: NOUN 0, VERB 1, ADJ 2, Number=Sing 3, Number=Plur 4; Number is an at-most-one group
+        LabelGroups groups = LabelGroups.auto(labels);
+        groups.write(grouped);
+        SeenLabelSets.of(labels, List.of(new int[] {3}, new int[0])).write(grouped);
+        for (DecodingMode mode : List.of(
+                DecodingMode.GROUPS, DecodingMode.LABEL_SETS)) {
+            List<List<WordPrediction>> expected;
+            try (MultiLabelTagger single = MultiLabelTagger.load(grouped,
+                    MultiLabelTagger.Options.DEFAULT.withDecoding(mode))) {
+                expected = single.tagTexts(texts);
+            }
+            SparkTagger tagger = new SparkTagger(spark, ModelSource.path(grouped),
+                    SparkTagger.Options.DEFAULT.withDecoding(mode));
+            int plural = 0;
+            for (Row r : tagger.tag(frame(texts, 2)).collectAsList()) {
+                List<Row> got = r.getList(2);
+                List<WordPrediction> want = expected.get(r.getInt(0));
+                for (int w = 0; w < want.size(); w++) {
+                    assertWord(want.get(w), got.get(w), labels);
+                    plural += got.get(w).getList(3).contains("Number=Plur") ? 1 : 0;
+                }
+            }
+            if (mode == DecodingMode.LABEL_SETS) {
+                assertEquals(0, plural, "Number=Plur is in no seen set");
+            }
+        }
     }
 
     static void assertWord(WordPrediction want, Row got, List<String> labels) {

@@ -14,6 +14,7 @@ import org.multitag.core.InputException;
 import org.multitag.core.LabelSet;
 import org.multitag.model.BertWeights;
 import org.multitag.model.NativeArrays;
+import org.multitag.model.decoding.LabelGroups;
 import org.multitag.tokenizer.Tokenizer;
 import org.multitag.train.data.Example;
 import org.multitag.train.data.ExampleReader;
@@ -46,6 +47,7 @@ public final class FineTuner {
     private final LabelSet headLabels;
     private final ExampleReader reader;
     private final TrainOptions options;
+    private final LabelGroups groups;
     private final int threads;
     private final PrintStream progress;
     private final boolean terminal;
@@ -73,6 +75,7 @@ public final class FineTuner {
         this.reader = new ExampleReader(tokenizer, labels, new ExampleReader.Options(
                 b.maxLength == null ? positions : b.maxLength, b.truncate, b.labelAllSubtokens, b.skipBad));
         this.options = b.options;
+        this.groups = LabelGroups.fromSpec(b.labelGroups, labels.names());
         this.threads = b.threads > 0 ? b.threads : Runtime.getRuntime().availableProcessors();
         this.progress = b.progress;
         this.terminal = b.terminal;
@@ -86,6 +89,11 @@ public final class FineTuner {
     /** The labels the head is trained for, in output order. */
     public LabelSet labels() {
         return labels;
+    }
+
+    /** The label groups the trained model's decoding uses. */
+    public LabelGroups labelGroups() {
+        return groups;
     }
 
     /** The model's config (with the dropout override, if any): what the trained model folder will carry. */
@@ -116,6 +124,17 @@ public final class FineTuner {
         return data;
     }
 
+    /**
+     * Evaluation examples from data files: like {@link #read(List)}, but a gold label outside {@link #labels()} is
+     * kept aside and scored as a miss ({@link Example#unknownWordLabels}) instead of failing.
+     */
+    public TrainingData readDev(List<Path> files) throws IOException {
+        TrainingData data = new ExampleReader(reader.tokenizer(), labels, reader.options().withKeepUnknownLabels(true))
+                .read(files);
+        data.checkIds(config);
+        return data;
+    }
+
     /** Examples from one data file. */
     public TrainingData read(Path file) throws IOException {
         return read(List.of(file));
@@ -135,8 +154,7 @@ public final class FineTuner {
         } catch (IllegalArgumentException e) {
             throw new InputException(folder.toString(), e.getMessage());
         }
-        INDArray[] head = startsFromHead() ? headArrays()
-                : TrainableBert.newClassifier(config, labels.size(), options.seed());
+        INDArray[] head = startsFromHead() ? headArrays() : newHead(train);
         try {
             TrainableBert trainable;
             try {
@@ -146,13 +164,32 @@ public final class FineTuner {
             }
             try (trainable) {
                 return new Trainer(trainable, config, model.tokenizerFiles(), train, dev, options, out, progress,
-                        terminal).run(resume);
+                        terminal, groups).run(resume);
             }
         } finally {
             weights.close();
             head[0].close();
             head[1].close();
         }
+    }
+
+    /** A new head: seeded weights; biases at zero or at the label priors of {@code train}. */
+    private INDArray[] newHead(TrainingData train) {
+        INDArray[] head = TrainableBert.newClassifier(config, labels.size(), options.seed());
+        if (options.headInit() == TrainOptions.HeadInit.PRIOR) {
+            long[][] counts = train.labelCounts();
+            float[] pw = Trainer.posWeights(options, train);
+            float[] bias = new float[labels.size()];
+            for (int l = 0; l < bias.length; l++) {
+                // the constant that minimises the (pos-weighted) BCE of label l: log(pw·pos / neg); +0.5 keeps a
+                // label that is always or never on finite
+                double w = pw == null ? 1 : pw[l];
+                bias[l] = (float) Math.log(w * (counts[0][l] + 0.5) / (counts[1][l] + 0.5));
+            }
+            head[1].close();
+            head[1] = NativeArrays.of(bias, bias.length);
+        }
+        return head;
     }
 
     /** {@link #fit(TrainingData, TrainingData, Path, boolean)} from the start. */
@@ -223,6 +260,7 @@ public final class FineTuner {
         private boolean labelAllSubtokens;
         private boolean skipBad;
         private Double dropout;
+        private String labelGroups = "auto";
         private int threads;
         private PrintStream progress = new PrintStream(OutputStream.nullOutputStream());
         private boolean terminal;
@@ -280,6 +318,16 @@ public final class FineTuner {
                 throw new InputException("dropout must be in [0, 1), not " + value);
             }
             this.dropout = value;
+            return this;
+        }
+
+        /**
+         * The label groups of the trained model: {@code auto} (the default: {@code UPOS=} exactly-one, every other
+         * {@code Key=} at-most-one), {@code none}, or a {@code label_groups.json} file. With groups, training tunes
+         * every decoding mode on dev and keeps the best as the model's default.
+         */
+        public Builder labelGroups(String spec) {
+            this.labelGroups = Objects.requireNonNull(spec, "label groups");
             return this;
         }
 

@@ -90,6 +90,21 @@ public final class LabelAlignment {
      */
     public static List<WordPrediction> toWords(Encoding encoding, String text, float[][] probabilities,
             float[] thresholds, LabelSet labels) {
+        return toWords(encoding, text, probabilities, p -> {
+            boolean[] on = new boolean[p.length];
+            for (int l = 0; l < p.length; l++) {
+                on[l] = p[l] >= thresholds[l];
+            }
+            return on;
+        }, labels);
+    }
+
+    /**
+     * As {@link #toWords(Encoding, String, float[][], float[], LabelSet)}, with a word's labels chosen by
+     * {@code decide} from its first sub-token's probabilities (one decision per label).
+     */
+    public static List<WordPrediction> toWords(Encoding encoding, String text, float[][] probabilities,
+            java.util.function.Function<float[], boolean[]> decide, LabelSet labels) {
         List<WordPrediction> out = new ArrayList<>();
         int[] words = encoding.wordIds();
         int[] seq = encoding.sequenceIds();
@@ -110,10 +125,10 @@ public final class LabelAlignment {
             }
             List<String> chosen = new ArrayList<>();
             Map<String, Float> scores = new LinkedHashMap<>();
+            boolean[] on = decide.apply(probabilities[first]);
             for (int l = 0; l < labels.size(); l++) {
-                float p = probabilities[first][l];
-                scores.put(labels.name(l), p);
-                if (p >= thresholds[l]) {
+                scores.put(labels.name(l), probabilities[first][l]);
+                if (on[l]) {
                     chosen.add(labels.name(l));
                 }
             }

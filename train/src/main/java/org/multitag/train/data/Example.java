@@ -34,6 +34,7 @@ public final class Example {
     private final List<Span> goldSpans;
     private final int[] wordStarts;
     private final int[] wordEnds;
+    private List<List<String>> unknownWordLabels; // set only by withUnknownWordLabels, on a new instance
 
     /**
      * @param source {@code file:line} the example was read from
@@ -202,6 +203,34 @@ public final class Example {
     /** The gold label indices of word {@code w} (sorted). */
     public int[] wordLabels(int w) {
         return wordLabels[w].clone();
+    }
+
+    /**
+     * This example with gold labels outside the label set kept per word (evaluation data; they count as missed).
+     *
+     * @param unknown one list per word
+     */
+    public Example withUnknownWordLabels(List<List<String>> unknown) {
+        if (unknown.size() != wordLabels.length) {
+            throw new IllegalArgumentException(unknown.size() + " unknown-label lists for " + wordLabels.length
+                    + " words");
+        }
+        Example e = new Example(source, inputIds, typeIds, tokenLabels, lossMask, numLabels, tokenWords, wordLabels,
+                truncated, text, offsetStarts, offsetEnds, goldSpans);
+        List<List<String>> copy = new java.util.ArrayList<>();
+        unknown.forEach(u -> copy.add(List.copyOf(u)));
+        e.unknownWordLabels = List.copyOf(copy);
+        return e;
+    }
+
+    /** Word {@code w}'s gold labels that are not in the label set (kept only when the reader was asked to). */
+    public List<String> unknownWordLabels(int w) {
+        return unknownWordLabels == null ? List.of() : unknownWordLabels.get(w);
+    }
+
+    /** How many gold labels of this example are outside the label set. */
+    public int unknownLabelCount() {
+        return unknownWordLabels == null ? 0 : unknownWordLabels.stream().mapToInt(List::size).sum();
     }
 
     /** Whether tokens were cut off to fit the maximum length (the words cut off have no first token). */

@@ -44,11 +44,19 @@ public final class ExampleReader {
      * @param truncate cut longer examples to {@code maxLength} instead of failing
      * @param labelAllSubtokens word labels go to every sub-token of the word (default: the first only)
      * @param skipBad skip bad lines, recording why, instead of failing
+     * @param keepUnknownLabels a word's gold label outside the label set is kept aside
+     *     ({@link Example#unknownWordLabels}, scored as a miss) instead of failing; for evaluation data
      */
-    public record Options(int maxLength, boolean truncate, boolean labelAllSubtokens, boolean skipBad) {
+    public record Options(int maxLength, boolean truncate, boolean labelAllSubtokens, boolean skipBad,
+            boolean keepUnknownLabels) {
 
         /** No length limit, first sub-tokens, fail on bad lines. */
-        public static final Options DEFAULT = new Options(0, false, false, false);
+        public static final Options DEFAULT = new Options(0, false, false, false, false);
+
+        /** Options that fail on unknown labels. */
+        public Options(int maxLength, boolean truncate, boolean labelAllSubtokens, boolean skipBad) {
+            this(maxLength, truncate, labelAllSubtokens, skipBad, false);
+        }
 
         public Options {
             if (maxLength < 0 || (maxLength > 0 && maxLength < 3)) {
@@ -61,15 +69,19 @@ public final class ExampleReader {
         }
 
         public Options withMaxLength(int value, boolean truncateLonger) {
-            return new Options(value, truncateLonger, labelAllSubtokens, skipBad);
+            return new Options(value, truncateLonger, labelAllSubtokens, skipBad, keepUnknownLabels);
         }
 
         public Options withLabelAllSubtokens(boolean value) {
-            return new Options(maxLength, truncate, value, skipBad);
+            return new Options(maxLength, truncate, value, skipBad, keepUnknownLabels);
         }
 
         public Options withSkipBad(boolean value) {
-            return new Options(maxLength, truncate, labelAllSubtokens, value);
+            return new Options(maxLength, truncate, labelAllSubtokens, value, keepUnknownLabels);
+        }
+
+        public Options withKeepUnknownLabels(boolean value) {
+            return new Options(maxLength, truncate, labelAllSubtokens, skipBad, value);
         }
     }
 
@@ -91,6 +103,11 @@ public final class ExampleReader {
 
     public LabelSet labels() {
         return labels;
+    }
+
+    /** The tokenizer examples are encoded with (no truncation, no padding). */
+    public Tokenizer tokenizer() {
+        return plain;
     }
 
     public Options options() {
@@ -172,8 +189,28 @@ public final class ExampleReader {
     private Example fromWords(SourceRecord.Words r) {
         List<String> words = r.words();
         int[][] wordLabels = new int[words.size()][];
+        List<List<String>> unknown = null;
+        List<List<String>> known = r.labels();
+        if (options.keepUnknownLabels()) {
+            unknown = new ArrayList<>();
+            known = new ArrayList<>();
+            boolean any = false;
+            for (List<String> names : r.labels()) {
+                List<String> in = new ArrayList<>();
+                List<String> out = new ArrayList<>();
+                for (String name : names) {
+                    (labels.indexOf(name) >= 0 ? in : out).add(name);
+                }
+                known.add(in);
+                unknown.add(out);
+                any |= !out.isEmpty();
+            }
+            if (!any) {
+                unknown = null;
+            }
+        }
         for (int w = 0; w < words.size(); w++) {
-            wordLabels[w] = labelIndices(r.labels().get(w), r.location(w),
+            wordLabels[w] = labelIndices(known.get(w), r.location(w),
                     "word " + (w + 1) + " \"" + words.get(w) + "\"");
         }
         Encoding full = plain.encodeWords(words, true);
@@ -196,14 +233,15 @@ public final class ExampleReader {
             enc = truncating.encodeWords(words, true);
             truncated = true;
         }
-        TokenLabels aligned = LabelAlignment.fromWordLabels(enc, r.labels(), labels,
+        TokenLabels aligned = LabelAlignment.fromWordLabels(enc, known, labels,
                 options.labelAllSubtokens() ? LabelAlignment.Subtokens.ALL : LabelAlignment.Subtokens.FIRST);
         int[][] tokenLabels = new int[enc.length()][];
         for (int i = 0; i < tokenLabels.length; i++) {
             tokenLabels[i] = aligned.labelsOf(i);
         }
-        return new Example(r.source(), enc.ids(), enc.typeIds(), tokenLabels, aligned.mask(), labels.size(),
+        Example e = new Example(r.source(), enc.ids(), enc.typeIds(), tokenLabels, aligned.mask(), labels.size(),
                 enc.wordIds(), wordLabels, truncated, null, null, null, null);
+        return unknown == null ? e : e.withUnknownWordLabels(unknown);
     }
 
     // ---------------------------------------------------------------- text with spans

@@ -100,6 +100,37 @@ public final class TrainingData {
         return out;
     }
 
+    /**
+     * Per label, how many labelled tokens (those the loss sees) have it ({@code [0][l]}) and how many do not
+     * ({@code [1][l]}).
+     */
+    public long[][] labelCounts() {
+        int n = labels.size();
+        long[] pos = new long[n];
+        long tokens = 0;
+        for (Example e : examples) {
+            int[] m = e.lossMask();
+            for (int i = 0; i < m.length; i++) {
+                if (m[i] == 0) {
+                    continue;
+                }
+                tokens++;
+                boolean[] on = new boolean[n];
+                for (int l : e.tokenLabels(i)) {
+                    on[l] = true;
+                }
+                for (int l = 0; l < n; l++) {
+                    pos[l] += on[l] ? 1 : 0;
+                }
+            }
+        }
+        long[] neg = new long[n];
+        for (int l = 0; l < n; l++) {
+            neg[l] = tokens - pos[l];
+        }
+        return new long[][] {pos, neg};
+    }
+
     /** One line: examples, words, tokens, labels, truncated and skipped counts. */
     public String summary() {
         StringBuilder sb = new StringBuilder();

@@ -19,15 +19,16 @@ import java.util.Map;
  * ({@code n_labels_supported} of them); {@code hamming_loss} = wrong label decisions / (words × labels);
  * {@code subset_accuracy} = share of words whose whole label set is right. The {@code span_*} keys are present
  * only when the data had spans: exact-match (same start, end and label) precision, recall and F1.
- * {@code group_accuracy} is present for label sets with {@link LabelGroups} (CoNLL-U: {@code UPOS} and
- * {@code UFeats} accuracy, subset accuracy within each group).
+ * {@code unknown_gold_labels} counts gold labels outside the model's label set (each a miss: in the micro
+ * support, and its word's subset is wrong). {@code ud} is present for CoNLL-U label sets: the official CoNLL 2018
+ * UPOS and UFeats accuracies and the stricter UPOS+FEATS and all-features measures ({@link UdMetrics}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"n_words", "n_labels", "micro_precision", "micro_recall", "micro_f1", "macro_precision",
     "macro_recall", "macro_f1", "n_labels_supported", "macro_precision_supported", "macro_recall_supported",
     "macro_f1_supported", "hamming_loss", "subset_accuracy", "per_label", "n_gold_spans", "n_predicted_spans",
     "span_micro_precision", "span_micro_recall", "span_micro_f1", "span_macro_f1", "span_per_label",
-    "group_accuracy"})
+    "unknown_gold_labels", "ud"})
 public record EvaluationReport(
         @JsonProperty("n_words") long nWords,
         @JsonProperty("n_labels") int nLabels,
@@ -51,19 +52,43 @@ public record EvaluationReport(
         @JsonProperty("span_micro_f1") Double spanMicroF1,
         @JsonProperty("span_macro_f1") Double spanMacroF1,
         @JsonProperty("span_per_label") Map<String, LabelScores> spanPerLabel,
-        @JsonProperty("group_accuracy") Map<String, Double> groupAccuracy) {
+        @JsonProperty("unknown_gold_labels") long unknownGoldLabels,
+        @JsonProperty("ud") UdMetrics.Scores ud) {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public EvaluationReport {
         perLabel = Collections.unmodifiableMap(new LinkedHashMap<>(perLabel));
         spanPerLabel = spanPerLabel == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(spanPerLabel));
-        groupAccuracy = groupAccuracy == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(groupAccuracy));
     }
 
     /** Whether span-level scores are present. */
     public boolean hasSpans() {
         return spanPerLabel != null;
+    }
+
+    /** The report as indented JSON with the decoding mode it was made with ({@code "decoding"}) first. */
+    public String toJson(org.multitag.model.decoding.DecodingMode mode) {
+        com.fasterxml.jackson.databind.node.ObjectNode o = JSON.createObjectNode();
+        o.put("decoding", mode.id());
+        o.setAll((com.fasterxml.jackson.databind.node.ObjectNode) JSON.valueToTree(this));
+        try {
+            return JSON.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Several modes' reports as one JSON object: {@code {"modes": {mode: report}}}. */
+    public static String toJson(Map<org.multitag.model.decoding.DecodingMode, EvaluationReport> reports) {
+        com.fasterxml.jackson.databind.node.ObjectNode o = JSON.createObjectNode();
+        com.fasterxml.jackson.databind.node.ObjectNode modes = o.putObject("modes");
+        reports.forEach((mode, r) -> modes.set(mode.id(), JSON.valueToTree(r)));
+        try {
+            return JSON.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The report as indented JSON. */

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.multitag.core.LabelSet;
+import org.multitag.model.decoding.Decoder;
 import org.multitag.tokenizer.labels.LabelAlignment;
 import org.multitag.tokenizer.labels.Span;
 import org.multitag.tokenizer.labels.WordPrediction;
@@ -26,7 +27,8 @@ import org.multitag.train.data.Example;
  *       support &gt; 0 ({@code *_supported});
  *   <li>Hamming loss: wrong label decisions / (words × labels) ({@code hamming_loss});
  *   <li>subset accuracy: the share of words whose predicted set equals the gold set ({@code accuracy_score});
- *   <li>group accuracy: the same within each {@link LabelGroups} group (CoNLL-U labels: UPOS and UFeats).
+ *   <li>for CoNLL-U label sets (some label starts with {@code UPOS=}): the CoNLL 2018 shared task's UPOS and
+ *       UFeats accuracies and two stricter ones ({@link UdMetrics}).
  * </ul>
  *
  * <p>With no word (or no label) the Hamming loss and subset accuracy are reported as 0. Span scores are exact
@@ -45,9 +47,8 @@ public final class MultiLabelMetrics {
     private long words;
     private long wrongDecisions;
     private long exactWords;
-    private final boolean[][] groups;
-    private final List<String> groupNames;
-    private final long[] groupExact;
+    private long unknownGoldLabels;
+    private final UdMetrics ud;
     private long[] spanTruePositives;
     private long[] spanPredicted;
     private long[] spanSupport;
@@ -60,10 +61,7 @@ public final class MultiLabelMetrics {
         this.support = new long[n];
         this.goldRow = new boolean[n];
         this.predictedRow = new boolean[n];
-        LabelGroups g = LabelGroups.of(labels);
-        this.groups = g.members().values().toArray(new boolean[0][]);
-        this.groupNames = List.copyOf(g.members().keySet());
-        this.groupExact = new long[groups.length];
+        this.ud = labels.names().stream().anyMatch(l -> l.startsWith("UPOS=")) ? new UdMetrics() : null;
     }
 
     public LabelSet labels() {
@@ -89,7 +87,20 @@ public final class MultiLabelMetrics {
         for (int l : prediction) {
             predictedRow[check(l)] = true;
         }
-        addRows(goldRow, predictedRow);
+        addRows(goldRow, predictedRow, 0);
+        if (ud != null) {
+            ud.addWord(names(goldRow, List.of()), names(predictedRow, List.of()));
+        }
+    }
+
+    private List<String> names(boolean[] row, List<String> more) {
+        List<String> out = new ArrayList<>(more);
+        for (int l = 0; l < n; l++) {
+            if (row[l]) {
+                out.add(labels.name(l));
+            }
+        }
+        return out;
     }
 
     /** Adds one word given as rows of {@code labels.size()} decisions. */
@@ -98,10 +109,13 @@ public final class MultiLabelMetrics {
             throw new IllegalArgumentException("rows of " + gold.length + " and " + prediction.length
                     + " values for " + n + " labels");
         }
-        addRows(gold, prediction);
+        addRows(gold, prediction, 0);
+        if (ud != null) {
+            ud.addWord(names(gold, List.of()), names(prediction, List.of()));
+        }
     }
 
-    private void addRows(boolean[] gold, boolean[] prediction) {
+    private void addRows(boolean[] gold, boolean[] prediction, int unknownGold) {
         int wrong = 0;
         for (int l = 0; l < n; l++) {
             boolean g = gold[l];
@@ -118,16 +132,10 @@ public final class MultiLabelMetrics {
                 wrong++;
             }
         }
-        for (int k = 0; k < groups.length; k++) {
-            boolean exact = true;
-            for (int l = 0; l < n && exact; l++) {
-                exact = !groups[k][l] || gold[l] == prediction[l];
-            }
-            groupExact[k] += exact ? 1 : 0;
-        }
         words++;
         wrongDecisions += wrong;
-        if (wrong == 0) {
+        unknownGoldLabels += unknownGold;
+        if (wrong == 0 && unknownGold == 0) {
             exactWords++;
         }
     }
@@ -182,9 +190,22 @@ public final class MultiLabelMetrics {
      * @param thresholds one per label
      */
     public void addExample(Example example, float[][] tokenProbabilities, float[] thresholds) {
-        if (example.numLabels() != n || thresholds.length != n) {
-            throw new IllegalArgumentException("example with " + example.numLabels() + " labels and "
-                    + thresholds.length + " thresholds for " + n + " labels");
+        if (thresholds.length != n) {
+            throw new IllegalArgumentException(thresholds.length + " thresholds for " + n + " labels");
+        }
+        addExample(example, tokenProbabilities, Decoder.independent(labels.names(), thresholds));
+    }
+
+    /**
+     * Adds every word of an example, its label set decided by {@code decoder} from its first sub-token's
+     * probabilities; otherwise as {@link #addExample(Example, float[][], float[])}. Gold labels the label set does
+     * not have ({@link Example#unknownWordLabels}) count as missed: in the micro support, and the word's subset is
+     * wrong.
+     */
+    public void addExample(Example example, float[][] tokenProbabilities, Decoder decoder) {
+        if (example.numLabels() != n) {
+            throw new IllegalArgumentException("example with " + example.numLabels() + " labels for " + n
+                    + " labels");
         }
         float[][] rows = example.wordProbabilities(tokenProbabilities);
         List<WordPrediction> words = example.hasSpans() ? new ArrayList<>() : null;
@@ -194,14 +215,18 @@ public final class MultiLabelMetrics {
                 goldRow[l] = true;
             }
             float[] p = rows[w];
+            decoder.decide(p, predictedRow);
             List<String> chosen = words == null || p == null ? null : new ArrayList<>();
-            for (int l = 0; l < n; l++) {
-                predictedRow[l] = p != null && p[l] >= thresholds[l];
-                if (chosen != null && predictedRow[l]) {
+            for (int l = 0; l < n && chosen != null; l++) {
+                if (predictedRow[l]) {
                     chosen.add(labels.name(l));
                 }
             }
-            addRows(goldRow, predictedRow);
+            List<String> unknown = example.unknownWordLabels(w);
+            addRows(goldRow, predictedRow, unknown.size());
+            if (ud != null) {
+                ud.addWord(names(goldRow, unknown), names(predictedRow, List.of()));
+            }
             if (chosen != null) {
                 int start = example.wordStart(w);
                 int end = example.wordEnd(w);
@@ -280,24 +305,13 @@ public final class MultiLabelMetrics {
             spanF = Ratios.f1(stp, spred, ssup);
             spanMacro = n == 0 ? 0.0 : macro / n;
         }
+        sup += unknownGoldLabels; // gold labels outside the label set: never predicted, so missed
         return new EvaluationReport(words, n, Ratios.precision(tp, pred), Ratios.recall(tp, sup),
                 Ratios.f1(tp, pred, sup), mean(sums[0], n), mean(sums[1], n), mean(sums[2], n), supported,
                 mean(sums[3], supported), mean(sums[4], supported), mean(sums[5], supported),
                 decisions == 0 ? 0.0 : (double) wrongDecisions / decisions,
                 words == 0 ? 0.0 : (double) exactWords / words, perLabel, goldSpans, predictedSpans, spanP, spanR,
-                spanF, spanMacro, spanPerLabel, groupAccuracy());
-    }
-
-    /** Subset accuracy per {@link LabelGroups} group, or null when the label set implies none. */
-    private Map<String, Double> groupAccuracy() {
-        if (groups.length == 0) {
-            return null;
-        }
-        Map<String, Double> m = new LinkedHashMap<>();
-        for (int k = 0; k < groups.length; k++) {
-            m.put(groupNames.get(k), words == 0 ? 0.0 : (double) groupExact[k] / words);
-        }
-        return m;
+                spanF, spanMacro, spanPerLabel, unknownGoldLabels, ud == null ? null : ud.scores());
     }
 
     private static double mean(double sum, int count) {

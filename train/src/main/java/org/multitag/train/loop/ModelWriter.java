@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.multitag.model.NativeArrays;
-import org.multitag.model.Thresholds;
+import org.multitag.model.decoding.Decoding;
 import org.multitag.weights.BertConfig;
 import org.multitag.weights.DType;
 import org.multitag.weights.ImportedModel;
@@ -18,7 +18,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Writes a trained token classifier as a Hugging Face folder: config.json with
  * {@code BertForTokenClassification}, {@code problem_type: multi_label_classification} and id2label/label2id;
  * model.safetensors with {@code bert.}-prefixed encoder tensors and {@code classifier.weight [L, H]} /
- * {@code classifier.bias [L]}; the tokenizer files; thresholds.json. Atomic (temporary folder, then rename).
+ * {@code classifier.bias [L]}; the tokenizer files; the decoding setup (thresholds.json, and with label groups
+ * label_groups.json, label_sets.json, decoding.json). Atomic (temporary folder, then rename).
  */
 public final class ModelWriter {
 
@@ -29,7 +30,7 @@ public final class ModelWriter {
      *     TrainableBert.namedParameters()})
      */
     public static void write(Path dir, BertConfig base, List<String> labels, Map<String, INDArray> parameters,
-            Map<String, byte[]> tokenizerFiles, Thresholds thresholds) throws IOException {
+            Map<String, byte[]> tokenizerFiles, Decoding decoding) throws IOException {
         BertConfig config = base.withLabels(labels, "multi_label_classification");
         StateDict sd = new StateDict();
         for (Map.Entry<String, INDArray> e : parameters.entrySet()) {
@@ -41,7 +42,7 @@ public final class ModelWriter {
             sd.put(Tensor.ofFloats(e.getKey(), shape, NativeArrays.toFloats(a)));
         }
         Map<String, byte[]> files = new java.util.LinkedHashMap<>(tokenizerFiles);
-        files.put(Thresholds.FILE, thresholds.toJson());
+        files.putAll(decoding.files());
         ModelFolder.write(dir, new ImportedModel(config, sd, files, List.of()), DType.F32);
     }
 }

@@ -19,7 +19,10 @@ import org.multitag.train.data.Example;
 import org.multitag.train.data.TrainingData;
 import org.multitag.train.eval.EvaluationReport;
 import org.multitag.train.eval.MultiLabelMetrics;
-import org.multitag.train.eval.ThresholdTuner;
+import org.multitag.train.eval.DecodingTuner;
+import org.multitag.model.decoding.Decoding;
+import org.multitag.model.decoding.LabelGroups;
+import org.multitag.model.decoding.SeenLabelSets;
 import org.multitag.train.loss.BceWithLogitsLoss;
 import org.multitag.train.model.Parameter;
 import org.multitag.train.model.TrainableBert;
@@ -49,7 +52,14 @@ public final class Trainer {
     static final int LENGTH_WINDOW = 50;
 
     /** What a finished run produced. */
-    public record Result(Path modelDir, EvaluationReport devReport, double bestDevF1, long steps, double seconds) {}
+    /**
+     * What a finished run produced.
+     *
+     * @param devReport the dev scores of the saved model in its default decoding mode (null without dev data)
+     * @param decoding every mode's tuned thresholds and dev scores (null without dev data)
+     */
+    public record Result(Path modelDir, EvaluationReport devReport, double bestDevF1, long steps, double seconds,
+            DecodingTuner.Result decoding) {}
 
     private final TrainableBert model;
     private final BertConfig baseConfig;
@@ -60,10 +70,22 @@ public final class Trainer {
     private final Path out;
     private final PrintStream progress;
     private final boolean terminal;
-    private final BceWithLogitsLoss loss = new BceWithLogitsLoss();
+    private final BceWithLogitsLoss loss;
+    private final LabelGroups groups;
 
     public Trainer(TrainableBert model, BertConfig baseConfig, Map<String, byte[]> tokenizerFiles, TrainingData train,
             TrainingData dev, TrainOptions options, Path out, PrintStream progress, boolean terminal) {
+        this(model, baseConfig, tokenizerFiles, train, dev, options, out, progress, terminal,
+                LabelGroups.none(train.labels().names()));
+    }
+
+    /**
+     * @param groups the label groups of the trained model: its decoding modes are tuned on dev, the best becomes
+     *     its default, and the label sets of {@code train} are kept for {@code label-sets}
+     */
+    public Trainer(TrainableBert model, BertConfig baseConfig, Map<String, byte[]> tokenizerFiles, TrainingData train,
+            TrainingData dev, TrainOptions options, Path out, PrintStream progress, boolean terminal,
+            LabelGroups groups) {
         if (train.examples().isEmpty()) {
             throw new IllegalArgumentException("no training examples");
         }
@@ -76,6 +98,8 @@ public final class Trainer {
         this.out = out;
         this.progress = progress;
         this.terminal = terminal;
+        this.groups = groups;
+        this.loss = new BceWithLogitsLoss(options.loss() == TrainOptions.LossReduction.TOKEN_MEAN);
     }
 
     public Path bestDir() {
@@ -137,9 +161,10 @@ public final class Trainer {
         TrainOptions o = options;
         return String.format(java.util.Locale.ROOT,
                 "epochs=%d lr=%s batch=%d accum=%d warmup=%s wd=%s clip=%s seed=%d pos_weight=%s freeze=%s "
-                        + "group_by_length=%s train=%d labels=%d",
+                        + "group_by_length=%s train=%d labels=%d head_lr=%s loss=%s head_init=%s",
                 o.epochs(), o.lr(), o.batchSize(), o.gradAccum(), o.warmupRatio(), o.weightDecay(), o.clip(), o.seed(),
-                o.posWeight(), o.freeze(), o.groupByLength(), train.examples().size(), train.labels().size());
+                o.posWeight(), o.freeze(), o.groupByLength(), train.examples().size(), train.labels().size(),
+                o.headLr(), o.loss(), o.headInit());
     }
 
     /** Runs (or, with {@code resume} and a checkpoint in out, continues) the training. */
@@ -209,12 +234,13 @@ public final class Trainer {
                     double norm = options.clip() > 0 ? GradientClipping.clip(grads.values(), options.clip())
                             : GradientClipping.globalNorm(grads.values());
                     double lr = schedule.lr(step);
-                    adam.step(grads, lr);
+                    double headLr = lr * (options.headLr() / options.lr());
+                    adam.step(grads, name -> TrainableBert.isHead(name) ? headLr : lr);
                     model.zeroGradients();
                     step++;
                     double meanLoss = lossSum / inAccum;
                     log.append(log.event("step", step).put("epoch", epoch + 1).put("loss", meanLoss).put("lr", lr)
-                            .put("grad_norm", norm).put("tokens", tokens));
+                            .put("head_lr", headLr)                            .put("grad_norm", norm).put("tokens", tokens));
                     bar.step(step, meanLoss, tokens);
                     lossSum = 0;
                     tokens = 0;
@@ -250,28 +276,31 @@ public final class Trainer {
         if (bestStep != step) {
             restoreFrom(bestDir());
         }
-        Thresholds tuned = Thresholds.uniform(labels.names(), 0.5f);
+        Decoding decoding = Decoding.independent(Thresholds.uniform(labels.names(), 0.5f));
         EvaluationReport devReport = lastReport;
+        DecodingTuner.Result tuned = null;
         if (!dev.examples().isEmpty()) {
             // tuned on the inference path's probabilities (what eval and predict compute): thresholds sit
             // exactly on dev probabilities, and the training forward rounds a few ulps differently
             List<float[][]> probs = inferenceProbabilities(dev.examples());
-            ThresholdTuner.Result r = ThresholdTuner.tune(dev.examples(), probs);
-            tuned = Thresholds.of(labels.names(), r.thresholds());
-            MultiLabelMetrics m = new MultiLabelMetrics(labels);
-            for (int i = 0; i < probs.size(); i++) {
-                m.addExample(dev.examples().get(i), probs.get(i), tuned.values());
+            SeenLabelSets seen = groups.isEmpty() ? null
+                    : SeenLabelSets.collect(groups, train.goldWordLabels());
+            tuned = DecodingTuner.tune(labels, groups, seen, dev.examples(), probs);
+            decoding = tuned.decoding();
+            devReport = tuned.modes().get(decoding.defaultMode()).dev();
+            com.fasterxml.jackson.databind.node.ObjectNode event = log.event("tuned", step).put("micro_f1", devReport.microF1())
+                    .put("macro_f1", devReport.macroF1()).put("decoding", decoding.defaultMode().id());
+            for (DecodingTuner.ModeResult m : tuned.modes().values()) {
+                event.put("micro_f1_" + m.mode().id(), m.dev().microF1());
             }
-            devReport = m.report(tuned.values());
-            log.append(log.event("tuned", step).put("micro_f1", devReport.microF1()).put("macro_f1",
-                    devReport.macroF1()));
+            log.append(event);
         }
-        saveModel(modelDir(), tuned);
+        saveModel(modelDir(), decoding);
         writeCurve(log);
         if (posWeight != null) {
             posWeight.close();
         }
-        return new Result(modelDir(), devReport, bestF1, step, (System.nanoTime() - t0) / 1e9);
+        return new Result(modelDir(), devReport, bestF1, step, (System.nanoTime() - t0) / 1e9, tuned);
     }
 
     /** One forward/backward; returns the batch's loss (before the gradAccum scaling). */
@@ -290,32 +319,17 @@ public final class Trainer {
     }
 
     private INDArray posWeight(int labels) {
+        float[] w = posWeights(options, train);
+        return w == null ? null : NativeArrays.of(w, labels);
+    }
+
+    /** The BCE pos_weight per label the options ask for ("auto": from the training data), or null for none. */
+    public static float[] posWeights(TrainOptions options, TrainingData train) {
         if (!options.posWeight().equals("auto")) {
             return null;
         }
-        long[] pos = new long[labels];
-        long[] neg = new long[labels];
-        for (Example e : train.examples()) {
-            int[] m = e.lossMask();
-            for (int i = 0; i < m.length; i++) {
-                if (m[i] == 0) {
-                    continue;
-                }
-                boolean[] on = new boolean[labels];
-                for (int l : e.tokenLabels(i)) {
-                    on[l] = true;
-                }
-                for (int l = 0; l < labels; l++) {
-                    if (on[l]) {
-                        pos[l]++;
-                    } else {
-                        neg[l]++;
-                    }
-                }
-            }
-        }
-        return NativeArrays.of(BceWithLogitsLoss.autoPosWeight(pos, neg, BceWithLogitsLoss.DEFAULT_POS_WEIGHT_CAP),
-                labels);
+        long[][] counts = train.labelCounts();
+        return BceWithLogitsLoss.autoPosWeight(counts[0], counts[1], BceWithLogitsLoss.DEFAULT_POS_WEIGHT_CAP);
     }
 
     /** Per-example token probabilities in eval mode (no dropout), in batches. */
@@ -357,8 +371,12 @@ public final class Trainer {
     }
 
     private void saveModel(Path dir, Thresholds thresholds) throws IOException {
+        saveModel(dir, Decoding.independent(thresholds));
+    }
+
+    private void saveModel(Path dir, Decoding decoding) throws IOException {
         ModelWriter.write(dir, baseConfig, train.labels().names(), model.namedParameters(), tokenizerFiles,
-                thresholds);
+                decoding);
     }
 
     /** Puts the best model's weights back into the trainable arrays. */

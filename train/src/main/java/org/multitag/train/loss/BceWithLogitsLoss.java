@@ -23,6 +23,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>Arrays are contiguous row-major float32 ({@code [N, L]} logits and targets, {@code [N]} mask, {@code [L]}
  * pos_weight). Sums are taken in double. {@link #forward} keeps references to its inputs for
  * {@link #backward}; nothing is allocated.
+ *
+ * <p>{@code new BceWithLogitsLoss(true)} sums over labels instead of averaging (loss and gradient L times the
+ * mean: a softmax head's scale per token); the default is torch's mean.
  */
 public final class BceWithLogitsLoss {
 
@@ -33,6 +36,17 @@ public final class BceWithLogitsLoss {
     private INDArray targets;
     private INDArray tokenMask;
     private INDArray posWeight;
+    private final boolean sumOverLabels;
+
+    /** torch's mean over labelled tokens × labels. */
+    public BceWithLogitsLoss() {
+        this(false);
+    }
+
+    /** @param sumOverLabels sum over labels, mean over labelled tokens (else the mean over both) */
+    public BceWithLogitsLoss(boolean sumOverLabels) {
+        this.sumOverLabels = sumOverLabels;
+    }
 
     /**
      * The mean loss over labelled tokens × labels.
@@ -71,7 +85,7 @@ public final class BceWithLogitsLoss {
             }
             sum += w * row;
         }
-        return tokens == 0 ? 0 : sum / (tokens * labels);
+        return tokens == 0 ? 0 : sum / (tokens * (sumOverLabels ? 1 : labels));
     }
 
     /** Writes ∂loss/∂logits of the last {@link #forward} into {@code dLogits} [N, L]. */
@@ -102,7 +116,7 @@ public final class BceWithLogitsLoss {
         for (int t = 0; t < n; t++) {
             tokens += mask.get(t);
         }
-        double norm = tokens == 0 ? 0 : scale / (tokens * labels);
+        double norm = tokens == 0 ? 0 : scale / (tokens * (sumOverLabels ? 1 : labels));
         for (int t = 0; t < n; t++) {
             double w = mask.get(t);
             for (int l = 0, i = t * labels; l < labels; l++, i++) {

@@ -132,6 +132,11 @@ public final class TrainableBert implements AutoCloseable {
         parameters.add(Parameter.of("classifier.bias", classifierBias, grads.classifierBias));
     }
 
+    /** Whether a parameter name is the token head's (its own learning rate in training). */
+    public static boolean isHead(String name) {
+        return name.startsWith("classifier.");
+    }
+
     /**
      * A new classifier as transformers initializes it: weight {@code [labels, H]} drawn from N(0, 0.02²)
      * ({@code initializer_range} of the config if present), bias 0. Returns {weight, bias}.

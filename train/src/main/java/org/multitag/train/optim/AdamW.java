@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.function.ToDoubleFunction;
 import org.multitag.model.Parallel;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -110,6 +111,14 @@ public final class AdamW {
      * @param gradients by parameter name, same shapes as the parameters
      */
     public void step(Map<String, INDArray> gradients, double lr) {
+        step(gradients, name -> lr);
+    }
+
+    /**
+     * One update with a learning rate per parameter (parameter groups, e.g. a faster head): {@code lrOf} gives
+     * each parameter name its rate for this step.
+     */
+    public void step(Map<String, INDArray> gradients, ToDoubleFunction<String> lrOf) {
         for (Slot s : slots) {
             INDArray g = gradients.get(s.name);
             if (g == null) {
@@ -121,20 +130,25 @@ public final class AdamW {
             }
         }
         steps++;
+        Map<Double, Scalars> byLr = new java.util.HashMap<>(4);
+        for (Slot s : slots) {
+            update(s, gradients.get(s.name), byLr.computeIfAbsent(lrOf.applyAsDouble(s.name), this::scalars));
+        }
+    }
+
+    /** The step's scalars at learning rate {@code lr}. */
+    private Scalars scalars(double lr) {
         // torch: bias_correction1 = 1 - beta1 ** step; step_size = lr / bias_correction1;
         //        bias_correction2_sqrt = math.sqrt(1 - beta2 ** step)   (all Python floats, i.e. double)
         double bc1 = 1 - Math.pow(beta1, steps);
         double bc2 = 1 - Math.pow(beta2, steps);
-        Scalars k = new Scalars(
+        return new Scalars(
                 (float) (1 - lr * weightDecay),
                 (float) beta1, (float) (1 - beta1),
                 (float) beta2, (float) (1 - beta2),
                 (float) Math.sqrt(bc2),
                 (float) eps,
                 (float) -(lr / bc1));
-        for (Slot s : slots) {
-            update(s, gradients.get(s.name), k);
-        }
     }
 
     /** The number of steps taken (torch's {@code state['step']}). */

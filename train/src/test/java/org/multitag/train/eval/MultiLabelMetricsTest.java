@@ -78,12 +78,34 @@ class MultiLabelMetricsTest {
         m.addWord(new int[] {4}, new int[] {});           // UPOS missed; no features, none predicted: right
         m.addWord(new int[] {3}, new int[] {3, 4, 0});    // two UPOS predicted: wrong; extra feature: wrong
         EvaluationReport r = m.report();
-        assertEquals(List.of("UPOS", "UFeats"), List.copyOf(r.groupAccuracy().keySet()));
-        assertEquals(2.0 / 5, r.groupAccuracy().get("UPOS"), EPS);
-        assertEquals(3.0 / 5, r.groupAccuracy().get("UFeats"), EPS);
+        assertEquals(2.0 / 5, r.ud().upos(), EPS);
+        assertEquals(3.0 / 5, r.ud().ufeats(), EPS);
+        assertEquals(1.0 / 5, r.ud().uposFeats(), EPS);
         assertEquals(1.0 / 5, r.subsetAccuracy(), EPS);
-        assertTrue(r.toJson().contains("\"group_accuracy\""));
-        assertNull(new MultiLabelMetrics(ABC).report().groupAccuracy(), "no groups for other label names");
+        assertTrue(r.toJson().contains("\"ud\""));
+        assertNull(new MultiLabelMetrics(ABC).report().ud(), "no UD scores for other label names");
+    }
+
+    @Test
+    void unknownGoldLabelsCountAsMissed() {
+        // sorted: UPOS=NOUN 0, UPOS=VERB 1; the gold file also has ExtPos=PROPN, which the model does not know
+        LabelSet ud = LabelSet.sorted(List.of("UPOS=NOUN", "UPOS=VERB"));
+        // [CLS] w0 w1 [SEP]
+        Example e = new Example("t:1", new int[] {101, 7, 8, 102}, new int[4],
+                new int[][] {{}, {0}, {1}, {}}, new int[] {0, 1, 1, 0}, 2, new int[] {-1, 0, 1, -1},
+                new int[][] {{0}, {1}}, false, null, null, null, null)
+                .withUnknownWordLabels(List.of(List.of("ExtPos=PROPN"), List.of()));
+        float[][] p = {{0, 0}, {0.9f, 0.1f}, {0.2f, 0.8f}, {0, 0}};
+        MultiLabelMetrics m = new MultiLabelMetrics(ud);
+        m.addExample(e, p, new float[] {0.5f, 0.5f});
+        EvaluationReport r = m.report();
+        assertEquals(1, r.unknownGoldLabels());
+        assertEquals(1.0, r.microPrecision(), EPS);
+        assertEquals(2.0 / 3, r.microRecall(), EPS, "the unknown gold label is a miss");
+        assertEquals(0.5, r.subsetAccuracy(), EPS, "word 0's label set is not right");
+        assertEquals(1.0, r.ud().upos(), EPS);
+        assertEquals(1.0, r.ud().ufeats(), EPS, "ExtPos is not a universal feature: UFeats ignores it");
+        assertEquals(0.5, r.ud().allFeats(), EPS, "the whole FEATS column misses ExtPos=PROPN on word 0");
     }
 
     @Test
@@ -217,7 +239,8 @@ class MultiLabelMetricsTest {
         json.fieldNames().forEachRemaining(keys::add);
         assertEquals(new TreeSet<>(List.of("n_words", "n_labels", "micro_precision", "micro_recall", "micro_f1",
                 "macro_precision", "macro_recall", "macro_f1", "n_labels_supported", "macro_precision_supported",
-                "macro_recall_supported", "macro_f1_supported", "hamming_loss", "subset_accuracy", "per_label")), keys);
+                "macro_recall_supported", "macro_f1_supported", "hamming_loss", "subset_accuracy", "per_label",
+                "unknown_gold_labels")), keys);
         assertEquals(List.of("A", "B", "C"), names(json.get("per_label").fieldNames()));
         JsonNode c = json.get("per_label").get("C");
         assertEquals(List.of("precision", "recall", "f1", "support", "predicted", "threshold"), names(c.fieldNames()));

@@ -90,7 +90,8 @@ class TrainerTest {
                 new ExampleReader.Options(128, true, false, true));
         TrainingData train = reader.read(trainFile);
         TrainingData dev = reader.read(devFile);
-        TrainOptions opt = new TrainOptions(2, 3e-4, 16, 1, 0.1, 0.01, 1.0, 7, "auto", Freeze.none(), 2, true);
+        TrainOptions opt = new TrainOptions(2, 3e-4, 16, 1, 0.1, 0.01, 1.0, 7, "auto", Freeze.none(), 2, true, 3e-4,
+                TrainOptions.LossReduction.MEAN, TrainOptions.HeadInit.ZERO);
 
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         PrintStream ps = new PrintStream(log, true, StandardCharsets.UTF_8);
@@ -150,8 +151,10 @@ class TrainerTest {
         LabelSet labels = ExampleReader.collectLabels(List.of(trainFile), false);
         TrainingData train = new ExampleReader(tokenizer, labels, new ExampleReader.Options(128, true, false, true))
                 .read(trainFile);
-        TrainOptions grouped = new TrainOptions(2, 3e-4, 16, 1, 0.1, 0.01, 1.0, 7, "none", Freeze.none(), 2, true);
-        TrainOptions plain = new TrainOptions(2, 3e-4, 16, 1, 0.1, 0.01, 1.0, 7, "none", Freeze.none(), 2, false);
+        TrainOptions grouped = new TrainOptions(2, 3e-4, 16, 1, 0.1, 0.01, 1.0, 7, "none", Freeze.none(), 2, true, 3e-4,
+                TrainOptions.LossReduction.MEAN, TrainOptions.HeadInit.ZERO);
+        TrainOptions plain = new TrainOptions(2, 3e-4, 16, 1, 0.1, 0.01, 1.0, 7, "none", Freeze.none(), 2, false, 3e-4,
+                TrainOptions.LossReduction.MEAN, TrainOptions.HeadInit.ZERO);
         PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
         Trainer g = new Trainer(null, miniLm.config(), tokenizerFiles, train, train, grouped, tmp, quiet, false);
         Trainer p = new Trainer(null, miniLm.config(), tokenizerFiles, train, train, plain, tmp, quiet, false);

@@ -1,0 +1,178 @@
+package org.multitag.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.multitag.weights.DType;
+import org.multitag.weights.ModelFolder;
+
+/**
+ * The UD path from the command line on a short UD English EWT slice (read from {@code ../shared}): {@code train}
+ * with no tuning flags learns, label groups and every decoding mode are tuned and saved, {@code eval --decode all}
+ * reports the official measures, {@code predict --format conllu} writes the input back with UPOS and FEATS only.
+ */
+class UdCommandsTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path dir;
+    static Path train;
+    static Path dev;
+    static Path model;
+    static TestModels.Result trained;
+
+    /** The first {@code n} sentences of an EWT file. */
+    static Path slice(String split, int n, Path out) throws IOException {
+        Path d = Path.of("").toAbsolutePath();
+        while (d != null && !Files.isDirectory(d.resolve("shared/data/ud-english-ewt"))) {
+            d = d.getParent();
+        }
+        if (d == null) {
+            throw new IllegalStateException("../shared/data/ud-english-ewt not found above " + Path.of("")
+                    .toAbsolutePath());
+        }
+        List<String> lines = Files.readAllLines(d.resolve("shared/data/ud-english-ewt/en_ewt-ud-" + split
+                + ".conllu"));
+        List<String> kept = new ArrayList<>();
+        int sentences = 0;
+        for (String line : lines) {
+            kept.add(line);
+            if (line.isEmpty() && ++sentences == n) {
+                break;
+            }
+        }
+        Files.write(out, kept, StandardCharsets.UTF_8);
+        return out;
+    }
+
+    @BeforeAll
+    static void trainOnASlice() throws IOException {
+        train = slice("train", 600, dir.resolve("train.conllu"));
+        dev = slice("dev", 150, dir.resolve("dev.conllu"));
+        Path base = dir.resolve("minilm");
+        ModelFolder.write(base, TestModels.minilm(), DType.F32);
+        // no tuning flags: the defaults must learn (lr, head lr, head init, pos-weight, label groups)
+        trained = TestModels.run("train", "--model", base.toString(), "--train", train.toString(), "--dev",
+                dev.toString(), "--out", dir.resolve("run").toString(), "--epochs", "2", "--threads", "2");
+        assertEquals(0, trained.code(), trained.err());
+        model = dir.resolve("run/model");
+    }
+
+    static double number(String text, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        assertTrue(m.find(), "no /" + regex + "/ in:\n" + text);
+        return Double.parseDouble(m.group(1));
+    }
+
+    @Test
+    void defaultsLearnAndEveryModeIsTuned() throws IOException {
+        // the all-negative plateau scores 0 at 0.5 (the old defaults stayed there for 188 steps); 76 steps with the
+        // defaults must get well past it
+        double atHalf = number(trained.out(), "best dev micro-F1 (\\d\\.\\d{4}) \\(thresholds 0.5\\)");
+        assertTrue(atHalf > 0.6, "dev micro-F1 at 0.5: " + atHalf + "\n" + trained.out());
+        for (String f : List.of("thresholds.json", "label_groups.json", "label_sets.json", "decoding.json")) {
+            assertTrue(Files.isRegularFile(model.resolve(f)), f);
+        }
+        JsonNode groups = JSON.readTree(model.resolve("label_groups.json").toFile()).get("groups");
+        JsonNode upos = null;
+        for (JsonNode g : groups) {
+            if (g.get("name").asText().equals("UPOS")) {
+                upos = g;
+            }
+        }
+        assertEquals("exactly-one", upos.get("rule").asText());
+        JsonNode decoding = JSON.readTree(model.resolve("decoding.json").toFile());
+        assertTrue(List.of("independent", "groups", "label-sets").contains(decoding.get("default").asText()));
+        for (String mode : List.of("independent", "groups", "label-sets")) {
+            assertTrue(trained.out().contains("\n" + mode), mode + " row in:\n" + trained.out());
+        }
+    }
+
+    @Test
+    void evalReportsTheOfficialMeasuresPerMode() throws IOException {
+        Path report = dir.resolve("report.json");
+        TestModels.Result r = TestModels.run("eval", "--model", model.toString(), "--data", dev.toString(),
+                "--decode", "all", "--report", report.toString(), "--threads", "2");
+        assertEquals(0, r.code(), r.err());
+        JsonNode modes = JSON.readTree(report.toFile()).get("modes");
+        for (String mode : List.of("independent", "groups", "label-sets")) {
+            JsonNode ud = modes.get(mode).get("ud");
+            assertTrue(ud.get("upos").asDouble() > 0.3 && ud.get("upos").asDouble() <= 1, mode + ": " + ud);
+            assertTrue(ud.has("ufeats") && ud.has("upos_feats") && ud.has("all_feats"), ud.toString());
+        }
+        // exactly-one UPOS: the structured modes never leave a word without one UPOS or with two
+        assertEquals(0, modes.get("groups").get("ud").get("words_without_one_upos").asLong());
+        assertEquals(0, modes.get("label-sets").get("ud").get("words_without_one_upos").asLong());
+        assertTrue(r.out().contains("CoNLL 2018 (official definitions): UPOS"), r.out());
+    }
+
+    @Test
+    void predictWritesConlluBackWithOnlyUposAndFeatsChanged() throws IOException {
+        Path out = dir.resolve("pred.conllu");
+        TestModels.Result r = TestModels.run("predict", "--model", model.toString(), "--input", dev.toString(),
+                "--input-format", "conllu", "--output", out.toString(), "--decode", "label-sets", "--threads", "2");
+        assertEquals(0, r.code(), r.err());
+        List<String> in = Files.readAllLines(dev);
+        List<String> back = Files.readAllLines(out);
+        assertEquals(in.size(), back.size());
+        int words = 0;
+        for (int i = 0; i < in.size(); i++) {
+            String a = in.get(i);
+            String b = back.get(i);
+            String[] ca = a.split("\t", -1);
+            String[] cb = b.split("\t", -1);
+            if (a.startsWith("#") || a.isEmpty() || ca[0].contains("-") || ca[0].contains(".")) {
+                assertEquals(a, b, "line " + (i + 1));
+                continue;
+            }
+            words++;
+            assertEquals(ca.length, cb.length);
+            for (int c = 0; c < ca.length; c++) {
+                if (c != 3 && c != 5) {
+                    assertEquals(ca[c], cb[c], "line " + (i + 1) + " column " + (c + 1));
+                }
+            }
+            assertTrue(cb[3].matches("[A-Z]+"), "one UPOS on line " + (i + 1) + ": " + cb[3]);
+        }
+        assertTrue(words > 1000, "words: " + words);
+        // the official measures of that file against the gold equal eval's for the same mode
+        TestModels.Result e = TestModels.run("eval", "--model", model.toString(), "--data", dev.toString(),
+                "--decode", "label-sets", "--threads", "2");
+        double upos = number(e.out(), "UPOS (\\d+\\.\\d\\d) %");
+        long right = 0;
+        long total = 0;
+        for (int i = 0; i < in.size(); i++) {
+            String[] ca = in.get(i).split("\t", -1);
+            if (ca.length == 10 && ca[0].matches("\\d+")) {
+                total++;
+                right += ca[3].equals(back.get(i).split("\t", -1)[3]) ? 1 : 0;
+            }
+        }
+        assertEquals(upos, Math.round(10000.0 * right / total) / 100.0, 1e-9);
+    }
+
+    @Test
+    void badDecodingInputsAreErrors() {
+        TestModels.Result r = TestModels.run("predict", "--model", model.toString(), "--input", dev.toString(),
+                "--format", "conllu");
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("error:") && r.err().contains("--input-format conllu"), r.err());
+        r = TestModels.run("eval", "--model", model.toString(), "--data", dev.toString(), "--decode", "best");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--decode"), r.err());
+    }
+}
