@@ -295,8 +295,9 @@ final class TrainingInputs {
             throw new InputException("--decode must be independent, groups, label-sets or all, not '" + value + "'");
         }
         if (!decoding.modes().contains(mode)) {
-            throw new InputException("--decode " + mode + " needs label groups, and the model has none (tune them "
-                    + "with 'multitag tune-thresholds --label-groups auto --train TRAIN')");
+            throw new InputException("--decode " + mode + " needs label groups" + (mode == DecodingMode.LABEL_SETS
+                    ? " and the label sets seen in training" : "") + ", and the model has none (add them with "
+                    + "'multitag tune-thresholds --label-groups auto --train TRAIN')");
         }
         return List.of(mode);
     }

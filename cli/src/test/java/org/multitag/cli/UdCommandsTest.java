@@ -11,8 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,17 +70,11 @@ class UdCommandsTest {
         model = dir.resolve("run/model");
     }
 
-    static double number(String text, String regex) {
-        Matcher m = Pattern.compile(regex).matcher(text);
-        assertTrue(m.find(), "no /" + regex + "/ in:\n" + text);
-        return Double.parseDouble(m.group(1));
-    }
-
     @Test
     void defaultsLearnAndEveryModeIsTuned() throws IOException {
         // the all-negative plateau scores 0 at 0.5 (the old defaults stayed there for 188 steps); 76 steps with the
         // defaults must get well past it
-        double atHalf = number(trained.out(), "best dev micro-F1 (\\d\\.\\d{4}) \\(thresholds 0.5\\)");
+        double atHalf = TrainCommandTest.number(trained.out(), "best dev micro-F1 (\\d\\.\\d{4}) \\(thresholds 0.5\\)");
         assertTrue(atHalf > 0.6, "dev micro-F1 at 0.5: " + atHalf + "\n" + trained.out());
         for (String f : List.of("thresholds.json", "label_groups.json", "label_sets.json", "decoding.json")) {
             assertTrue(Files.isRegularFile(model.resolve(f)), f);
@@ -152,7 +144,7 @@ class UdCommandsTest {
         // the official measures of that file against the gold equal eval's for the same mode
         TestModels.Result e = TestModels.run("eval", "--model", model.toString(), "--data", dev.toString(),
                 "--decode", "label-sets", "--threads", "2");
-        double upos = number(e.out(), "UPOS (\\d+\\.\\d\\d) %");
+        double upos = TrainCommandTest.number(e.out(), "UPOS (\\d+\\.\\d\\d) %");
         long right = 0;
         long total = 0;
         for (int i = 0; i < in.size(); i++) {

@@ -88,6 +88,10 @@ public final class MultiLabelHead implements AutoCloseable {
         return thresholds;
     }
 
+    /**
+     * Replaces the thresholds {@link #decide} uses. A {@link MultiLabelTagger} already built keeps the decoder it
+     * was made with; give a new tagger a {@code Decoder} to tag at other thresholds.
+     */
     public void setThresholds(Thresholds thresholds) {
         if (!thresholds.labels().equals(labels)) {
             throw new IllegalArgumentException("thresholds are for other labels");

@@ -141,6 +141,7 @@ public final class SparkTagCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         SparkTagger.Options options = options();
         Path folder = resolveModel(model);
+        checkDecoding(folder);
         SparkInputs.Format in = inputFormat == null ? null : SparkInputs.Format.parse(inputFormat);
         SparkOutputs.Format out = format != null ? SparkOutputs.Format.parse(format)
                 : SparkOutputs.Format.ofName(output);
@@ -212,6 +213,17 @@ public final class SparkTagCommand implements Callable<Integer> {
             throw new InputException(folder.toString(), e.getMessage());
         }
         return folder;
+    }
+
+    /** Checks on the driver that the model can decode in {@code --decode}'s mode (its files say which it can). */
+    void checkDecoding(Path folder) throws IOException {
+        org.multitag.model.decoding.DecodingMode mode = decodingMode();
+        java.util.List<String> labels = new java.util.ArrayList<>(BertConfig.read(folder).id2label().values());
+        try {
+            org.multitag.model.decoding.Decoding.read(folder, labels).decoder(mode);
+        } catch (IllegalArgumentException e) {
+            throw new InputException(folder.toString(), e.getMessage());
+        }
     }
 
     private SparkSession session() {

@@ -209,14 +209,10 @@ class SparkTaggerTest {
                 SparkTagger.Options.DEFAULT.withThreshold(0.5f));
         List<Row> out = tagger.tag(spark.createDataFrame(rows, schema).coalesce(1)).collectAsList();
         assertEquals(4, out.size());
-        org.multitag.model.Thresholds own = reference.head().thresholds();
-        List<WordPrediction> want;
-        try {
-            reference.head().setThresholds(org.multitag.model.Thresholds.uniform(labels, 0.5f));
-            want = reference.tagWords(List.of(words)).get(0);
-        } finally {
-            reference.head().setThresholds(own);
-        }
+        float[] half = org.multitag.model.Thresholds.uniform(labels, 0.5f).values();
+        MultiLabelTagger atHalf = new MultiLabelTagger(reference.tokenizer(), reference.encoder(), reference.head(),
+                reference.options(), org.multitag.model.decoding.Decoder.independent(labels, half));
+        List<WordPrediction> want = atHalf.tagWords(List.of(words)).get(0);
         List<Row> got = out.get(0).getList(1);
         assertEquals(want.size(), got.size());
         for (int w = 0; w < got.size(); w++) {

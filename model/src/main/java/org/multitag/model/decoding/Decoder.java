@@ -157,17 +157,22 @@ public final class Decoder {
             return;
         }
         for (LabelGroups.Group g : groups.groups()) {
-            int[] members = g.labels();
-            int best = -1;
-            for (int l : members) {
-                if (best < 0 || p[l] > p[best]) {
-                    best = l;
-                }
-            }
+            int best = argmax(p, g.labels());
             if (best >= 0 && (g.rule() == LabelGroups.Rule.EXACTLY_ONE || p[best] >= thresholds[best])) {
                 on[best] = true;
             }
         }
+    }
+
+    /** The member of {@code labels} with the highest probability (ties: the first listed), or -1 for none. */
+    public static int argmax(float[] p, int[] labels) {
+        int best = -1;
+        for (int l : labels) {
+            if (best < 0 || p[l] > p[best]) {
+                best = l;
+            }
+        }
+        return best;
     }
 
     /** The label indices that are on (ascending). */

@@ -79,14 +79,7 @@ public final class Decoding {
         DecodingMode mode = DecodingMode.INDEPENDENT;
         Path file = folder.resolve(FILE);
         if (Files.isRegularFile(file)) {
-            JsonNode root;
-            try {
-                root = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new InputException(file.toString(), "not valid JSON: " + e.getOriginalMessage());
-            } catch (java.nio.charset.MalformedInputException e) {
-                throw new InputException(file.toString(), "not valid UTF-8");
-            }
+            JsonNode root = LabelGroups.readJson(file);
             if (root == null || !root.isObject()) {
                 throw new InputException(file.toString(), "expected {\"default\": mode, \"thresholds\": {...}}");
             }
@@ -108,11 +101,12 @@ public final class Decoding {
                 th.put(m, thresholdsOf(file, e.getKey(), e.getValue(), labels, independent));
             }
         }
-        if (mode != DecodingMode.INDEPENDENT && groups.isEmpty()) {
-            throw new InputException(file.toString(), "default mode " + mode + " needs label groups ("
-                    + LabelGroups.FILE + ")");
+        Decoding d = new Decoding(groups, seen, th, mode);
+        if (!d.modes().contains(mode)) {
+            throw new InputException(file.toString(), "default mode " + mode + " needs " + LabelGroups.FILE
+                    + (mode == DecodingMode.LABEL_SETS ? " and " + SeenLabelSets.FILE : "") + " in the folder");
         }
-        return new Decoding(groups, seen, th, mode);
+        return d;
     }
 
     private static Thresholds thresholdsOf(Path file, String mode, JsonNode node, List<String> labels,
@@ -204,22 +198,29 @@ public final class Decoding {
         return t == null ? Thresholds.uniform(labels, Thresholds.DEFAULT) : t;
     }
 
-    /** The modes this setup can decode in: independent always; the others when there are groups. */
+    /**
+     * The modes this setup can decode in: independent always; groups when there are groups; label-sets when there
+     * are also seen label sets (without them it would decode exactly as groups).
+     */
     public List<DecodingMode> modes() {
-        return groups.isEmpty() ? List.of(DecodingMode.INDEPENDENT) : List.of(DecodingMode.values());
+        if (groups.isEmpty()) {
+            return List.of(DecodingMode.INDEPENDENT);
+        }
+        return seen == null ? List.of(DecodingMode.INDEPENDENT, DecodingMode.GROUPS) : List.of(DecodingMode.values());
     }
 
     /**
      * The decoder of {@code mode} (null: the default).
      *
-     * @throws IllegalArgumentException for a grouped mode without groups
+     * @throws IllegalArgumentException for a mode this setup lacks (see {@link #modes()})
      */
     public Decoder decoder(DecodingMode mode) {
         DecodingMode m = mode == null ? defaultMode : mode;
-        if (m != DecodingMode.INDEPENDENT && groups.isEmpty()) {
-            throw new IllegalArgumentException("decoding mode " + m + " needs label groups; the model has none "
-                    + "(give --label-groups auto or a file when training, or 'multitag tune-thresholds "
-                    + "--label-groups auto')");
+        if (!modes().contains(m)) {
+            throw new IllegalArgumentException("decoding mode " + m + " needs label groups"
+                    + (m == DecodingMode.LABEL_SETS ? " and the label sets seen in training" : "")
+                    + "; the model has none (train with --label-groups auto, or add them with 'multitag "
+                    + "tune-thresholds --label-groups auto --train TRAIN')");
         }
         return Decoder.of(m, groups, seen, thresholds(m).values());
     }

@@ -139,14 +139,7 @@ public final class LabelGroups {
      * @throws InputException naming the file for bad JSON, an unknown rule or label, a label in two groups
      */
     public static LabelGroups read(Path file, List<String> labels) throws IOException {
-        JsonNode root;
-        try {
-            root = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new InputException(file.toString(), "not valid JSON: " + e.getOriginalMessage());
-        } catch (java.nio.charset.MalformedInputException e) {
-            throw new InputException(file.toString(), "not valid UTF-8");
-        }
+        JsonNode root = readJson(file);
         String where = file.toString();
         if (root == null || !root.isObject() || !root.path("groups").isArray()) {
             throw new InputException(where, "expected {\"groups\": [{\"name\", \"rule\", \"labels\"}, ...]}");
@@ -198,6 +191,17 @@ public final class LabelGroups {
                 yield read(file, labels);
             }
         };
+    }
+
+    /** A JSON file of the decoding setup; bad UTF-8 or JSON is an error naming the file. */
+    static JsonNode readJson(Path file) throws IOException {
+        try {
+            return JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new InputException(file.toString(), "not valid JSON: " + e.getOriginalMessage());
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw new InputException(file.toString(), "not valid UTF-8");
+        }
     }
 
     /** The groups of a model folder's {@code label_groups.json}, or none when it has no such file. */

@@ -81,14 +81,7 @@ public final class SeenLabelSets {
         if (!Files.isRegularFile(file)) {
             return null;
         }
-        JsonNode root;
-        try {
-            root = new ObjectMapper().readTree(Files.readString(file, StandardCharsets.UTF_8));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new InputException(file.toString(), "not valid JSON: " + e.getOriginalMessage());
-        } catch (java.nio.charset.MalformedInputException e) {
-            throw new InputException(file.toString(), "not valid UTF-8");
-        }
+        JsonNode root = LabelGroups.readJson(file);
         if (root == null || !root.path("sets").isArray()) {
             throw new InputException(file.toString(), "expected {\"sets\": [{\"labels\": [...], \"count\": n}, ...]}");
         }

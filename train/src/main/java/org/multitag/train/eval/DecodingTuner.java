@@ -100,14 +100,8 @@ public final class DecodingTuner {
             }
             float[] q = p.clone();
             for (LabelGroups.Group g : groups.groups()) {
-                int[] members = g.labels();
-                int best = -1;
-                for (int l : members) {
-                    if (best < 0 || p[l] > p[best]) {
-                        best = l;
-                    }
-                }
-                for (int l : members) {
+                int best = Decoder.argmax(p, g.labels());
+                for (int l : g.labels()) {
                     if (l != best) {
                         q[l] = 0f;
                     } else if (g.rule() == LabelGroups.Rule.EXACTLY_ONE) {

@@ -20,11 +20,13 @@ import org.multitag.core.LabelSet;
  * searching upwards from the working directory) and checks the sentences, words and labels against an
  * independent count of the file. Skipped when the file is not there.
  */
-class UdEnglishEwtTest {
+public class UdEnglishEwtTest {
 
-    static final String DEV = "shared/data/ud-english-ewt/en_ewt-ud-dev.conllu";
+    /** The dev file, relative to a folder above the working directory. */
+    public static final String DEV = "shared/data/ud-english-ewt/en_ewt-ud-dev.conllu";
 
-    static Path find(String relative) {
+    /** {@code relative} under the nearest folder above the working directory that has it, or null. */
+    public static Path find(String relative) {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             Path p = dir.resolve(relative);
             if (Files.isRegularFile(p)) {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.multitag.train.data.UdEnglishEwtTest;
 
 /**
  * {@link UdMetrics} against hand counts and against the official CoNLL 2018 evaluation script
@@ -152,16 +153,10 @@ class UdMetricsTest {
 
     // ---- EWT dev cross-check -------------------------------------------------------------------------------
 
-    static final String DEV = "shared/data/ud-english-ewt/en_ewt-ud-dev.conllu";
+    static final String DEV = UdEnglishEwtTest.DEV;
 
     static Path find(String relative) {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path p = dir.resolve(relative);
-            if (Files.isRegularFile(p)) {
-                return p;
-            }
-        }
-        return null;
+        return UdEnglishEwtTest.find(relative);
     }
 
     /** The lines of the first {@code n} sentences (up to and including the n-th empty line). */
