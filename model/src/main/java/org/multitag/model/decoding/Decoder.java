@@ -32,6 +32,10 @@ public final class Decoder {
     private final int[][] buckets;
     private final int[] otherGrouped;
     private final boolean prune;
+    // groups: each group's members and rule, read once (Group.labels() copies)
+    private final int[][] members;
+    private final boolean[] exactlyOne;
+    private final int[] groupedLabels;
 
     private Decoder(DecodingMode mode, LabelGroups groups, SeenLabelSets seen, float[] thresholds) {
         this.mode = mode;
@@ -42,6 +46,13 @@ public final class Decoder {
             throw new IllegalArgumentException(thresholds.length + " thresholds for " + groups.labels().size()
                     + " labels");
         }
+        members = new int[groups.groups().size()][];
+        exactlyOne = new boolean[members.length];
+        for (int g = 0; g < members.length; g++) {
+            members[g] = groups.groups().get(g).labels();
+            exactlyOne[g] = groups.groups().get(g).rule() == LabelGroups.Rule.EXACTLY_ONE;
+        }
+        groupedLabels = java.util.stream.IntStream.range(0, labels).filter(groups::grouped).toArray();
         if (mode == DecodingMode.LABEL_SETS && seen != null && seen.size() > 0) {
             sets = seen.sets().toArray(new int[0][]);
             LabelGroups.Group first = groups.groups().stream().filter(g -> g.rule() == LabelGroups.Rule.EXACTLY_ONE)
@@ -156,9 +167,9 @@ public final class Decoder {
             }
             return;
         }
-        for (LabelGroups.Group g : groups.groups()) {
-            int best = argmax(p, g.labels());
-            if (best >= 0 && (g.rule() == LabelGroups.Rule.EXACTLY_ONE || p[best] >= thresholds[best])) {
+        for (int g = 0; g < members.length; g++) {
+            int best = argmax(p, members[g]);
+            if (best >= 0 && (exactlyOne[g] || p[best] >= thresholds[best])) {
                 on[best] = true;
             }
         }
@@ -190,10 +201,8 @@ public final class Decoder {
     /** The index of the best seen set for {@code p}. */
     int bestSet(float[] p) {
         double[] lo = new double[labels];
-        for (int l = 0; l < labels; l++) {
-            if (groups.grouped(l)) {
-                lo[l] = logOdds(p[l]);
-            }
+        for (int l : groupedLabels) {
+            lo[l] = logOdds(p[l]);
         }
         double positive = 0;
         for (int l : otherGrouped) {
@@ -201,12 +210,17 @@ public final class Decoder {
         }
         int nb = buckets.length;
         double[] bound = new double[nb];
-        Integer[] order = new Integer[nb];
+        int[] order = new int[nb];
         for (int b = 0; b < nb; b++) {
             bound[b] = positive + (b < pivotLabels.length ? lo[pivotLabels[b]] : 0);
-            order[b] = b;
+            // insertion by descending bound (a few dozen buckets; no boxing)
+            int k = b;
+            while (k > 0 && bound[order[k - 1]] < bound[b]) {
+                order[k] = order[k - 1];
+                k--;
+            }
+            order[k] = b;
         }
-        Arrays.sort(order, (x, y) -> Double.compare(bound[y], bound[x]));
         double best = Double.NEGATIVE_INFINITY;
         int bestIndex = Integer.MAX_VALUE;
         for (int b : order) {
