@@ -4,13 +4,13 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.multitag.core.AtomicFiles;
 import org.multitag.core.InputException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.multitag.model.decoding.Decoding;
 import org.multitag.model.decoding.DecodingMode;
 import org.multitag.train.data.ExampleReader;
@@ -107,7 +107,8 @@ final class EvalCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         DecodingMode shown = modes.size() == 1 ? modes.get(0) : decoding.defaultMode();
         out.printf(Locale.ROOT, "%s: %s; thresholds: %s; decoding: %s%n", data.size() == 1 ? data.get(0)
-                : data.size() + " files", d.summary(), uniform == null ? "tuned (thresholds.json)" : "uniform " + uniform,
+                : data.size() + " files", d.summary(),
+                uniform == null ? "tuned (thresholds.json)" : "uniform " + uniform,
                 shown + (modes.size() > 1 ? " (the model's default; every mode below)" : ""));
         TrainingInputs.printReport(out, reports.get(shown), TrainingInputs.TOP_LABELS);
         if (modes.size() > 1) {

@@ -1,8 +1,5 @@
 package org.multitag.spark;
 
-import org.multitag.model.decoding.Decoder;
-import org.multitag.model.decoding.Decoding;
-import org.multitag.model.decoding.DecodingMode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -17,6 +14,9 @@ import org.multitag.model.BertWeights;
 import org.multitag.model.MultiLabelHead;
 import org.multitag.model.MultiLabelTagger;
 import org.multitag.model.Thresholds;
+import org.multitag.model.decoding.Decoder;
+import org.multitag.model.decoding.Decoding;
+import org.multitag.model.decoding.DecodingMode;
 import org.multitag.tokenizer.Tokenizer;
 import org.multitag.weights.ImportedModel;
 import org.multitag.weights.ModelFolder;

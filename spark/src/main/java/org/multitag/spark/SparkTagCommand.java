@@ -20,9 +20,9 @@ import org.multitag.tokenizer.Tokenizer;
 import org.multitag.weights.BertConfig;
 import org.multitag.weights.ModelFolder;
 import org.multitag.weights.NamedModels;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code multitag spark-tag}: tags a corpus on Spark and writes one row out per row in. The main class for

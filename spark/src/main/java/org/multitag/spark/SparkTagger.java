@@ -1,6 +1,5 @@
 package org.multitag.spark;
 
-import org.multitag.model.decoding.DecodingMode;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,6 +16,7 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
 import org.multitag.model.MultiLabelTagger;
+import org.multitag.model.decoding.DecodingMode;
 
 /**
  * Tags or embeds a {@code Dataset<Row>} on Spark with a multitag model.

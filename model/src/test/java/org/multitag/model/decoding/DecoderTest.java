@@ -184,8 +184,8 @@ class DecoderTest {
         g.write(dir);
         assertEquals(g, LabelGroups.readFolder(dir, LABELS));
         Path bad = dir.resolve("bad.json");
-        Files.writeString(bad, "{\"groups\": [{\"name\": \"X\", \"rule\": \"exactly-one\", \"labels\": [\"UPOS=ADV\"]}]}",
-                StandardCharsets.UTF_8);
+        Files.writeString(bad, "{\"groups\": [{\"name\": \"X\", \"rule\": \"exactly-one\", "
+                + "\"labels\": [\"UPOS=ADV\"]}]}", StandardCharsets.UTF_8);
         InputException e = assertThrows(InputException.class, () -> LabelGroups.read(bad, LABELS));
         assertTrue(e.getMessage().contains("bad.json") && e.getMessage().contains("UPOS=ADV"), e.getMessage());
         Files.writeString(bad, "{\"groups\": [{\"name\": \"A\", \"rule\": \"exactly-one\", \"labels\": [\"FREE\"]},"

@@ -1,5 +1,6 @@
 package org.multitag.train.loop;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -15,14 +16,14 @@ import org.multitag.model.BertEncoder;
 import org.multitag.model.MultiLabelHead;
 import org.multitag.model.NativeArrays;
 import org.multitag.model.Thresholds;
-import org.multitag.train.data.Example;
-import org.multitag.train.data.TrainingData;
-import org.multitag.train.eval.EvaluationReport;
-import org.multitag.train.eval.MultiLabelMetrics;
-import org.multitag.train.eval.DecodingTuner;
 import org.multitag.model.decoding.Decoding;
 import org.multitag.model.decoding.LabelGroups;
 import org.multitag.model.decoding.SeenLabelSets;
+import org.multitag.train.data.Example;
+import org.multitag.train.data.TrainingData;
+import org.multitag.train.eval.DecodingTuner;
+import org.multitag.train.eval.EvaluationReport;
+import org.multitag.train.eval.MultiLabelMetrics;
 import org.multitag.train.loss.BceWithLogitsLoss;
 import org.multitag.train.model.Parameter;
 import org.multitag.train.model.TrainableBert;
@@ -51,7 +52,6 @@ public final class Trainer {
     /** Batches per length-sorting window when {@link TrainOptions#groupByLength()} is on. */
     static final int LENGTH_WINDOW = 50;
 
-    /** What a finished run produced. */
     /**
      * What a finished run produced.
      *
@@ -240,7 +240,7 @@ public final class Trainer {
                     step++;
                     double meanLoss = lossSum / inAccum;
                     log.append(log.event("step", step).put("epoch", epoch + 1).put("loss", meanLoss).put("lr", lr)
-                            .put("head_lr", headLr)                            .put("grad_norm", norm).put("tokens", tokens));
+                            .put("head_lr", headLr).put("grad_norm", norm).put("tokens", tokens));
                     bar.step(step, meanLoss, tokens);
                     lossSum = 0;
                     tokens = 0;
@@ -288,7 +288,7 @@ public final class Trainer {
             tuned = DecodingTuner.tune(labels, groups, seen, dev.examples(), probs);
             decoding = tuned.decoding();
             devReport = tuned.modes().get(decoding.defaultMode()).dev();
-            com.fasterxml.jackson.databind.node.ObjectNode event = log.event("tuned", step).put("micro_f1", devReport.microF1())
+            ObjectNode event = log.event("tuned", step).put("micro_f1", devReport.microF1())
                     .put("macro_f1", devReport.macroF1()).put("decoding", decoding.defaultMode().id());
             for (DecodingTuner.ModeResult m : tuned.modes().values()) {
                 event.put("micro_f1_" + m.mode().id(), m.dev().microF1());
