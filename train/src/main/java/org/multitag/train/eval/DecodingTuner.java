@@ -1,7 +1,5 @@
 package org.multitag.train.eval;
 
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -50,16 +48,9 @@ public final class DecodingTuner {
     public static Result tune(LabelSet labels, LabelGroups groups, SeenLabelSets seen, List<Example> dev,
             List<float[][]> tokenProbabilities, ThresholdTuner.Objective objective) {
         List<String> names = labels.names();
-        List<float[]> rows = new ArrayList<>();
-        List<int[]> gold = new ArrayList<>();
-        for (int e = 0; e < dev.size(); e++) {
-            Example ex = dev.get(e);
-            rows.addAll(Arrays.asList(ex.wordProbabilities(tokenProbabilities.get(e))));
-            for (int w = 0; w < ex.wordCount(); w++) {
-                gold.add(ex.wordLabels(w));
-            }
-        }
-        float[][] wordRows = rows.toArray(new float[0][]);
+        ThresholdTuner.WordRows rows = ThresholdTuner.WordRows.of(dev, tokenProbabilities);
+        float[][] wordRows = rows.probabilities();
+        List<int[]> gold = rows.gold();
         float[] independent = ThresholdTuner.tune(wordRows, gold, labels.size(), objective).thresholds();
         Map<DecodingMode, Thresholds> thresholds = new EnumMap<>(DecodingMode.class);
         thresholds.put(DecodingMode.INDEPENDENT, Thresholds.of(names, independent));

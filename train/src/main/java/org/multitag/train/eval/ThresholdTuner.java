@@ -111,16 +111,25 @@ public final class ThresholdTuner {
                     + " probability matrices");
         }
         int labels = examples.isEmpty() ? 0 : examples.get(0).numLabels();
-        List<float[]> rows = new ArrayList<>();
-        List<int[]> gold = new ArrayList<>();
-        for (int e = 0; e < examples.size(); e++) {
-            Example ex = examples.get(e);
-            rows.addAll(Arrays.asList(ex.wordProbabilities(tokenProbabilities.get(e))));
-            for (int w = 0; w < ex.wordCount(); w++) {
-                gold.add(ex.wordLabels(w));
+        WordRows rows = WordRows.of(examples, tokenProbabilities);
+        return tune(rows.probabilities(), rows.gold(), labels);
+    }
+
+    /** Every word of some examples: its first sub-token's probabilities (null when cut off) and its gold labels. */
+    record WordRows(float[][] probabilities, List<int[]> gold) {
+
+        static WordRows of(List<Example> examples, List<float[][]> tokenProbabilities) {
+            List<float[]> rows = new ArrayList<>();
+            List<int[]> gold = new ArrayList<>();
+            for (int e = 0; e < examples.size(); e++) {
+                Example ex = examples.get(e);
+                rows.addAll(Arrays.asList(ex.wordProbabilities(tokenProbabilities.get(e))));
+                for (int w = 0; w < ex.wordCount(); w++) {
+                    gold.add(ex.wordLabels(w));
+                }
             }
+            return new WordRows(rows.toArray(new float[0][]), gold);
         }
-        return tune(rows.toArray(new float[0][]), gold, labels);
     }
 
     private static Result tune(float[][] probabilities, boolean[][] gold, int labels) {
