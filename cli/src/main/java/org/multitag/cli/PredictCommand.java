@@ -19,8 +19,6 @@ import org.multitag.core.AtomicFiles;
 import org.multitag.core.InputException;
 import org.multitag.model.MultiLabelTagger;
 import org.multitag.model.Thresholds;
-import org.multitag.model.decoding.Decoder;
-import org.multitag.model.decoding.Decoding;
 import org.multitag.model.decoding.DecodingMode;
 import org.multitag.tokenizer.Encoding;
 import org.multitag.tokenizer.labels.WordPrediction;
@@ -176,10 +174,9 @@ final class PredictCommand implements Callable<Integer> {
             labels = tagger.head().labels();
             MultiLabelTagger use = tagger;
             if (threshold != null) {
-                Decoding d = Decoding.read(folder, labels);
                 float[] uniform = Thresholds.uniform(labels, threshold.floatValue()).values();
                 use = new MultiLabelTagger(tagger.tokenizer(), tagger.encoder(), tagger.head(), tagger.options(),
-                        Decoder.of(tagger.decoder().mode(), d.groups(), d.seen(), uniform));
+                        tagger.decoder().withThresholds(uniform));
             }
             checkLengths(use, items);
             results = tag(use, items);

@@ -48,8 +48,7 @@ public final class ExecutorModels {
             }
             Decoder decoder = decoding.decoder(options.decoding());
             if (threshold != null) {
-                decoder = Decoder.of(decoder.mode(), decoding.groups(), decoding.seen(),
-                        Thresholds.uniform(head.labels(), threshold).values());
+                decoder = decoder.withThresholds(Thresholds.uniform(head.labels(), threshold).values());
             }
             MultiLabelHead view = new MultiLabelHead(head.labels(), head.weight(), head.bias(),
                     Thresholds.of(head.labels(), decoder.thresholds()));

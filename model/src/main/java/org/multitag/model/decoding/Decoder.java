@@ -36,11 +36,13 @@ public final class Decoder {
     private final int[][] members;
     private final boolean[] exactlyOne;
     private final int[] groupedLabels;
+    private final SeenLabelSets seen;
 
     private Decoder(DecodingMode mode, LabelGroups groups, SeenLabelSets seen, float[] thresholds) {
         this.mode = mode;
         this.groups = groups;
         this.thresholds = thresholds.clone();
+        this.seen = seen;
         this.labels = thresholds.length;
         if (groups.labels().size() != labels) {
             throw new IllegalArgumentException(thresholds.length + " thresholds for " + groups.labels().size()
@@ -129,6 +131,11 @@ public final class Decoder {
 
     public DecodingMode mode() {
         return mode;
+    }
+
+    /** The same decoding (mode, groups, seen sets) at other thresholds, one per label. */
+    public Decoder withThresholds(float[] values) {
+        return new Decoder(mode, groups, seen, values);
     }
 
     /** The thresholds this decoder uses (a copy). */

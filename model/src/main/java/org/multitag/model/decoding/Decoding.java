@@ -134,11 +134,19 @@ public final class Decoding {
 
     /**
      * Writes the setup into {@code folder}: {@code thresholds.json} (independent), {@code label_groups.json} and
-     * {@code label_sets.json} when there are groups and sets, {@code decoding.json}; each atomically.
+     * {@code label_sets.json} when there are groups and sets (a stale one is removed), {@code decoding.json}; each
+     * atomically.
      */
     public void write(Path folder) throws IOException {
-        for (Map.Entry<String, byte[]> f : files().entrySet()) {
+        Map<String, byte[]> files = files();
+        for (Map.Entry<String, byte[]> f : files.entrySet()) {
             AtomicFiles.write(folder.resolve(f.getKey()), out -> out.write(f.getValue()));
+        }
+        // an older setup's groups or sets would otherwise be read back with this one
+        for (String stale : List.of(LabelGroups.FILE, SeenLabelSets.FILE)) {
+            if (!files.containsKey(stale)) {
+                Files.deleteIfExists(folder.resolve(stale));
+            }
         }
     }
 

@@ -95,6 +95,17 @@ class DecoderTest {
     }
 
     @Test
+    void withThresholdsKeepsTheModeGroupsAndSets() {
+        LabelGroups g = LabelGroups.auto(LABELS);
+        SeenLabelSets seen = SeenLabelSets.of(LABELS, List.of(new int[] {0, 4}, new int[] {1, 5}));
+        Decoder d = Decoder.of(DecodingMode.LABEL_SETS, g, seen, half()).withThresholds(new float[] {
+            0.5f, 0.5f, 0.5f, 0.5f, 0.5f, 0.5f, 0.95f});
+        assertEquals(DecodingMode.LABEL_SETS, d.mode());
+        // FREE at 0.9 is now below its threshold; the grouped labels still come from the seen sets
+        assertArrayEquals(new int[] {1, 5}, d.labels(new float[] {0.5f, 0.45f, 0.1f, 0.2f, 0.6f, 0.7f, 0.9f}));
+    }
+
+    @Test
     void labelSetsWithoutSeenSetsDecodeAsGroups() {
         LabelGroups g = LabelGroups.auto(LABELS);
         float[] p = {0.2f, 0.3f, 0.1f, 0.6f, 0.7f, 0.9f, 0.4f};
@@ -217,6 +228,10 @@ class DecoderTest {
         assertEquals(0.25f, back.thresholds(DecodingMode.GROUPS).get(3));
         assertEquals(0.4f, back.thresholds(DecodingMode.INDEPENDENT).get(3));
         assertEquals(0.4f, back.thresholds(DecodingMode.LABEL_SETS).get(3), "no own thresholds: independent's");
+        // writing a setup without groups removes the old groups and sets: they would be read back with it
+        Decoding.independent(Thresholds.uniform(LABELS, 0.3f)).write(dir);
+        assertTrue(!Files.exists(dir.resolve(LabelGroups.FILE)) && !Files.exists(dir.resolve(SeenLabelSets.FILE)));
+        assertEquals(List.of(DecodingMode.INDEPENDENT), Decoding.read(dir, LABELS).modes());
         // a folder without any of the files decodes independently at its thresholds.json (or 0.5)
         Path plain = Files.createDirectory(dir.resolve("plain"));
         assertEquals(DecodingMode.INDEPENDENT, Decoding.read(plain, LABELS).defaultMode());
