@@ -3,6 +3,7 @@ package org.multitag.model;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.multitag.model.kernels.NativeArrays;
 import org.multitag.weights.BertConfig;
 import org.multitag.weights.HfBertNames;
 import org.multitag.weights.StateDict;
@@ -12,7 +13,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * The token head of {@code BertForTokenClassification} read as multi-label: one logit per label per token
  * ({@code logits = hidden · Wᵀ + b}, W {@code [L, H]}), an independent sigmoid per label (never a softmax),
- * and a threshold per label deciding the label set.
+ * and a threshold per label deciding the label set. The logits themselves come from {@link
+ * org.multitag.model.nn.TokenClassifier}, the one forward path.
  */
 public final class MultiLabelHead implements AutoCloseable {
 
@@ -47,8 +49,8 @@ public final class MultiLabelHead implements AutoCloseable {
             }
             labels.add(e.getValue());
         }
-        Tensor w = find(sd, "classifier.weight");
-        Tensor b = find(sd, "classifier.bias");
+        Tensor w = find(sd, HfBertNames.CLASSIFIER_WEIGHT);
+        Tensor b = find(sd, HfBertNames.CLASSIFIER_BIAS);
         int h = config.hiddenSize();
         if (w.rank() != 2 || w.dim(0) != labels.size() || w.dim(1) != h || b.rank() != 1 || b.dim(0) != labels.size()) {
             throw new IllegalArgumentException("tensor classifier.weight " + Tensor.shapeString(w.shape())
@@ -97,20 +99,6 @@ public final class MultiLabelHead implements AutoCloseable {
             throw new IllegalArgumentException("thresholds are for other labels");
         }
         this.thresholds = thresholds;
-    }
-
-    /** {@code out [N, L] = hidden [N, H] · Wᵀ + b}. */
-    public void logits(INDArray hidden, INDArray out) {
-        Linear.forwardTransposed(hidden, weight, out);
-        out.addiRowVector(bias);
-    }
-
-    /** Logits of {@code hidden [N, H]} as a new {@code [N, L]} array. */
-    public INDArray logits(INDArray hidden) {
-        INDArray out = org.nd4j.linalg.factory.Nd4j.createUninitialized(org.nd4j.linalg.api.buffer.DataType.FLOAT,
-                hidden.size(0), labels.size());
-        logits(hidden, out);
-        return out;
     }
 
     /** The logistic sigmoid, stable for large |x|. */

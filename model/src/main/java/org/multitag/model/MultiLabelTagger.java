@@ -3,12 +3,14 @@ package org.multitag.model;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import org.multitag.core.LabelSet;
 import org.multitag.model.decoding.Decoder;
 import org.multitag.model.decoding.Decoding;
 import org.multitag.model.decoding.DecodingMode;
+import org.multitag.model.nn.BertEncoder;
+import org.multitag.model.nn.BertWeights;
+import org.multitag.model.nn.TokenClassifier;
 import org.multitag.tokenizer.Encoding;
 import org.multitag.tokenizer.Tokenizer;
 import org.multitag.tokenizer.TruncationParams;
@@ -16,7 +18,6 @@ import org.multitag.tokenizer.labels.LabelAlignment;
 import org.multitag.tokenizer.labels.WordPrediction;
 import org.multitag.weights.ImportedModel;
 import org.multitag.weights.ModelFolder;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Text in, label sets per word out: the model folder's tokenizer, the encoder and the multi-label head.
@@ -57,27 +58,13 @@ public final class MultiLabelTagger implements AutoCloseable {
         }
     }
 
-    /** Raised for an input that is longer than the model allows (and truncation is off). */
-    public static final class TooLongException extends IllegalArgumentException {
-        private final int index;
-
-        TooLongException(int index, String message) {
-            super(message);
-            this.index = index;
-        }
-
-        /** Which input (0-based, in the order given) was too long. */
-        public int index() {
-            return index;
-        }
-    }
-
     private final Tokenizer tokenizer;
     private final BertEncoder encoder;
     private final MultiLabelHead head;
+    private final TokenClassifier classifier;
+    private final TokenScorer scorer;
     private final LabelSet labels;
     private final Options options;
-    private final int maxLength;
     private final Decoder decoder;
 
     /** A tagger deciding each label alone at the head's thresholds. */
@@ -88,10 +75,10 @@ public final class MultiLabelTagger implements AutoCloseable {
     /** A tagger whose words' label sets {@code decoder} decides. */
     public MultiLabelTagger(Tokenizer tokenizer, BertEncoder encoder, MultiLabelHead head, Options options,
             Decoder decoder) {
-        int limit = encoder.config().maxPositionEmbeddings();
-        this.maxLength = options.maxLength() == 0 ? limit : Math.min(options.maxLength(), limit);
+        this.classifier = new TokenClassifier(encoder, head.weight(), head.bias());
+        this.scorer = new TokenScorer(classifier, options.batchSize(), options.maxLength());
         this.tokenizer = tokenizer.withPadding(null)
-                .withTruncation(options.truncate() ? TruncationParams.of(maxLength) : null);
+                .withTruncation(options.truncate() ? TruncationParams.of(scorer.maxLength()) : null);
         this.encoder = encoder;
         this.head = head;
         this.labels = LabelSet.of(head.labels());
@@ -215,49 +202,20 @@ public final class MultiLabelTagger implements AutoCloseable {
     /**
      * Per-token label probabilities {@code [tokens][labels]} for each encoding, run in length-sorted batches.
      *
-     * @throws TooLongException when an encoding is longer than the limit and truncation is off
+     * @throws TokenScorer.TooLongException when an encoding is longer than the limit and truncation is off
      */
     public List<float[][]> tokenProbabilities(List<Encoding> encodings) {
-        for (int i = 0; i < encodings.size(); i++) {
-            int len = encodings.get(i).length();
-            if (len > maxLength) {
-                throw new TooLongException(i, "input " + (i + 1) + " has " + len + " tokens, more than the limit of "
-                        + maxLength + " (truncate it, or ask for truncation)");
-            }
-        }
-        Integer[] order = new Integer[encodings.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        java.util.Arrays.sort(order, Comparator.comparingInt(i -> encodings.get(i).length()));
-        float[][][] result = new float[encodings.size()][][];
-        for (int from = 0; from < order.length; from += options.batchSize()) {
-            int to = Math.min(order.length, from + options.batchSize());
-            List<int[]> ids = new ArrayList<>();
-            List<int[]> types = new ArrayList<>();
-            for (int k = from; k < to; k++) {
-                ids.add(encodings.get(order[k]).ids());
-                types.add(encodings.get(order[k]).typeIds());
-            }
-            Batch batch = Batch.of(ids, types);
-            INDArray hidden = encoder.run(batch, null, null);
-            try (INDArray logits = head.logits(hidden)) {
-                float[][] p = MultiLabelHead.probabilities(logits);
-                int t = batch.maxLength();
-                for (int k = from; k < to; k++) {
-                    int row = k - from;
-                    int len = batch.lengths()[row];
-                    float[][] mine = new float[len][];
-                    System.arraycopy(p, row * t, mine, 0, len);
-                    result[order[k]] = mine;
-                }
-            }
-        }
-        return java.util.Arrays.asList(result);
+        return scorer.scoreEncodings(encodings);
+    }
+
+    /** The batched scorer this tagger runs. */
+    public TokenScorer scorer() {
+        return scorer;
     }
 
     @Override
     public void close() {
+        classifier.close();
         head.close();
         encoder.close();
     }

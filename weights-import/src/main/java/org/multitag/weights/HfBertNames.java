@@ -21,6 +21,12 @@ public final class HfBertNames {
 
     /** Prefix of encoder tensors in checkpoints of models with a head. */
     public static final String PREFIX = "bert.";
+    /** Prefix of the token classification head's tensors. */
+    public static final String CLASSIFIER_PREFIX = "classifier.";
+    /** The head's weight, {@code [L, H]}. */
+    public static final String CLASSIFIER_WEIGHT = CLASSIFIER_PREFIX + "weight";
+    /** The head's bias, {@code [L]}. */
+    public static final String CLASSIFIER_BIAS = CLASSIFIER_PREFIX + "bias";
 
     /** One row of the table. */
     public record Row(String hf, String tf, String shape, boolean transposeFromTf) {}
@@ -65,8 +71,8 @@ public final class HfBertNames {
 
     /** The token classification head; it has no TF counterpart. */
     static final List<Row> HEAD = List.of(
-        row("classifier.weight", null, "L H"),
-        row("classifier.bias",   null, "L"));
+        row(CLASSIFIER_WEIGHT, null, "L H"),
+        row(CLASSIFIER_BIAS,   null, "L"));
 
     /** BERT's pre-training heads: named here so TF imports can report them, never loaded by multitag. */
     static final List<Row> PRETRAINING = List.of(
@@ -103,6 +109,28 @@ public final class HfBertNames {
             out.addAll(HEAD);
         }
         return out;
+    }
+
+    /** The HF names of the embedding parameters, in state-dict order. */
+    public static List<String> embeddingNames() {
+        return EMBEDDINGS.stream().map(Row::hf).toList();
+    }
+
+    /**
+     * The HF names of layer {@code n}'s parameters in state-dict order: query, key and value (weight, bias), the
+     * attention output dense and LayerNorm, the intermediate dense, the output dense and LayerNorm.
+     */
+    public static List<String> layerNames(int n) {
+        String idx = Integer.toString(n);
+        return LAYER.stream().map(r -> r.hf().replace("{N}", idx)).toList();
+    }
+
+    /**
+     * The name of layer {@code n}'s query, key and value fused into one tensor ({@code [H, 3H]} weight or {@code [3H]}
+     * bias, as the model stores them): not a Hugging Face tensor, the name optimizers and checkpoints use.
+     */
+    public static String fusedQkvName(int n, boolean bias) {
+        return "encoder.layer." + n + ".attention.self.qkv." + (bias ? "bias" : "weight");
     }
 
     /** Expected HF names and shapes for a config: a base model has a pooler, a token-classification head none. */
@@ -146,7 +174,7 @@ public final class HfBertNames {
 
     /** The name a tensor gets in a file: encoder tensors prefixed with {@code bert.} when there is a head. */
     public static String fileName(String canonical, boolean head) {
-        return head && !canonical.startsWith("classifier.") ? PREFIX + canonical : canonical;
+        return head && !canonical.startsWith(CLASSIFIER_PREFIX) ? PREFIX + canonical : canonical;
     }
 
     /**
