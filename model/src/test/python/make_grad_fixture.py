@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""PyTorch autograd fixture for the hand-written backward of org.multitag.train.model.TrainableBert.
+"""PyTorch autograd fixture for the hand-written backward of org.multitag.model.nn.TokenClassifier.
 
 What it computes
     BertForTokenClassification (plain torch, written out like transformers' BertModel, eval mode: no
@@ -9,8 +9,8 @@ What it computes
 
 Usage (Debian's python with torch 1.13; transformers/safetensors are not needed)
     ./multitag import minilm-l6 --out /tmp/minilm
-    /usr/bin/python3 train/src/test/python/make_grad_fixture.py /tmp/minilm \
-        train/src/test/resources/grads/minilm-l6-grads.safetensors
+    /usr/bin/python3 model/src/test/python/make_grad_fixture.py /tmp/minilm \
+        model/src/test/resources/grads/minilm-l6-grads.safetensors
 Deterministic: single thread, torch.use_deterministic_algorithms(True), fixed seeds.
 
 Inputs: ids from `./multitag tokenize --tokenizer=/tmp/minilm --padding=longest` of
@@ -128,7 +128,7 @@ def forward(w, cfg, ids, types, mask):
 
 def main():
     folder = sys.argv[1] if len(sys.argv) > 1 else "/tmp/minilm"
-    out = sys.argv[2] if len(sys.argv) > 2 else "train/src/test/resources/grads/minilm-l6-grads.safetensors"
+    out = sys.argv[2] if len(sys.argv) > 2 else "model/src/test/resources/grads/minilm-l6-grads.safetensors"
     torch.set_num_threads(1)
     torch.use_deterministic_algorithms(True)
     with open(folder + "/config.json") as f:
