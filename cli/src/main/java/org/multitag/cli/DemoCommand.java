@@ -32,7 +32,7 @@ import org.multitag.train.eval.Baselines;
 import org.multitag.train.eval.EvaluationReport;
 import org.multitag.train.loop.TrainOptions;
 import org.multitag.train.loop.Trainer;
-import org.multitag.train.model.Freeze;
+import org.multitag.model.nn.Freeze;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

@@ -6,16 +6,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.multitag.core.AtomicFiles;
-import org.multitag.model.Batch;
-import org.multitag.model.BertWeights;
-import org.multitag.model.NativeArrays;
+import org.multitag.model.nn.Batch;
+import org.multitag.model.nn.BertWeights;
+import org.multitag.model.kernels.NativeArrays;
 import org.multitag.train.data.Example;
 import org.multitag.train.data.ExampleReader;
 import org.multitag.train.data.TrainingData;
 import org.multitag.train.loop.Batches;
 import org.multitag.train.loss.BceWithLogitsLoss;
-import org.multitag.train.model.Freeze;
-import org.multitag.train.model.TrainableBert;
+import org.multitag.model.nn.Freeze;
+import org.multitag.model.nn.Pass;
+import org.multitag.model.nn.TokenClassifier;
 import org.multitag.weights.HfBertNames;
 import org.multitag.weights.SafetensorsWriter;
 import org.multitag.weights.StateDict;
@@ -73,14 +74,14 @@ final class GradsCommand implements Callable<Integer> {
         out.metadata().put("format", "pt");
         BertWeights weights = m.encoderWeights(m.config());
         INDArray[] head = m.headArrays(m.labels());
-        TrainableBert bert = TrainingInputs.trainable(m, weights, head, Freeze.none(), t);
+        TokenClassifier bert = TrainingInputs.trainable(m, weights, head, Freeze.none(), t);
         try (bert) {
             Batch in = Batches.inputs(batch);
             int len = in.maxLength();
             try (INDArray targets = Batches.targets(batch, len, m.labels().size());
                     INDArray mask = Batches.lossMask(batch, len)) {
                 bert.zeroGradients();
-                INDArray logits = bert.forward(in, false, null);
+                INDArray logits = bert.forward(in, Pass.forBackward());
                 BceWithLogitsLoss bce = new BceWithLogitsLoss();
                 double loss = bce.forward(logits, targets, mask, null);
                 try (INDArray dLogits = logits.ulike()) {

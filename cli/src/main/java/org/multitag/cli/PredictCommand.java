@@ -18,6 +18,7 @@ import java.util.concurrent.Callable;
 import org.multitag.core.AtomicFiles;
 import org.multitag.core.InputException;
 import org.multitag.model.MultiLabelTagger;
+import org.multitag.model.TokenScorer;
 import org.multitag.model.Thresholds;
 import org.multitag.model.decoding.DecodingMode;
 import org.multitag.tokenizer.Encoding;
@@ -288,7 +289,7 @@ final class PredictCommand implements Callable<Integer> {
                     results.set(wordRows.get(k), r.get(k));
                 }
             }
-        } catch (MultiLabelTagger.TooLongException e) {
+        } catch (TokenScorer.TooLongException e) {
             // checkLengths catches these first; kept so the message still names the line.
             throw new InputException(items.get(rows.get(e.index())).line().location(), e.getMessage());
         }

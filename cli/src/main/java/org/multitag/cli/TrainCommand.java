@@ -17,7 +17,7 @@ import org.multitag.train.data.TrainingData;
 import org.multitag.train.loop.Checkpoint;
 import org.multitag.train.loop.TrainOptions;
 import org.multitag.train.loop.Trainer;
-import org.multitag.train.model.Freeze;
+import org.multitag.model.nn.Freeze;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -240,7 +240,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         String pw = TrainingInputs.posWeight(posWeight);
         // The thread count is left out (0): it does not change the run, and the checkpoint compares the options,
-        // so a run may resume with other --threads. TrainableBert gets the real count.
+        // so a run may resume with other --threads. TokenClassifier gets the real count.
         TrainingInputs.learningRate(headLr);
         return new TrainOptions(epochs, lr, batchSize, gradAccum, warmupRatio, weightDecay, clip, seed, pw,
                 freezeEncoder ? Freeze.headOnly() : Freeze.none(), 0, groupByLength, headLr, lossReduction,

@@ -18,10 +18,11 @@ import java.util.Locale;
 import java.util.Map;
 import org.multitag.core.InputException;
 import org.multitag.core.LabelSet;
-import org.multitag.model.Batch;
-import org.multitag.model.BertEncoder;
-import org.multitag.model.BertWeights;
+import org.multitag.model.nn.Batch;
+import org.multitag.model.nn.BertEncoder;
+import org.multitag.model.nn.BertWeights;
 import org.multitag.model.MultiLabelHead;
+import org.multitag.model.TokenScorer;
 import org.multitag.model.Thresholds;
 import org.multitag.model.decoding.Decoder;
 import org.multitag.model.decoding.Decoding;
@@ -38,8 +39,8 @@ import org.multitag.train.eval.LabelScores;
 import org.multitag.train.eval.MultiLabelMetrics;
 import org.multitag.train.eval.UdMetrics;
 import org.multitag.train.loop.Batches;
-import org.multitag.train.model.Freeze;
-import org.multitag.train.model.TrainableBert;
+import org.multitag.model.nn.Freeze;
+import org.multitag.model.nn.TokenClassifier;
 import org.multitag.weights.BertConfig;
 import org.multitag.weights.ImportedModel;
 import org.multitag.weights.ModelFolder;
@@ -120,16 +121,16 @@ final class TrainingInputs {
      * The trainable model over {@code weights} and {@code head} ({weight, bias}); a model training does not
      * support is an error naming the folder (and the arrays are closed).
      */
-    static TrainableBert trainable(Model m, BertWeights weights, INDArray[] head, Freeze freeze, int threads) {
+    static TokenClassifier trainable(Model m, BertWeights weights, INDArray[] head, Freeze freeze, int threads) {
         try {
-            return new TrainableBert(weights, head[0], head[1], freeze, threads);
+            return TokenClassifier.trainable(weights, head[0], head[1], freeze, threads);
         } catch (IllegalArgumentException e) {
             close(weights, head);
             throw new InputException(m.folder().toString(), "cannot train this model: " + e.getMessage());
         }
     }
 
-    /** Closes what {@link #trainable} was made of (TrainableBert leaves its weights and head open). */
+    /** Closes what {@link #trainable} was made of (TokenClassifier leaves its weights and head open). */
     static void close(BertWeights weights, INDArray[] head) {
         weights.close();
         head[0].close();
@@ -233,33 +234,15 @@ final class TrainingInputs {
     }
 
     /**
-     * Token probabilities {@code [tokens][labels]} per example, in input order, through the inference path
-     * (encoder + head, no dropout), in length-sorted batches.
+     * Token probabilities {@code [tokens][labels]} per example, in input order: the {@link TokenScorer} over the
+     * encoder and head (inference, length-sorted batches).
      */
     static List<float[][]> probabilities(BertEncoder encoder, MultiLabelHead head, List<Example> examples,
             int batchSize) {
-        Integer[] order = new Integer[examples.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
+        try (TokenClassifier classifier = new TokenClassifier(encoder, head.weight(), head.bias())) {
+            return new TokenScorer(classifier, batchSize, 0).score(examples.stream().map(Example::inputIds).toList(),
+                    examples.stream().map(Example::typeIds).toList());
         }
-        java.util.Arrays.sort(order, Comparator.comparingInt(i -> examples.get(i).length()));
-        float[][][] result = new float[examples.size()][][];
-        for (int from = 0; from < order.length; from += batchSize) {
-            int to = Math.min(order.length, from + batchSize);
-            List<Example> batch = new ArrayList<>(to - from);
-            for (int k = from; k < to; k++) {
-                batch.add(examples.get(order[k]));
-            }
-            Batch in = Batches.inputs(batch);
-            INDArray hidden = encoder.run(in, null, null);
-            try (INDArray logits = head.logits(hidden)) {
-                List<float[][]> p = Batches.probabilities(logits, batch, in.maxLength());
-                for (int k = from; k < to; k++) {
-                    result[order[k]] = p.get(k - from);
-                }
-            }
-        }
-        return java.util.Arrays.asList(result);
     }
 
     /**

@@ -12,8 +12,8 @@ import java.util.Objects;
 import java.util.Set;
 import org.multitag.core.InputException;
 import org.multitag.core.LabelSet;
-import org.multitag.model.BertWeights;
-import org.multitag.model.NativeArrays;
+import org.multitag.model.nn.BertWeights;
+import org.multitag.model.kernels.NativeArrays;
 import org.multitag.model.decoding.LabelGroups;
 import org.multitag.tokenizer.Tokenizer;
 import org.multitag.train.data.Example;
@@ -22,7 +22,7 @@ import org.multitag.train.data.SourceRecord;
 import org.multitag.train.data.TrainingData;
 import org.multitag.train.loop.TrainOptions;
 import org.multitag.train.loop.Trainer;
-import org.multitag.train.model.TrainableBert;
+import org.multitag.model.nn.TokenClassifier;
 import org.multitag.weights.BertConfig;
 import org.multitag.weights.ImportedModel;
 import org.multitag.weights.ModelFolder;
@@ -156,9 +156,9 @@ public final class FineTuner {
         }
         INDArray[] head = startsFromHead() ? headArrays() : newHead(train);
         try {
-            TrainableBert trainable;
+            TokenClassifier trainable;
             try {
-                trainable = new TrainableBert(weights, head[0], head[1], options.freeze(), threads);
+                trainable = TokenClassifier.trainable(weights, head[0], head[1], options.freeze(), threads);
             } catch (IllegalArgumentException e) {
                 throw new InputException(folder.toString(), "cannot train this model: " + e.getMessage());
             }
@@ -175,7 +175,7 @@ public final class FineTuner {
 
     /** A new head: seeded weights; biases at zero or at the label priors of {@code train}. */
     private INDArray[] newHead(TrainingData train) {
-        INDArray[] head = TrainableBert.newClassifier(config, labels.size(), options.seed());
+        INDArray[] head = TokenClassifier.newClassifier(config, labels.size(), options.seed());
         if (options.headInit() == TrainOptions.HeadInit.PRIOR) {
             long[][] counts = train.labelCounts();
             float[] pw = Trainer.posWeights(options, train);
@@ -240,7 +240,7 @@ public final class FineTuner {
         }
     }
 
-    /** {@code c} with hidden and attention dropout set to {@code p} (what TrainableBert reads). */
+    /** {@code c} with hidden and attention dropout set to {@code p} (what TokenClassifier reads). */
     private static BertConfig withDropout(BertConfig c, double p) {
         ObjectNode extra = c.extra().deepCopy();
         extra.put("hidden_dropout_prob", p);

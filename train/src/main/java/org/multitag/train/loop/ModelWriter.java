@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.multitag.model.NativeArrays;
+import org.multitag.model.kernels.NativeArrays;
 import org.multitag.model.decoding.Decoding;
 import org.multitag.weights.BertConfig;
 import org.multitag.weights.DType;
@@ -27,7 +27,7 @@ public final class ModelWriter {
 
     /**
      * @param parameters every tensor under its canonical HF name in HF layout (e.g. {@code
-     *     TrainableBert.namedParameters()})
+     *     TokenClassifier.namedParameters()})
      */
     public static void write(Path dir, BertConfig base, List<String> labels, Map<String, INDArray> parameters,
             Map<String, byte[]> tokenizerFiles, Decoding decoding) throws IOException {

@@ -11,11 +11,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.multitag.core.LabelSet;
-import org.multitag.model.Batch;
-import org.multitag.model.BertEncoder;
-import org.multitag.model.MultiLabelHead;
-import org.multitag.model.NativeArrays;
+import org.multitag.model.nn.Batch;
+import org.multitag.model.kernels.NativeArrays;
 import org.multitag.model.Thresholds;
+import org.multitag.model.TokenScorer;
+import org.multitag.model.nn.Pass;
 import org.multitag.model.decoding.Decoding;
 import org.multitag.model.decoding.LabelGroups;
 import org.multitag.model.decoding.SeenLabelSets;
@@ -25,8 +25,8 @@ import org.multitag.train.eval.DecodingTuner;
 import org.multitag.train.eval.EvaluationReport;
 import org.multitag.train.eval.MultiLabelMetrics;
 import org.multitag.train.loss.BceWithLogitsLoss;
-import org.multitag.train.model.Parameter;
-import org.multitag.train.model.TrainableBert;
+import org.multitag.model.nn.Parameter;
+import org.multitag.model.nn.TokenClassifier;
 import org.multitag.train.optim.AdamW;
 import org.multitag.train.optim.GradientClipping;
 import org.multitag.train.optim.LinearWarmupDecay;
@@ -61,7 +61,7 @@ public final class Trainer {
     public record Result(Path modelDir, EvaluationReport devReport, double bestDevF1, long steps, double seconds,
             DecodingTuner.Result decoding) {}
 
-    private final TrainableBert model;
+    private final TokenClassifier model;
     private final BertConfig baseConfig;
     private final Map<String, byte[]> tokenizerFiles;
     private final TrainingData train;
@@ -73,7 +73,7 @@ public final class Trainer {
     private final BceWithLogitsLoss loss;
     private final LabelGroups groups;
 
-    public Trainer(TrainableBert model, BertConfig baseConfig, Map<String, byte[]> tokenizerFiles, TrainingData train,
+    public Trainer(TokenClassifier model, BertConfig baseConfig, Map<String, byte[]> tokenizerFiles, TrainingData train,
             TrainingData dev, TrainOptions options, Path out, PrintStream progress, boolean terminal) {
         this(model, baseConfig, tokenizerFiles, train, dev, options, out, progress, terminal,
                 LabelGroups.none(train.labels().names()));
@@ -83,7 +83,7 @@ public final class Trainer {
      * @param groups the label groups of the trained model: its decoding modes are tuned on dev, the best becomes
      *     its default, and the label sets of {@code train} are kept for {@code label-sets}
      */
-    public Trainer(TrainableBert model, BertConfig baseConfig, Map<String, byte[]> tokenizerFiles, TrainingData train,
+    public Trainer(TokenClassifier model, BertConfig baseConfig, Map<String, byte[]> tokenizerFiles, TrainingData train,
             TrainingData dev, TrainOptions options, Path out, PrintStream progress, boolean terminal,
             LabelGroups groups) {
         if (train.examples().isEmpty()) {
@@ -235,7 +235,7 @@ public final class Trainer {
                             : GradientClipping.globalNorm(grads.values());
                     double lr = schedule.lr(step);
                     double headLr = lr * (options.headLr() / options.lr());
-                    adam.step(grads, name -> TrainableBert.isHead(name) ? headLr : lr);
+                    adam.step(grads, name -> TokenClassifier.isHead(name) ? headLr : lr);
                     model.zeroGradients();
                     step++;
                     double meanLoss = lossSum / inAccum;
@@ -280,9 +280,7 @@ public final class Trainer {
         EvaluationReport devReport = lastReport;
         DecodingTuner.Result tuned = null;
         if (!dev.examples().isEmpty()) {
-            // tuned on the inference path's probabilities (what eval and predict compute): thresholds sit
-            // exactly on dev probabilities, and the training forward rounds a few ulps differently
-            List<float[][]> probs = inferenceProbabilities(dev.examples());
+            List<float[][]> probs = tokenProbabilities(dev.examples());
             SeenLabelSets seen = groups.isEmpty() ? null
                     : SeenLabelSets.collect(groups, train.goldWordLabels());
             tuned = DecodingTuner.tune(labels, groups, seen, dev.examples(), probs);
@@ -308,7 +306,7 @@ public final class Trainer {
         Batch in = Batches.inputs(batch);
         int t = in.maxLength();
         try (INDArray targets = Batches.targets(batch, t, labels); INDArray mask = Batches.lossMask(batch, t)) {
-            INDArray logits = model.forward(in, true, new SplittableRandom(options.seed() * 7_919L + microStep));
+            INDArray logits = model.forward(in, Pass.training(new SplittableRandom(options.seed() * 7_919L + microStep)));
             double l = loss.forward(logits, targets, mask, posWeight);
             try (INDArray dLogits = logits.ulike()) {
                 loss.backward(dLogits, 1.0 / options.gradAccum());
@@ -332,33 +330,18 @@ public final class Trainer {
         return BceWithLogitsLoss.autoPosWeight(counts[0], counts[1], BceWithLogitsLoss.DEFAULT_POS_WEIGHT_CAP);
     }
 
-    /** Per-example token probabilities in eval mode (no dropout), in batches. */
+    /**
+     * Per-example token probabilities of the model as it stands, through the same scorer (and so the same bits)
+     * as {@code eval} and {@code predict} on the saved model.
+     */
     public List<float[][]> tokenProbabilities(List<Example> examples) {
-        List<float[][]> out = new ArrayList<>(examples.size());
-        for (int i = 0; i < examples.size(); i += options.batchSize()) {
-            List<Example> batch = examples.subList(i, Math.min(examples.size(), i + options.batchSize()));
-            Batch in = Batches.inputs(batch);
-            INDArray logits = model.forward(in, false, null);
-            out.addAll(Batches.probabilities(logits, batch, in.maxLength()));
+        List<int[]> ids = new ArrayList<>(examples.size());
+        List<int[]> types = new ArrayList<>(examples.size());
+        for (Example e : examples) {
+            ids.add(e.inputIds());
+            types.add(e.typeIds());
         }
-        return out;
-    }
-
-    /** Per-example token probabilities through {@link BertEncoder} + {@link MultiLabelHead}, as inference runs. */
-    List<float[][]> inferenceProbabilities(List<Example> examples) {
-        List<float[][]> out = new ArrayList<>(examples.size());
-        MultiLabelHead head = new MultiLabelHead(train.labels().names(), model.classifierWeight(),
-                model.classifierBias(), Thresholds.uniform(train.labels().names(), 0.5f));
-        try (BertEncoder encoder = new BertEncoder(model.weights(), options.threads(), false)) {
-            for (int i = 0; i < examples.size(); i += options.batchSize()) {
-                List<Example> batch = examples.subList(i, Math.min(examples.size(), i + options.batchSize()));
-                Batch in = Batches.inputs(batch);
-                try (INDArray logits = head.logits(encoder.run(in, null, null))) {
-                    out.addAll(Batches.probabilities(logits, batch, in.maxLength()));
-                }
-            }
-        }
-        return out;
+        return new TokenScorer(model, options.batchSize(), 0).score(ids, types);
     }
 
     EvaluationReport evaluate(List<Example> examples, float[] thresholds) {

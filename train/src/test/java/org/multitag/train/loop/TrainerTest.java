@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.multitag.core.LabelSet;
-import org.multitag.model.BertWeights;
+import org.multitag.model.nn.BertWeights;
 import org.multitag.model.MultiLabelTagger;
 import org.multitag.tokenizer.Tokenizer;
 import org.multitag.tokenizer.TokenizerLoader;
@@ -26,8 +26,8 @@ import org.multitag.train.data.ExampleReader;
 import org.multitag.train.data.TrainingData;
 import org.multitag.train.eval.Baselines;
 import org.multitag.train.eval.EvaluationReport;
-import org.multitag.train.model.Freeze;
-import org.multitag.train.model.TrainableBert;
+import org.multitag.model.nn.Freeze;
+import org.multitag.model.nn.TokenClassifier;
 import org.multitag.weights.ImportedModel;
 import org.multitag.weights.OnnxImporter;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -76,9 +76,9 @@ class TrainerTest {
         return out;
     }
 
-    static TrainableBert newModel(ImportedModel m, int labels, long seed) {
-        INDArray[] head = TrainableBert.newClassifier(m.config(), labels, seed);
-        return new TrainableBert(BertWeights.of(m.config(), m.weights()), head[0], head[1], Freeze.none(), 2);
+    static TokenClassifier newModel(ImportedModel m, int labels, long seed) {
+        INDArray[] head = TokenClassifier.newClassifier(m.config(), labels, seed);
+        return TokenClassifier.trainable(BertWeights.of(m.config(), m.weights()), head[0], head[1], Freeze.none(), 2);
     }
 
     @Test
@@ -97,9 +97,11 @@ class TrainerTest {
         PrintStream ps = new PrintStream(log, true, StandardCharsets.UTF_8);
         Path full = tmp.resolve("full");
         Trainer.Result result;
-        try (TrainableBert model = newModel(miniLm, labels.size(), 7)) {
-            result = new Trainer(model, miniLm.config(), tokenizerFiles, train, dev, opt, full, ps, false)
-                    .run(false);
+        List<float[][]> trainerProbabilities;
+        try (TokenClassifier model = newModel(miniLm, labels.size(), 7)) {
+            Trainer trainer = new Trainer(model, miniLm.config(), tokenizerFiles, train, dev, opt, full, ps, false);
+            result = trainer.run(false);
+            trainerProbabilities = trainer.tokenProbabilities(dev.examples());
         }
         System.out.print(log.toString(StandardCharsets.UTF_8));
         EvaluationReport allNegative = Baselines.allNegative(labels, dev.goldWordLabels());
@@ -115,8 +117,18 @@ class TrainerTest {
             assertTrue(Files.isRegularFile(full.resolve(f)), f);
         }
 
-        // the saved folder tags text through the inference path
-        try (MultiLabelTagger tagger = MultiLabelTagger.load(result.modelDir(), MultiLabelTagger.Options.DEFAULT)) {
+        // the saved folder tags text through the same forward: the trainer's dev probabilities (what its thresholds
+        // were tuned on) are the tagger's, bit for bit
+        try (MultiLabelTagger tagger = MultiLabelTagger.load(result.modelDir(),
+                new MultiLabelTagger.Options(2, opt.batchSize(), 0, false))) {
+            List<float[][]> taggerProbabilities = tagger.scorer().score(
+                    dev.examples().stream().map(org.multitag.train.data.Example::inputIds).toList(),
+                    dev.examples().stream().map(org.multitag.train.data.Example::typeIds).toList());
+            assertEquals(trainerProbabilities.size(), taggerProbabilities.size());
+            for (int i = 0; i < trainerProbabilities.size(); i++) {
+                assertTrue(java.util.Arrays.deepEquals(trainerProbabilities.get(i), taggerProbabilities.get(i)),
+                        "dev example " + i + ": trainer and tagger probabilities differ");
+            }
             List<WordPrediction> words = tagger.tag("The dogs barked loudly.");
             assertEquals(List.of("The", "dogs", "barked", "loudly", "."),
                     words.stream().map(WordPrediction::text).collect(Collectors.toList()));
@@ -125,11 +137,11 @@ class TrainerTest {
 
         // stop after epoch 1, resume: the loss curve equals the uninterrupted run's
         Path split = tmp.resolve("split");
-        try (TrainableBert model = newModel(miniLm, labels.size(), 7)) {
+        try (TokenClassifier model = newModel(miniLm, labels.size(), 7)) {
             new Trainer(model, miniLm.config(), tokenizerFiles, train, dev, opt.withEpochs(2), split, ps, false)
                     .runUntilEpoch(1);
         }
-        try (TrainableBert model = newModel(miniLm, labels.size(), 7)) {
+        try (TokenClassifier model = newModel(miniLm, labels.size(), 7)) {
             new Trainer(model, miniLm.config(), tokenizerFiles, train, dev, opt, split, ps, false).run(true);
         }
         assertEquals(losses(full), losses(split));
