@@ -2,9 +2,9 @@ package org.multitag.train.loop;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.multitag.model.nn.Batch;
 import org.multitag.model.MultiLabelHead;
 import org.multitag.model.kernels.NativeArrays;
+import org.multitag.model.nn.Batch;
 import org.multitag.train.data.Example;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
