@@ -110,43 +110,77 @@ final class VectorProducts {
     }
 
     /**
-     * {@code out[c] = scale · Σ_{j < len} p[p0 + j] · v[j·d + c]} and {@code out[d + c]} the same with the row at
-     * {@code p1}: each value vector is loaded once for both rows. Two vectors of columns at a time (four
-     * accumulators), then a last single one when d is an odd number of vectors.
+     * {@link #context} for the two rows at {@code p0} and {@code p1} at once, into {@code out[0, d)} and {@code out[d,
+     * 2d)}: the same arithmetic per row (so the same bits: a query's context does not depend on whether it was
+     * paired, hence not on the padding of its batch), each value vector loaded once for both rows.
      */
     static void contextPair(float[] p, int p0, int p1, float[] v, int len, int d, float scale, float[] out) {
         int c = 0;
         for (; c <= d - 2 * L; c += 2 * L) {
             FloatVector a0 = FloatVector.zero(S);
             FloatVector a1 = FloatVector.zero(S);
+            FloatVector b0 = FloatVector.zero(S);
+            FloatVector b1 = FloatVector.zero(S);
             FloatVector e0 = FloatVector.zero(S);
             FloatVector e1 = FloatVector.zero(S);
-            for (int j = 0; j < len; j++) {
+            FloatVector f0 = FloatVector.zero(S);
+            FloatVector f1 = FloatVector.zero(S);
+            int j = 0;
+            for (; j <= len - 2; j += 2) {
                 int o = j * d + c;
                 FloatVector v0 = FloatVector.fromArray(S, v, o);
                 FloatVector v1 = FloatVector.fromArray(S, v, o + L);
-                FloatVector x = FloatVector.broadcast(S, p[p0 + j]);
-                FloatVector y = FloatVector.broadcast(S, p[p1 + j]);
-                a0 = v0.fma(x, a0);
-                a1 = v1.fma(x, a1);
-                e0 = v0.fma(y, e0);
-                e1 = v1.fma(y, e1);
+                FloatVector w0 = FloatVector.fromArray(S, v, o + d);
+                FloatVector w1 = FloatVector.fromArray(S, v, o + d + L);
+                FloatVector pj = FloatVector.broadcast(S, p[p0 + j]);
+                FloatVector pk = FloatVector.broadcast(S, p[p0 + j + 1]);
+                FloatVector rj = FloatVector.broadcast(S, p[p1 + j]);
+                FloatVector rk = FloatVector.broadcast(S, p[p1 + j + 1]);
+                a0 = v0.fma(pj, a0);
+                a1 = v1.fma(pj, a1);
+                b0 = w0.fma(pk, b0);
+                b1 = w1.fma(pk, b1);
+                e0 = v0.fma(rj, e0);
+                e1 = v1.fma(rj, e1);
+                f0 = w0.fma(rk, f0);
+                f1 = w1.fma(rk, f1);
             }
-            a0.mul(scale).intoArray(out, c);
-            a1.mul(scale).intoArray(out, c + L);
-            e0.mul(scale).intoArray(out, d + c);
-            e1.mul(scale).intoArray(out, d + c + L);
+            if (j < len) {
+                FloatVector v0 = FloatVector.fromArray(S, v, j * d + c);
+                FloatVector v1 = FloatVector.fromArray(S, v, j * d + c + L);
+                FloatVector pj = FloatVector.broadcast(S, p[p0 + j]);
+                FloatVector rj = FloatVector.broadcast(S, p[p1 + j]);
+                a0 = v0.fma(pj, a0);
+                a1 = v1.fma(pj, a1);
+                e0 = v0.fma(rj, e0);
+                e1 = v1.fma(rj, e1);
+            }
+            a0.add(b0).mul(scale).intoArray(out, c);
+            a1.add(b1).mul(scale).intoArray(out, c + L);
+            e0.add(f0).mul(scale).intoArray(out, d + c);
+            e1.add(f1).mul(scale).intoArray(out, d + c + L);
         }
         if (c < d) {
             FloatVector a0 = FloatVector.zero(S);
+            FloatVector b0 = FloatVector.zero(S);
             FloatVector e0 = FloatVector.zero(S);
-            for (int j = 0; j < len; j++) {
+            FloatVector f0 = FloatVector.zero(S);
+            int j = 0;
+            for (; j <= len - 2; j += 2) {
+                FloatVector v0 = FloatVector.fromArray(S, v, j * d + c);
+                FloatVector w0 = FloatVector.fromArray(S, v, (j + 1) * d + c);
+                a0 = v0.fma(FloatVector.broadcast(S, p[p0 + j]), a0);
+                b0 = w0.fma(FloatVector.broadcast(S, p[p0 + j + 1]), b0);
+                e0 = v0.fma(FloatVector.broadcast(S, p[p1 + j]), e0);
+                f0 = w0.fma(FloatVector.broadcast(S, p[p1 + j + 1]), f0);
+            }
+            if (j < len) {
                 FloatVector v0 = FloatVector.fromArray(S, v, j * d + c);
                 a0 = v0.fma(FloatVector.broadcast(S, p[p0 + j]), a0);
                 e0 = v0.fma(FloatVector.broadcast(S, p[p1 + j]), e0);
             }
-            a0.mul(scale).intoArray(out, c);
-            e0.mul(scale).intoArray(out, d + c);
+            a0.add(b0).mul(scale).intoArray(out, c);
+            e0.add(f0).mul(scale).intoArray(out, d + c);
         }
     }
 

@@ -320,6 +320,35 @@ class KernelsTest {
         }
     }
 
+    /**
+     * A row's context is the same bits whatever its batch's padding: queries go in pairs, and a query computed alone
+     * (the last of an odd T) must add up as a paired one does.
+     */
+    @Test
+    void aRowsAttentionDoesNotDependOnThePaddingOfItsBatch() {
+        SplittableRandom r = new SplittableRandom(8);
+        int heads = 2;
+        int d = 2 * VectorKernels.L;
+        int hd = heads * d;
+        for (int len : new int[] {1, 2, 5, 16, 17}) {
+            INDArray alone = random(r, 1, len, 3L * hd);
+            INDArray bias = random(r, 0.3, 3L * hd);
+            for (int t : new int[] {len + 1, len + 2, len + 7}) {
+                INDArray padded = zeros(t, 3L * hd);
+                padded.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, len),
+                        org.nd4j.linalg.indexing.NDArrayIndex.all()).assign(alone);
+                INDArray a = zeros(len, hd);
+                INDArray b = zeros(t, hd);
+                for (Kernels k : new Kernels[] {SCALAR, VECTOR}) {
+                    k.attention(alone, bias, AttentionShape.ofLengths(new int[] {len}, len, heads, d), null, null, a);
+                    k.attention(padded, bias, AttentionShape.ofLengths(new int[] {len}, t, heads, d), null, null, b);
+                    assertArrayEquals(NativeArrays.toFloats(a), java.util.Arrays.copyOf(NativeArrays.toFloats(b),
+                            len * hd), k.getClass().getSimpleName() + " len " + len + " padded to " + t);
+                }
+            }
+        }
+    }
+
     @Test
     void embeddingsMatchScalarWithPositionIds() {
         SplittableRandom r = new SplittableRandom(4);
