@@ -45,6 +45,23 @@ abstract class HostKernels implements Kernels {
     }
 
     @Override
+    public final void layerNormBackward(INDArray dy, INDArray xhat, INDArray rstd, INDArray gamma, INDArray dx,
+            INDArray dGamma, INDArray dBeta) {
+        if (dGamma != null) {
+            addColumnSums(dy, xhat, dGamma);
+        }
+        if (dBeta != null) {
+            addColumnSums(dy, null, dBeta);
+        }
+        if (dx != null) {
+            layerNormInputGradient(dy, xhat, rstd, gamma, dx);
+        }
+    }
+
+    /** {@code dx = rstd · (g − mean(g) − xhat · mean(g ⊙ xhat))}, {@code g = dy ⊙ gamma}, per row. */
+    abstract void layerNormInputGradient(INDArray dy, INDArray xhat, INDArray rstd, INDArray gamma, INDArray dx);
+
+    @Override
     public DropoutMask dropoutMask(DropoutMask reuse, long seed, float rate, int count) {
         HostDropoutMask m = HostDropoutMask.recycle(reuse, count, rate);
         boolean[] k = m.keep;

@@ -163,17 +163,7 @@ final class ScalarKernels extends HostKernels {
     }
 
     @Override
-    public void layerNormBackward(INDArray dy, INDArray xhat, INDArray rstd, INDArray gamma, INDArray dx,
-            INDArray dGamma, INDArray dBeta) {
-        if (dGamma != null) {
-            addColumnSums(dy, xhat, dGamma);
-        }
-        if (dBeta != null) {
-            addColumnSums(dy, null, dBeta);
-        }
-        if (dx == null) {
-            return;
-        }
+    void layerNormInputGradient(INDArray dy, INDArray xhat, INDArray rstd, INDArray gamma, INDArray dx) {
         int rows = rows(dy);
         int h = cols(dy);
         FloatBuffer d = floats(dy);

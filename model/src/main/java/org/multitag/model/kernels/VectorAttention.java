@@ -62,14 +62,14 @@ final class VectorAttention {
                     qkv.get(q0 + (i + 1) * cols, q, d, d);
                     addInPlace(q, 0, bias, qb, d);
                     addInPlace(q, d, bias, qb, d);
-                    VectorProducts.scoresPair(q, 0, kT, rows, 0, rows, tp, d, kp, s.scale());
+                    VectorProducts.scoresPair(q, 0, d, kT, rows, 0, rows, tp, d, kp, s.scale());
                     softmax(rows, 0, nk, kp, tp, lanes);
                     softmax(rows, tp, nk, kp, tp, lanes);
                 }
                 for (int k = 0; k < 2; k++) {
                     save(rows, k * tp, nk, t, s.probsRow(b, head, i + k), probs, keep, dropScale);
                 }
-                VectorProducts.contextPair(rows, 0, tp, v, nk, d, 1f, ctx);
+                VectorProducts.contextPair(rows, 0, tp, v, nk, d, 1f, ctx, 0, d);
                 merged.put((b * t + i) * hd + head * d, ctx, 0, d);
                 merged.put((b * t + i + 1) * hd + head * d, ctx, d, d);
             }
@@ -182,7 +182,7 @@ final class VectorAttention {
             }
             int i = 0;
             for (; i + 1 < t; i += 2) { // d(pd) = dctx · vᵀ, two queries at a time, into ds for now
-                VectorProducts.scoresPair(g, i * d, vT, ds, i * kp, ds, (i + 1) * kp, d, kp, 1f);
+                VectorProducts.scoresPair(g, i * d, (i + 1) * d, vT, ds, i * kp, ds, (i + 1) * kp, d, kp, 1f);
             }
             if (i < t) {
                 VectorProducts.scores(g, i * d, vT, ds, i * kp, d, kp, 1f);
@@ -202,7 +202,7 @@ final class VectorAttention {
                 softmaxBackward(p, ds, o, kp, lanes);
             }
             for (i = 0; i + 1 < t; i += 2) { // dq = ds · k / √d
-                VectorProducts.contextPair(ds, i * kp, (i + 1) * kp, k, nk, d, scale, dq);
+                VectorProducts.contextPair(ds, i * kp, (i + 1) * kp, k, nk, d, scale, dq, 0, d);
                 dqkv.put(q0 + i * cols, dq, 0, d);
                 dqkv.put(q0 + (i + 1) * cols, dq, d, d);
             }

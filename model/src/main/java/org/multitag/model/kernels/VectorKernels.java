@@ -357,17 +357,7 @@ final class VectorKernels extends HostKernels {
     }
 
     @Override
-    public void layerNormBackward(INDArray dy, INDArray xhat, INDArray rstd, INDArray gamma, INDArray dx,
-            INDArray dGamma, INDArray dBeta) {
-        if (dGamma != null) {
-            addColumnSums(dy, xhat, dGamma);
-        }
-        if (dBeta != null) {
-            addColumnSums(dy, null, dBeta);
-        }
-        if (dx == null) {
-            return;
-        }
+    void layerNormInputGradient(INDArray dy, INDArray xhat, INDArray rstd, INDArray gamma, INDArray dx) {
         int cols = cols(dy);
         ByteBuffer dyb = NativeArrays.bytes(dy);
         ByteBuffer xhb = NativeArrays.bytes(xhat);

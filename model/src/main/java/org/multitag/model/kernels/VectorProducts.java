@@ -21,45 +21,20 @@ final class VectorProducts {
     }
 
     /**
-     * {@code row[ro + j] = scale · Σ_c q[qo + c] · kT[c·kp + j]} for j < kp (a multiple of L): four key vectors
-     * at a time, so four independent FMA chains hide the FMA latency.
+     * {@code row[ro + j] = scale · Σ_c q[qo + c] · kT[c·kp + j]} for j < kp (a multiple of L): {@link #scoresPair}
+     * with the query twice, so a query alone adds up as a paired one.
      */
     static void scores(float[] q, int qo, float[] kT, float[] row, int ro, int d, int kp, float scale) {
-        int j = 0;
-        for (; j <= kp - 4 * L; j += 4 * L) {
-            FloatVector a0 = FloatVector.zero(S);
-            FloatVector a1 = FloatVector.zero(S);
-            FloatVector a2 = FloatVector.zero(S);
-            FloatVector a3 = FloatVector.zero(S);
-            for (int c = 0; c < d; c++) {
-                FloatVector x = FloatVector.broadcast(S, q[qo + c]);
-                int k = c * kp + j;
-                a0 = FloatVector.fromArray(S, kT, k).fma(x, a0);
-                a1 = FloatVector.fromArray(S, kT, k + L).fma(x, a1);
-                a2 = FloatVector.fromArray(S, kT, k + 2 * L).fma(x, a2);
-                a3 = FloatVector.fromArray(S, kT, k + 3 * L).fma(x, a3);
-            }
-            a0.mul(scale).intoArray(row, ro + j);
-            a1.mul(scale).intoArray(row, ro + j + L);
-            a2.mul(scale).intoArray(row, ro + j + 2 * L);
-            a3.mul(scale).intoArray(row, ro + j + 3 * L);
-        }
-        for (; j < kp; j += L) {
-            FloatVector a0 = FloatVector.zero(S);
-            for (int c = 0; c < d; c++) {
-                a0 = FloatVector.fromArray(S, kT, c * kp + j).fma(FloatVector.broadcast(S, q[qo + c]), a0);
-            }
-            a0.mul(scale).intoArray(row, ro + j);
-        }
+        scoresPair(q, qo, qo, kT, row, ro, row, ro, d, kp, scale);
     }
 
     /**
-     * {@link #scores} for the two queries {@code q[qo, qo + d)} and {@code q[qo + d, qo + 2d)} at once (the same
-     * arithmetic per row, so the same bits), into {@code row0[r0 …]} and {@code row1[r1 …]}: each key vector is
-     * loaded once for both.
+     * The scores of the two queries {@code q[qa, qa + d)} and {@code q[qb, qb + d)} against every key, into {@code
+     * row0[r0 …]} and {@code row1[r1 …]}: {@code scale · Σ_c q[c] · kT[c·kp + j]} for j < kp (a multiple of L), four
+     * key vectors at a time (four independent FMA chains hide the FMA latency), each key vector loaded once for both.
      */
-    static void scoresPair(float[] q, int qo, float[] kT, float[] row0, int r0, float[] row1, int r1, int d, int kp,
-            float scale) {
+    static void scoresPair(float[] q, int qa, int qb, float[] kT, float[] row0, int r0, float[] row1, int r1, int d,
+            int kp, float scale) {
         int j = 0;
         for (; j <= kp - 4 * L; j += 4 * L) {
             FloatVector a0 = FloatVector.zero(S);
@@ -71,8 +46,8 @@ final class VectorProducts {
             FloatVector b2 = FloatVector.zero(S);
             FloatVector b3 = FloatVector.zero(S);
             for (int c = 0; c < d; c++) {
-                FloatVector x = FloatVector.broadcast(S, q[qo + c]);
-                FloatVector y = FloatVector.broadcast(S, q[qo + d + c]);
+                FloatVector x = FloatVector.broadcast(S, q[qa + c]);
+                FloatVector y = FloatVector.broadcast(S, q[qb + c]);
                 int k = c * kp + j;
                 FloatVector k0 = FloatVector.fromArray(S, kT, k);
                 FloatVector k1 = FloatVector.fromArray(S, kT, k + L);
@@ -101,8 +76,8 @@ final class VectorProducts {
             FloatVector b0 = FloatVector.zero(S);
             for (int c = 0; c < d; c++) {
                 FloatVector k0 = FloatVector.fromArray(S, kT, c * kp + j);
-                a0 = k0.fma(FloatVector.broadcast(S, q[qo + c]), a0);
-                b0 = k0.fma(FloatVector.broadcast(S, q[qo + d + c]), b0);
+                a0 = k0.fma(FloatVector.broadcast(S, q[qa + c]), a0);
+                b0 = k0.fma(FloatVector.broadcast(S, q[qb + c]), b0);
             }
             a0.mul(scale).intoArray(row0, r0 + j);
             b0.mul(scale).intoArray(row1, r1 + j);
@@ -110,11 +85,13 @@ final class VectorProducts {
     }
 
     /**
-     * {@link #context} for the two rows at {@code p0} and {@code p1} at once, into {@code out[0, d)} and {@code out[d,
-     * 2d)}: the same arithmetic per row (so the same bits: a query's context does not depend on whether it was
-     * paired, hence not on the padding of its batch), each value vector loaded once for both rows.
+     * {@code out[oa + c] = scale · Σ_{j < len} p[p0 + j] · v[j·d + c]} and {@code out[ob + c]} the same for the row at
+     * {@code p1}, each value vector loaded once for both rows: two vectors of columns at a time, so each broadcast
+     * probability feeds two FMAs, and even and odd keys into separate accumulators (independent FMA chains), added
+     * at the end; a last single vector of columns when d is an odd number of vectors.
      */
-    static void contextPair(float[] p, int p0, int p1, float[] v, int len, int d, float scale, float[] out) {
+    static void contextPair(float[] p, int p0, int p1, float[] v, int len, int d, float scale, float[] out, int oa,
+            int ob) {
         int c = 0;
         for (; c <= d - 2 * L; c += 2 * L) {
             FloatVector a0 = FloatVector.zero(S);
@@ -155,10 +132,10 @@ final class VectorProducts {
                 e0 = v0.fma(rj, e0);
                 e1 = v1.fma(rj, e1);
             }
-            a0.add(b0).mul(scale).intoArray(out, c);
-            a1.add(b1).mul(scale).intoArray(out, c + L);
-            e0.add(f0).mul(scale).intoArray(out, d + c);
-            e1.add(f1).mul(scale).intoArray(out, d + c + L);
+            a0.add(b0).mul(scale).intoArray(out, oa + c);
+            a1.add(b1).mul(scale).intoArray(out, oa + c + L);
+            e0.add(f0).mul(scale).intoArray(out, ob + c);
+            e1.add(f1).mul(scale).intoArray(out, ob + c + L);
         }
         if (c < d) {
             FloatVector a0 = FloatVector.zero(S);
@@ -179,8 +156,8 @@ final class VectorProducts {
                 a0 = v0.fma(FloatVector.broadcast(S, p[p0 + j]), a0);
                 e0 = v0.fma(FloatVector.broadcast(S, p[p1 + j]), e0);
             }
-            a0.add(b0).mul(scale).intoArray(out, c);
-            e0.add(f0).mul(scale).intoArray(out, d + c);
+            a0.add(b0).mul(scale).intoArray(out, oa + c);
+            e0.add(f0).mul(scale).intoArray(out, ob + c);
         }
     }
 
@@ -189,48 +166,11 @@ final class VectorProducts {
     }
 
     /**
-     * {@code out[oo + c] = scale · Σ_{j < len} p[po + j] · v[j·d + c]}: two vectors of columns at a time, so each
-     * broadcast probability feeds two FMAs, and two keys per step into separate accumulators (four independent
-     * FMA chains), added at the end; a last single vector of columns when d is an odd number of vectors.
+     * {@code out[oo + c] = scale · Σ_{j < len} p[po + j] · v[j·d + c]}: {@link #contextPair} with the row twice, so a
+     * query alone adds up as a paired one (its context does not depend on its batch's padding).
      */
     static void context(float[] p, int po, float[] v, int len, int d, float scale, float[] out, int oo) {
-        int c = 0;
-        for (; c <= d - 2 * L; c += 2 * L) {
-            FloatVector a0 = FloatVector.zero(S);
-            FloatVector a1 = FloatVector.zero(S);
-            FloatVector b0 = FloatVector.zero(S);
-            FloatVector b1 = FloatVector.zero(S);
-            int j = 0;
-            for (; j <= len - 2; j += 2) {
-                int o = j * d + c;
-                FloatVector pj = FloatVector.broadcast(S, p[po + j]);
-                FloatVector pk = FloatVector.broadcast(S, p[po + j + 1]);
-                a0 = FloatVector.fromArray(S, v, o).fma(pj, a0);
-                a1 = FloatVector.fromArray(S, v, o + L).fma(pj, a1);
-                b0 = FloatVector.fromArray(S, v, o + d).fma(pk, b0);
-                b1 = FloatVector.fromArray(S, v, o + d + L).fma(pk, b1);
-            }
-            if (j < len) {
-                FloatVector pj = FloatVector.broadcast(S, p[po + j]);
-                a0 = FloatVector.fromArray(S, v, j * d + c).fma(pj, a0);
-                a1 = FloatVector.fromArray(S, v, j * d + c + L).fma(pj, a1);
-            }
-            a0.add(b0).mul(scale).intoArray(out, oo + c);
-            a1.add(b1).mul(scale).intoArray(out, oo + c + L);
-        }
-        if (c < d) {
-            FloatVector a0 = FloatVector.zero(S);
-            FloatVector b0 = FloatVector.zero(S);
-            int j = 0;
-            for (; j <= len - 2; j += 2) {
-                a0 = FloatVector.fromArray(S, v, j * d + c).fma(FloatVector.broadcast(S, p[po + j]), a0);
-                b0 = FloatVector.fromArray(S, v, (j + 1) * d + c).fma(FloatVector.broadcast(S, p[po + j + 1]), b0);
-            }
-            if (j < len) {
-                a0 = FloatVector.fromArray(S, v, j * d + c).fma(FloatVector.broadcast(S, p[po + j]), a0);
-            }
-            a0.add(b0).mul(scale).intoArray(out, oo + c);
-        }
+        contextPair(p, po, po, v, len, d, scale, out, oo, oo);
     }
 
     /**
