@@ -32,9 +32,9 @@ class ActivationGradientTest {
         ImportedModel m = ModelFolder.read(dir);
         StateDict fx = SafetensorsReader.read(Path.of(getClass().getResource(
                 "/grads/tiny-activations-grads.safetensors").toURI()));
-        Batch batch = new Batch(MaskParityTest.ints(fx.get("input_ids")), MaskParityTest.ints(fx.get("token_type_ids")),
-                MaskParityTest.ints(fx.get("attention_mask")), defaultPositions(fx));
-        int[][] tm = MaskParityTest.ints(fx.get("token_mask"));
+        Batch batch = new Batch(TorchParityTest.ints(fx.get("input_ids")), TorchParityTest.ints(fx.get("token_type_ids")),
+                TorchParityTest.ints(fx.get("attention_mask")), defaultPositions(fx));
+        int[][] tm = TorchParityTest.ints(fx.get("token_mask"));
         int b = batch.size();
         int t = batch.maxLength();
         boolean[] mask = new boolean[b * t];
@@ -93,7 +93,7 @@ class ActivationGradientTest {
     }
 
     private static int[][] defaultPositions(StateDict fx) {
-        int[][] ids = MaskParityTest.ints(fx.get("input_ids"));
+        int[][] ids = TorchParityTest.ints(fx.get("input_ids"));
         int[][] p = new int[ids.length][ids[0].length];
         for (int[] r : p) {
             java.util.Arrays.setAll(r, i -> i);

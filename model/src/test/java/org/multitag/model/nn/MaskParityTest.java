@@ -3,7 +3,6 @@ package org.multitag.model.nn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +14,6 @@ import org.multitag.weights.ImportedModel;
 import org.multitag.weights.ModelFolder;
 import org.multitag.weights.SafetensorsReader;
 import org.multitag.weights.StateDict;
-import org.multitag.weights.Tensor;
 
 /**
  * Hugging Face's inputs against PyTorch: the tiny random BERT of {@code torch/masks/} (hidden 64, 4 heads of 16, 2
@@ -48,22 +46,11 @@ class MaskParityTest {
         encoder.close();
     }
 
-    static int[][] ints(Tensor t) {
-        int n = t.dim(0);
-        int m = t.dim(1);
-        var lb = t.data().duplicate().order(ByteOrder.LITTLE_ENDIAN).asLongBuffer();
-        int[][] out = new int[n][m];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < m; j++) {
-                out[i][j] = Math.toIntExact(lb.get(i * m + j));
-            }
-        }
-        return out;
-    }
-
     static Batch batch(String c) {
-        return new Batch(ints(fixture.get(c + ".input_ids")), ints(fixture.get(c + ".token_type_ids")),
-                ints(fixture.get(c + ".attention_mask")), ints(fixture.get(c + ".position_ids")));
+        return new Batch(TorchParityTest.ints(fixture.get(c + ".input_ids")),
+                TorchParityTest.ints(fixture.get(c + ".token_type_ids")),
+                TorchParityTest.ints(fixture.get(c + ".attention_mask")),
+                TorchParityTest.ints(fixture.get(c + ".position_ids")));
     }
 
     static double maxDiff(float[] a, float[] b) {
