@@ -2,6 +2,7 @@ package org.multitag.model.kernels;
 
 import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * What the two host-memory implementations share: their threads, the dropout mask draw, the embeddings' scatter-add
@@ -32,6 +33,12 @@ abstract class HostKernels implements Kernels {
 
     static float[] toFloats(INDArray a) {
         return a == null ? null : NativeArrays.toFloats(a);
+    }
+
+    @Override
+    public void gemm(INDArray a, INDArray b, INDArray c, boolean transposeA, boolean transposeB, double alpha,
+            double beta) {
+        Nd4j.gemm(a, b, c, transposeA, transposeB, alpha, beta);
     }
 
     @Override

@@ -3,12 +3,14 @@ package org.multitag.model.kernels;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The compute kernels of the BERT blocks besides the matrix products (which the blocks run with ND4J's gemm on
- * whatever backend ND4J has): fused elementwise steps, the attention core, dropout, and the backward of each.
+ * The compute kernels of the BERT blocks: matrix products, fused elementwise steps, the attention core, dropout,
+ * and the backward of each.
  * Every array is a contiguous row-major float32 {@link INDArray} of the shape given; the kernels read and write
  * the memory of the arrays they are given, so an implementation decides where that memory lives: the two here
  * read host memory ({@link #create} picks the Java Vector API one, {@link #scalar} is the plain-Java reference),
  * and a backend built from ND4J's own ops (CUDA included) is one more implementation of this interface.
+ *
+ * <p>The matrix products ({@link #gemm}) go to ND4J's gemm, which runs on every ND4J backend.
  *
  * <p>Conventions: {@code N} token rows, {@code H} hidden columns; a null optional argument means "skip it"; the
  * backward methods accumulate into parameter gradients ({@code +=}) and write input gradients. Implementations
@@ -17,6 +19,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public interface Kernels extends AutoCloseable {
 
     // ------------------------------------------------------------------------------------------ forward
+
+    /**
+     * {@code c = alpha · op(a) · op(b) + beta · c} for 2-d arrays, {@code op} transposing when asked: the matrix
+     * products of every block, forward and backward ({@code beta = 1} accumulates a gradient).
+     */
+    void gemm(INDArray a, INDArray b, INDArray c, boolean transposeA, boolean transposeB, double alpha, double beta);
 
     /** {@code y[r][c] += bias[c]} for {@code y [N, C]}. */
     void addBias(INDArray y, INDArray bias);

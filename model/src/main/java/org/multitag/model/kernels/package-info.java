@@ -7,7 +7,7 @@
  * implementation of the same interface. Also here: the activations' definitions, the threads the kernels run on,
  * and helpers between ND4J arrays and Java arrays.
  *
- * <p>Uses ND4J's array type only; knows nothing of BERT's layers, weights or training. Matrix products are not
- * kernels: the blocks run them with ND4J's gemm, which every ND4J backend has.
+ * <p>Uses ND4J (arrays, and its gemm for the matrix products); knows nothing of BERT's layers, weights or training.
+ * {@link org.multitag.model.kernels.KernelProfile} times any implementation call by call.
  */
 package org.multitag.model.kernels;

@@ -29,7 +29,7 @@ final class AddNorm implements AutoCloseable {
     /** Writes {@code out [N, H]} (which may be {@code residual}'s or any other buffer but {@code in}). */
     void forward(INDArray in, INDArray residual, INDArray out, Pass pass, Compute c) {
         INDArray a = c.scratch().get(name + ".a", in.size(0), dense.weight.size(1));
-        dense.forward(in, a, pass);
+        dense.forward(in, a, pass, c.kernels());
         if (dropout.sample((int) a.length(), pass, c.kernels()) != null) {
             c.kernels().addBias(a, dense.bias);
             c.kernels().dropout(a, dropout.mask(), a);

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.multitag.model.kernels.Activation;
 import org.multitag.model.kernels.AttentionShape;
+import org.multitag.model.kernels.KernelProfile;
 import org.multitag.model.kernels.Kernels;
 import org.multitag.weights.BertConfig;
 import org.multitag.weights.ImportedModel;
@@ -72,8 +73,8 @@ public final class BertEncoder implements AutoCloseable {
             Nd4j.getEnvironment().setMaxMasterThreads(threads);
             Nd4j.getEnvironment().setMaxThreads(threads);
         }
-        this.compute = new Compute(Kernels.create(threads > 0 ? threads : Runtime.getRuntime().availableProcessors()),
-                new Buffers());
+        this.compute = new Compute(new KernelProfile(Kernels.create(threads > 0 ? threads
+                : Runtime.getRuntime().availableProcessors())), new Buffers());
         double hidden = dropoutRate(config, "hidden_dropout_prob");
         double attention = dropoutRate(config, "attention_probs_dropout_prob");
         this.embeddings = new Embeddings(weights, hidden);
@@ -105,6 +106,14 @@ public final class BertEncoder implements AutoCloseable {
     /** The kernels (and their threads) this encoder runs on. */
     public Kernels kernels() {
         return compute.kernels();
+    }
+
+    /**
+     * The timing of this model's kernel calls (off until enabled): where a forward or a training step spends its
+     * time, kernel by kernel and gemm shape by gemm shape.
+     */
+    public KernelProfile kernelProfile() {
+        return (KernelProfile) compute.kernels();
     }
 
     /** Runs the encoder in inference mode and returns fresh arrays the caller owns. */

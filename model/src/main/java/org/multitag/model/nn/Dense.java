@@ -2,7 +2,6 @@ package org.multitag.model.nn;
 
 import org.multitag.model.kernels.Kernels;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The product of a Linear layer whose weight is stored {@code [in, out]} (see {@link BertWeights}); the bias is
@@ -27,9 +26,9 @@ final class Dense {
         this.bias = bias;
     }
 
-    void forward(INDArray x, INDArray y, Pass pass) {
+    void forward(INDArray x, INDArray y, Pass pass, Kernels k) {
         this.x = pass.saves() ? x : null;
-        Nd4j.gemm(x, weight, y, false, false, 1.0, 0.0);
+        k.gemm(x, weight, y, false, false, 1.0, 0.0);
     }
 
     /**
@@ -38,11 +37,11 @@ final class Dense {
      */
     void backward(INDArray dy, INDArray dx, boolean accumulate, INDArray dWeight, INDArray dBias, Kernels k) {
         if (dWeight != null) {
-            Nd4j.gemm(x, dy, dWeight, true, false, 1.0, 1.0);
+            k.gemm(x, dy, dWeight, true, false, 1.0, 1.0);
             k.addColumnSums(dy, null, dBias);
         }
         if (dx != null) {
-            Nd4j.gemm(dy, weight, dx, false, true, 1.0, accumulate ? 1.0 : 0.0);
+            k.gemm(dy, weight, dx, false, true, 1.0, accumulate ? 1.0 : 0.0);
         }
     }
 }

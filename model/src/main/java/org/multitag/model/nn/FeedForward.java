@@ -29,7 +29,7 @@ final class FeedForward implements AutoCloseable {
         long i = inter.weight.size(1);
         INDArray g = c.output(pass, saved, "ffn.g", n, i);
         derivative = pass.saves() ? saved.get("ffn.derivative", n, i) : null;
-        inter.forward(x, g, pass);
+        inter.forward(x, g, pass, c.kernels());
         c.kernels().biasActivation(g, inter.bias, act, derivative);
         return g;
     }

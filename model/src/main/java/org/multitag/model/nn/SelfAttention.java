@@ -41,7 +41,7 @@ final class SelfAttention implements AutoCloseable {
         long hidden = x.size(1);
         this.shape = shape;
         proj = c.output(pass, saved, "attn.qkv", n, 3 * hidden);
-        qkv.forward(x, proj, pass);
+        qkv.forward(x, proj, pass, c.kernels());
         keep = probsDropout.sample(shape.probsLength(), pass, c.kernels());
         probs = pass.saves() ? saved.get("attn.p", shape.batch(), heads, shape.t(), shape.t()) : maps;
         INDArray merged = c.output(pass, saved, "attn.merged", n, hidden);

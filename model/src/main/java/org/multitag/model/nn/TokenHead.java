@@ -1,7 +1,6 @@
 package org.multitag.model.nn;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The token classifier of {@code BertForTokenClassification}, weight in Hugging Face's layout {@code [L, H]}:
@@ -36,17 +35,17 @@ final class TokenHead implements AutoCloseable {
         dropout.forward(in, pass, c.kernels());
         hd = pass.saves() ? in : null;
         INDArray logits = c.output(pass, saved, "head.logits", n, weight.size(0));
-        Nd4j.gemm(in, weight, logits, false, true, 1.0, 0.0);
+        c.kernels().gemm(in, weight, logits, false, true, 1.0, 0.0);
         c.kernels().addBias(logits, bias);
         return logits;
     }
 
     /** Accumulates dW, db and writes the hidden-state gradient into {@code dh [N, H]} (null: skip). */
     void backward(INDArray dLogits, INDArray dh, INDArray dWeight, INDArray dBias, Compute c) {
-        Nd4j.gemm(dLogits, hd, dWeight, true, false, 1.0, 1.0);
+        c.kernels().gemm(dLogits, hd, dWeight, true, false, 1.0, 1.0);
         c.kernels().addColumnSums(dLogits, null, dBias);
         if (dh != null) {
-            Nd4j.gemm(dLogits, weight, dh, false, false, 1.0, 0.0);
+            c.kernels().gemm(dLogits, weight, dh, false, false, 1.0, 0.0);
             dropout.backward(dh, dh, c.kernels());
         }
     }
