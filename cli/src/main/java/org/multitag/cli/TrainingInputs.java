@@ -40,6 +40,7 @@ import org.multitag.train.eval.LabelScores;
 import org.multitag.train.eval.MultiLabelMetrics;
 import org.multitag.train.eval.UdMetrics;
 import org.multitag.weights.BertConfig;
+import org.multitag.weights.HfBertNames;
 import org.multitag.weights.ImportedModel;
 import org.multitag.weights.ModelFolder;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -61,8 +62,7 @@ final class TrainingInputs {
         }
 
         boolean hasHead() {
-            return labels.size() > 0 && imported.weights().contains("classifier.weight")
-                    && imported.weights().contains("classifier.bias");
+            return labels.size() > 0 && HfBertNames.hasHead(imported.weights());
         }
 
         /** The encoder weights as native arrays (the caller closes them); a bad tensor is an error naming the folder. */

@@ -24,6 +24,7 @@ import org.multitag.train.data.TrainingData;
 import org.multitag.train.loop.TrainOptions;
 import org.multitag.train.loop.Trainer;
 import org.multitag.weights.BertConfig;
+import org.multitag.weights.HfBertNames;
 import org.multitag.weights.ImportedModel;
 import org.multitag.weights.ModelFolder;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -200,7 +201,7 @@ public final class FineTuner {
     /** Whether training continues the folder's own head (its labels are the training labels, in any order). */
     public boolean startsFromHead() {
         return headLabels.size() == labels.size() && headLabels.names().containsAll(labels.names())
-                && model.weights().contains("classifier.weight") && model.weights().contains("classifier.bias");
+                && HfBertNames.hasHead(model.weights());
     }
 
     /** The folder's classifier rows in the order of {@link #labels()}. */
@@ -215,8 +216,8 @@ public final class FineTuner {
      * @throws IllegalArgumentException when a label of {@code order} is not in the head
      */
     public static INDArray[] classifierArrays(ImportedModel model, LabelSet from, LabelSet order) {
-        float[] wv = model.weights().get("classifier.weight").toFloat32();
-        float[] bv = model.weights().get("classifier.bias").toFloat32();
+        float[] wv = model.weights().get(HfBertNames.CLASSIFIER_WEIGHT).toFloat32();
+        float[] bv = model.weights().get(HfBertNames.CLASSIFIER_BIAS).toFloat32();
         int h = model.config().hiddenSize();
         int n = order.size();
         float[] weight = new float[n * h];

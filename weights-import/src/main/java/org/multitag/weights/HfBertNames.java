@@ -27,6 +27,8 @@ public final class HfBertNames {
     public static final String CLASSIFIER_WEIGHT = CLASSIFIER_PREFIX + "weight";
     /** The head's bias, {@code [L]}. */
     public static final String CLASSIFIER_BIAS = CLASSIFIER_PREFIX + "bias";
+    /** The word embeddings, {@code [V, H]}. */
+    public static final String WORD_EMBEDDINGS = "embeddings.word_embeddings.weight";
 
     /** One row of the table. */
     public record Row(String hf, String tf, String shape, boolean transposeFromTf) {}
@@ -39,9 +41,11 @@ public final class HfBertNames {
         return new Row(hf, tf, shape, true);
     }
 
+    private static final String LAYER_PREFIX = "encoder.layer.";
+
     // @formatter:off
     static final List<Row> EMBEDDINGS = List.of(
-        row("embeddings.word_embeddings.weight",       "bert/embeddings/word_embeddings",       "V H"),
+        row(WORD_EMBEDDINGS,                           "bert/embeddings/word_embeddings",       "V H"),
         row("embeddings.position_embeddings.weight",   "bert/embeddings/position_embeddings",   "P H"),
         row("embeddings.token_type_embeddings.weight", "bert/embeddings/token_type_embeddings", "T H"),
         row("embeddings.LayerNorm.weight",             "bert/embeddings/LayerNorm/gamma",       "H"),
@@ -111,6 +115,50 @@ public final class HfBertNames {
         return out;
     }
 
+    /** Whether {@code name} (canonical) is a weight or bias of BERT's encoder or pooler (not of a head). */
+    public static boolean isEncoderParameter(String name) {
+        return (name.startsWith("embeddings.") || name.startsWith("encoder.") || name.startsWith("pooler."))
+                && (name.endsWith(".weight") || name.endsWith(".bias"));
+    }
+
+    /** Whether {@code name} (canonical) is one of the embedding tables or their LayerNorm. */
+    public static boolean isEmbedding(String name) {
+        return EMBEDDINGS.stream().anyMatch(r -> r.hf().equals(name));
+    }
+
+    /** Whether a state dict (canonical names) holds the pooler. */
+    public static boolean hasPooler(StateDict sd) {
+        return sd.contains(POOLER.get(0).hf());
+    }
+
+    /** Whether a state dict (canonical names) holds the token classification head. */
+    public static boolean hasHead(StateDict sd) {
+        return sd.contains(CLASSIFIER_WEIGHT) && sd.contains(CLASSIFIER_BIAS);
+    }
+
+    /** Encoder layers in a state dict with canonical names: one more than the highest layer index. */
+    public static int layerCount(StateDict sd) {
+        int layers = 0;
+        for (String n : sd.names()) {
+            if (n.startsWith(LAYER_PREFIX)) {
+                String rest = n.substring(LAYER_PREFIX.length());
+                layers = Math.max(layers, Integer.parseInt(rest.substring(0, rest.indexOf('.'))) + 1);
+            }
+        }
+        return layers;
+    }
+
+    /**
+     * The config that a state dict's shapes imply (vocabulary, hidden and intermediate sizes, positions, token types)
+     * with {@code layers} layers of {@code heads} heads, everything else at BERT's defaults.
+     */
+    public static BertConfig configFromShapes(StateDict hf, int layers, int heads) {
+        List<String> emb = embeddingNames();
+        int[] words = hf.get(emb.get(0)).shape();
+        return BertConfig.encoder(words[0], words[1], layers, heads, hf.get(layerNames(0).get(11)).dim(0),
+                hf.get(emb.get(1)).dim(0), hf.get(emb.get(2)).dim(0));
+    }
+
     /** The HF names of the embedding parameters, in state-dict order. */
     public static List<String> embeddingNames() {
         return EMBEDDINGS.stream().map(Row::hf).toList();
@@ -130,7 +178,7 @@ public final class HfBertNames {
      * bias, as the model stores them): not a Hugging Face tensor, the name optimizers and checkpoints use.
      */
     public static String fusedQkvName(int n, boolean bias) {
-        return "encoder.layer." + n + ".attention.self.qkv." + (bias ? "bias" : "weight");
+        return LAYER_PREFIX + n + ".attention.self.qkv." + (bias ? "bias" : "weight");
     }
 
     /** Expected HF names and shapes for a config: a base model has a pooler, a token-classification head none. */
