@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -112,6 +115,48 @@ class TokenizeCommandTest {
         Result badOption = run("tokenize", "--tokenizer", tokenizerJson.toString(), "--padding", "max_length");
         assertEquals(2, badOption.code());
         assertTrue(badOption.err().startsWith("error: --padding max_length needs --max-length"), badOption.err());
+    }
+
+    /** Bytes that are not UTF-8 are reported at their own line, from a file (plain or not) and from stdin. */
+    @Test
+    void notUtf8IsReportedAtItsLine() throws IOException {
+        byte[] good = "{\"text\": \"ok\"}".getBytes(StandardCharsets.UTF_8);
+        byte[] bad = "{\"text\": \"caf\u00e9\"}".getBytes(StandardCharsets.ISO_8859_1);
+        for (int line = 1; line <= 3; line++) {
+            ByteArrayOutputStream content = new ByteArrayOutputStream();
+            for (int i = 1; i <= 3; i++) {
+                content.writeBytes(i == line ? bad : good);
+                if (i < 3) {
+                    content.write('\n'); // the last line has no line end
+                }
+            }
+            Path input = Files.write(dir.resolve("latin1-" + line + ".jsonl"), content.toByteArray());
+            Result r = run("tokenize", "--tokenizer", tokenizerJson.toString(), "--input", input.toString());
+            assertEquals(2, r.code());
+            assertEquals("error: " + input + ":" + line + ": not valid UTF-8", r.err().strip());
+            InputStream stdin = System.in;
+            try {
+                System.setIn(new ByteArrayInputStream(content.toByteArray()));
+                Result piped = run("tokenize", "--tokenizer", tokenizerJson.toString());
+                assertEquals(2, piped.code());
+                assertEquals("error: <stdin>:" + line + ": not valid UTF-8", piped.err().strip());
+            } finally {
+                System.setIn(stdin);
+            }
+        }
+    }
+
+    /** predict's text and CoNLL-U inputs read their lines the same way. */
+    @Test
+    void rawLinesNameTheBadLine() throws IOException {
+        byte[] content = "one\r\ntwo\r\n".getBytes(StandardCharsets.UTF_8);
+        byte[] withBad = java.util.Arrays.copyOf(content, content.length + 4);
+        System.arraycopy("caf\u00e9".getBytes(StandardCharsets.ISO_8859_1), 0, withBad, content.length, 4);
+        Path file = Files.write(dir.resolve("lines.txt"), withBad);
+        org.multitag.core.InputException e = org.junit.jupiter.api.Assertions.assertThrows(
+                org.multitag.core.InputException.class, () -> JsonlInput.readLines(file, null));
+        assertEquals(file + ":3: not valid UTF-8", e.getMessage());
+        assertEquals(List.of("one", "two"), JsonlInput.readLines(null, new ByteArrayInputStream(content)));
     }
 
     @Test

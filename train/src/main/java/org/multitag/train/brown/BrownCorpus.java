@@ -2,8 +2,6 @@ package org.multitag.train.brown;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,8 +46,11 @@ public final class BrownCorpus {
     /** {@code cats.txt}: file → genre, in file order; checks that it lists exactly the corpus files present. */
     public static Map<String, String> genres(Path dir) throws IOException {
         Map<String, String> out = new LinkedHashMap<>();
-        List<String> lines = Files.readAllLines(dir.resolve("cats.txt"), StandardCharsets.US_ASCII);
+        List<String> lines = Files.readAllLines(dir.resolve("cats.txt"), StandardCharsets.ISO_8859_1);
         for (int i = 0; i < lines.size(); i++) {
+            if (!StandardCharsets.US_ASCII.newEncoder().canEncode(lines.get(i))) {
+                throw new IOException("cats.txt:" + (i + 1) + ": not ASCII");
+            }
             String line = lines.get(i).strip();
             if (line.isEmpty()) {
                 continue;
@@ -72,18 +73,18 @@ public final class BrownCorpus {
         return out;
     }
 
-    /** The sentences of one corpus file, in order. The file must be ASCII. */
+    /** The sentences of one corpus file, in order. The file must be ASCII: a line that is not is named. */
     public static List<Sentence> read(Path dir, String file) throws IOException {
         List<Sentence> out = new ArrayList<>();
-        var decoder = StandardCharsets.US_ASCII.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        try (BufferedReader r = new BufferedReader(
-                new java.io.InputStreamReader(Files.newInputStream(dir.resolve(file)), decoder))) {
+        // Latin-1 maps each byte to one char, so nothing fails while reading ahead; each line is checked itself.
+        try (BufferedReader r = Files.newBufferedReader(dir.resolve(file), StandardCharsets.ISO_8859_1)) {
             String line;
             int number = 0;
             while ((line = r.readLine()) != null) {
                 number++;
+                if (!StandardCharsets.US_ASCII.newEncoder().canEncode(line)) {
+                    throw new IOException(file + ":" + number + ": not ASCII");
+                }
                 String s = line.strip();
                 if (s.isEmpty()) {
                     continue;
@@ -100,8 +101,6 @@ public final class BrownCorpus {
                 }
                 out.add(new Sentence(file, number, words, tags));
             }
-        } catch (CharacterCodingException e) {
-            throw new IOException(file + ": not ASCII", e);
         }
         return out;
     }

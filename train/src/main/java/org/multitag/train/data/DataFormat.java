@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.regex.Pattern;
 import org.multitag.core.InputException;
+import org.multitag.core.LineReader;
 
 /** The layout of a training or evaluation file. */
 public enum DataFormat {

@@ -12,6 +12,7 @@ import java.util.Map;
 import org.multitag.core.AtomicFiles;
 import org.multitag.core.InputException;
 import org.multitag.core.LabelSet;
+import org.multitag.core.LineReader;
 
 /**
  * A labels file: one label name per line, UTF-8, in label-index order. Blank lines, duplicates and names with

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.multitag.core.InputException;
+import org.multitag.core.LineReader;
 
 /**
  * Streams the {@link SourceRecord}s of one data file (JSON Lines or CoNLL-U, see {@link DataFormat}) to a

@@ -103,4 +103,19 @@ class BrownConverterTest {
         Files.writeString(dir.resolve("ca01"), "The/at dog/ ./.\n");
         assertThrows(IOException.class, () -> BrownCorpus.read(dir, "ca01"));
     }
+
+    /** A byte that is not ASCII is named by its file and line. */
+    @Test
+    void nonAsciiNamesItsLine(@TempDir Path dir) throws IOException {
+        Path pkg = fakePackage(dir);
+        byte[] ca02 = Files.readAllBytes(pkg.resolve("ca02"));
+        byte[] bad = java.util.Arrays.copyOf(ca02, ca02.length + 12);
+        System.arraycopy("\tCaf\u00e9/nn ./.".getBytes(StandardCharsets.ISO_8859_1), 0, bad, ca02.length, 12);
+        Files.write(pkg.resolve("ca02"), bad);
+        IOException e = assertThrows(IOException.class, () -> BrownCorpus.read(pkg, "ca02"));
+        assertEquals("ca02:4: not ASCII", e.getMessage());
+        Files.write(pkg.resolve("cats.txt"), "ca01 news\nca02 n\u00e9ws\n".getBytes(StandardCharsets.ISO_8859_1));
+        e = assertThrows(IOException.class, () -> BrownCorpus.genres(pkg));
+        assertEquals("cats.txt:2: not ASCII", e.getMessage());
+    }
 }
