@@ -5,7 +5,7 @@ import java.util.List;
 import org.multitag.model.Batch;
 import org.multitag.model.MultiLabelHead;
 import org.multitag.model.NativeArrays;
-import org.multitag.train.data.Example;
+import org.multitag.data.Example;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Turns examples into what a step needs: the padded {@link Batch}, targets {@code [B·T, L]}, loss mask {@code [B·T]}. */

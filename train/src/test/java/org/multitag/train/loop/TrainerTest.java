@@ -17,15 +17,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.multitag.core.LabelSet;
+import org.multitag.data.ExampleReader;
+import org.multitag.data.TrainingData;
+import org.multitag.eval.Baselines;
+import org.multitag.eval.EvaluationReport;
 import org.multitag.model.BertWeights;
 import org.multitag.model.MultiLabelTagger;
 import org.multitag.tokenizer.Tokenizer;
 import org.multitag.tokenizer.TokenizerLoader;
 import org.multitag.tokenizer.labels.WordPrediction;
-import org.multitag.train.data.ExampleReader;
-import org.multitag.train.data.TrainingData;
-import org.multitag.train.eval.Baselines;
-import org.multitag.train.eval.EvaluationReport;
 import org.multitag.train.model.Freeze;
 import org.multitag.train.model.TrainableBert;
 import org.multitag.weights.ImportedModel;
@@ -159,9 +159,9 @@ class TrainerTest {
         Trainer g = new Trainer(null, miniLm.config(), tokenizerFiles, train, train, grouped, tmp, quiet, false);
         Trainer p = new Trainer(null, miniLm.config(), tokenizerFiles, train, train, plain, tmp, quiet, false);
         for (int epoch = 0; epoch < 2; epoch++) {
-            List<List<org.multitag.train.data.Example>> gb = g.epochBatches(epoch);
+            List<List<org.multitag.data.Example>> gb = g.epochBatches(epoch);
             assertEquals(p.epochBatches(epoch).size(), gb.size());
-            java.util.Map<org.multitag.train.data.Example, Integer> seen = new java.util.IdentityHashMap<>();
+            java.util.Map<org.multitag.data.Example, Integer> seen = new java.util.IdentityHashMap<>();
             gb.forEach(b -> b.forEach(e -> seen.merge(e, 1, Integer::sum)));
             assertEquals(train.examples().size(), seen.size(), "every example in the epoch");
             assertTrue(seen.values().stream().allMatch(c -> c == 1), "each example once");
@@ -174,10 +174,10 @@ class TrainerTest {
     }
 
     /** Tokens a batch list computes on: each batch padded to its longest example. */
-    private static long padded(List<List<org.multitag.train.data.Example>> batches) {
+    private static long padded(List<List<org.multitag.data.Example>> batches) {
         long n = 0;
-        for (List<org.multitag.train.data.Example> b : batches) {
-            n += (long) b.size() * b.stream().mapToInt(org.multitag.train.data.Example::length).max().orElse(0);
+        for (List<org.multitag.data.Example> b : batches) {
+            n += (long) b.size() * b.stream().mapToInt(org.multitag.data.Example::length).max().orElse(0);
         }
         return n;
     }
