@@ -10,6 +10,7 @@ import org.multitag.model.nn.Batch;
 import org.multitag.model.nn.BertWeights;
 import org.multitag.model.nn.Freeze;
 import org.multitag.model.nn.Parameter;
+import org.multitag.model.nn.Pass;
 import org.multitag.model.nn.TokenClassifier;
 import org.multitag.train.loss.BceWithLogitsLoss;
 import org.multitag.train.optim.AdamW;
@@ -66,7 +67,8 @@ public class TrainStepBenchmark {
             }
             ImportedModel m = EncoderModels.importOnnx(EncoderModels.miniLmOnnx());
             INDArray[] head = TokenClassifier.newClassifier(m.config(), LABELS, 1);
-            model = new TokenClassifier(BertWeights.of(m.config(), m.weights()), head[0], head[1], Freeze.none(), THREADS);
+            model = TokenClassifier.trainable(BertWeights.of(m.config(), m.weights()), head[0], head[1], Freeze.none(),
+                    THREADS);
             batch = EncoderInputs.batch(BATCH, SEQ);
             SplittableRandom r = new SplittableRandom(3);
             float[] y = new float[BATCH * SEQ * LABELS];
@@ -100,7 +102,7 @@ public class TrainStepBenchmark {
     @Benchmark
     public double miniLmTrainStep(Step s) {
         s.model.zeroGradients();
-        INDArray logits = s.model.forward(s.batch, true, new SplittableRandom(++s.step));
+        INDArray logits = s.model.forward(s.batch, Pass.training(new SplittableRandom(++s.step)));
         double l = s.loss.forward(logits, s.targets, s.mask, null);
         s.loss.backward(s.dLogits);
         s.model.backward(s.dLogits);

@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
+import org.multitag.eval.EvaluationReport;
+import org.multitag.eval.LabelScores;
 import org.multitag.tokenizer.labels.WordPrediction;
-import org.multitag.train.eval.EvaluationReport;
-import org.multitag.train.eval.LabelScores;
 
 /** The demo's printed tables: the model next to the baselines, the frequent labels, and tagged sentences. */
 final class DemoTable {

@@ -2,10 +2,10 @@ package org.multitag.train.loop;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.multitag.data.Example;
 import org.multitag.model.MultiLabelHead;
 import org.multitag.model.kernels.NativeArrays;
 import org.multitag.model.nn.Batch;
-import org.multitag.train.data.Example;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Turns examples into what a step needs: the padded {@link Batch}, targets {@code [B·T, L]}, loss mask {@code [B·T]}. */

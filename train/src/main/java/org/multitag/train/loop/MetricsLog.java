@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import org.multitag.core.LineReader;
 
 /**
  * The training run's metrics as JSON Lines, one object per event ({@code {"event": "step", "step": 10,
@@ -54,9 +55,11 @@ public final class MetricsLog {
         if (!Files.exists(file)) {
             return out;
         }
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            if (!line.isBlank()) {
-                out.add((ObjectNode) JSON.readTree(line));
+        try (LineReader r = new LineReader(Files.newInputStream(file), file.toString())) {
+            for (String line; (line = r.next()) != null; ) {
+                if (!line.isBlank()) {
+                    out.add((ObjectNode) JSON.readTree(line));
+                }
             }
         }
         return out;

@@ -17,6 +17,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.multitag.core.LabelSet;
+import org.multitag.data.ExampleReader;
+import org.multitag.data.TrainingData;
+import org.multitag.eval.Baselines;
+import org.multitag.eval.EvaluationReport;
 import org.multitag.model.MultiLabelTagger;
 import org.multitag.model.nn.BertWeights;
 import org.multitag.model.nn.Freeze;
@@ -24,10 +28,6 @@ import org.multitag.model.nn.TokenClassifier;
 import org.multitag.tokenizer.Tokenizer;
 import org.multitag.tokenizer.TokenizerLoader;
 import org.multitag.tokenizer.labels.WordPrediction;
-import org.multitag.train.data.ExampleReader;
-import org.multitag.train.data.TrainingData;
-import org.multitag.train.eval.Baselines;
-import org.multitag.train.eval.EvaluationReport;
 import org.multitag.weights.ImportedModel;
 import org.multitag.weights.OnnxImporter;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -122,8 +122,8 @@ class TrainerTest {
         try (MultiLabelTagger tagger = MultiLabelTagger.load(result.modelDir(),
                 new MultiLabelTagger.Options(2, opt.batchSize(), 0, false))) {
             List<float[][]> taggerProbabilities = tagger.scorer().score(
-                    dev.examples().stream().map(org.multitag.train.data.Example::inputIds).toList(),
-                    dev.examples().stream().map(org.multitag.train.data.Example::typeIds).toList());
+                    dev.examples().stream().map(org.multitag.data.Example::inputIds).toList(),
+                    dev.examples().stream().map(org.multitag.data.Example::typeIds).toList());
             assertEquals(trainerProbabilities.size(), taggerProbabilities.size());
             for (int i = 0; i < trainerProbabilities.size(); i++) {
                 assertTrue(java.util.Arrays.deepEquals(trainerProbabilities.get(i), taggerProbabilities.get(i)),
@@ -171,9 +171,9 @@ class TrainerTest {
         Trainer g = new Trainer(null, miniLm.config(), tokenizerFiles, train, train, grouped, tmp, quiet, false);
         Trainer p = new Trainer(null, miniLm.config(), tokenizerFiles, train, train, plain, tmp, quiet, false);
         for (int epoch = 0; epoch < 2; epoch++) {
-            List<List<org.multitag.train.data.Example>> gb = g.epochBatches(epoch);
+            List<List<org.multitag.data.Example>> gb = g.epochBatches(epoch);
             assertEquals(p.epochBatches(epoch).size(), gb.size());
-            java.util.Map<org.multitag.train.data.Example, Integer> seen = new java.util.IdentityHashMap<>();
+            java.util.Map<org.multitag.data.Example, Integer> seen = new java.util.IdentityHashMap<>();
             gb.forEach(b -> b.forEach(e -> seen.merge(e, 1, Integer::sum)));
             assertEquals(train.examples().size(), seen.size(), "every example in the epoch");
             assertTrue(seen.values().stream().allMatch(c -> c == 1), "each example once");
@@ -186,10 +186,10 @@ class TrainerTest {
     }
 
     /** Tokens a batch list computes on: each batch padded to its longest example. */
-    private static long padded(List<List<org.multitag.train.data.Example>> batches) {
+    private static long padded(List<List<org.multitag.data.Example>> batches) {
         long n = 0;
-        for (List<org.multitag.train.data.Example> b : batches) {
-            n += (long) b.size() * b.stream().mapToInt(org.multitag.train.data.Example::length).max().orElse(0);
+        for (List<org.multitag.data.Example> b : batches) {
+            n += (long) b.size() * b.stream().mapToInt(org.multitag.data.Example::length).max().orElse(0);
         }
         return n;
     }
