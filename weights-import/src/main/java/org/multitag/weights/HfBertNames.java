@@ -27,6 +27,10 @@ public final class HfBertNames {
     public static final String CLASSIFIER_WEIGHT = CLASSIFIER_PREFIX + "weight";
     /** The head's bias, {@code [L]}. */
     public static final String CLASSIFIER_BIAS = CLASSIFIER_PREFIX + "bias";
+    /** A learned mix of the top layers that the head reads (multitag's, not Hugging Face's): softmax logits [k]. */
+    public static final String LAYER_MIX_SCALARS = CLASSIFIER_PREFIX + "layer_mix.scalars";
+    /** The mix's scale, [1]. */
+    public static final String LAYER_MIX_GAMMA = CLASSIFIER_PREFIX + "layer_mix.gamma";
     /** The word embeddings, {@code [V, H]}. */
     public static final String WORD_EMBEDDINGS = "embeddings.word_embeddings.weight";
 

@@ -144,10 +144,20 @@ public final class BertEncoder implements AutoCloseable {
      * forward. A pass that saves makes {@link #backward} possible.
      */
     public INDArray forward(Batch batch, Pass pass) {
-        return forward(batch, pass, null, null);
+        return forward(batch, pass, null, null, null);
+    }
+
+    /** The forward pass feeding each layer's output to {@code mix} (when not null) as it is made. */
+    INDArray forward(Batch batch, Pass pass, LayerMix mix) {
+        return forward(batch, pass, null, null, mix);
     }
 
     private INDArray forward(Batch batch, Pass pass, List<INDArray> attentions, List<INDArray> hiddenStates) {
+        return forward(batch, pass, attentions, hiddenStates, null);
+    }
+
+    private INDArray forward(Batch batch, Pass pass, List<INDArray> attentions, List<INDArray> hiddenStates,
+            LayerMix mix) {
         validate(batch);
         int b = batch.size();
         int t = batch.maxLength();
@@ -156,13 +166,19 @@ public final class BertEncoder implements AutoCloseable {
         AttentionShape shape = AttentionShape.of(batch.attentionMask(), heads, h / heads);
         INDArray x = embeddings.forward(batch, pass, compute);
         keep(hiddenStates, x, b, t, h);
-        for (EncoderLayer layer : layers) {
+        if (mix != null) {
+            mix.begin((long) b * t, h, pass, compute);
+        }
+        for (int l = 0; l < layers.size(); l++) {
             INDArray maps = attentions == null ? null : Nd4j.createUninitialized(DataType.FLOAT, b, heads, t, t);
-            x = layer.forward(x, shape, pass, compute, maps);
+            x = layers.get(l).forward(x, shape, pass, compute, maps);
             if (maps != null) {
                 attentions.add(maps);
             }
             keep(hiddenStates, x, b, t, h);
+            if (mix != null) {
+                mix.add(l, x, pass);
+            }
         }
         saved = pass.saves();
         return x;
@@ -174,6 +190,15 @@ public final class BertEncoder implements AutoCloseable {
      * below the lowest trainable layer. {@code dHidden} is used as scratch.
      */
     public void backward(INDArray dHidden, Gradients grads) {
+        backward(dHidden, grads, null, null);
+    }
+
+    /**
+     * The backward with the gradient {@code dMix} of a layer mix's output: each mixed layer's share is added to the
+     * gradient of that layer's output on the way down ({@code dHidden} holds the top layer's own gradient, 0 when
+     * only the mix reads it).
+     */
+    void backward(INDArray dHidden, Gradients grads, LayerMix mix, INDArray dMix) {
         if (!saved) {
             throw new IllegalStateException("backward needs a forward that saves (Pass.training or Pass.forBackward)");
         }
@@ -186,6 +211,9 @@ public final class BertEncoder implements AutoCloseable {
         INDArray dCur = dHidden;
         INDArray dNext = compute.scratch().get("model.dh", n, h);
         for (int l = layers.size() - 1; l >= lowest; l--) {
+            if (mix != null) {
+                mix.addLayerGradient(l, dMix, dCur);
+            }
             boolean needInput = l > lowest || grads.word != null;
             layers.get(l).backward(dCur, needInput ? dNext : null, grads.layers.get(l), compute);
             INDArray tmp = dCur;

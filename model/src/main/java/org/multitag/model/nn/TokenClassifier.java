@@ -37,9 +37,12 @@ public final class TokenClassifier implements AutoCloseable {
     private final Gradients grads;
     private final List<Parameter> parameters = new ArrayList<>();
     private final Compute headCompute;
+    private final LayerMix mix;
+    private final INDArray[] mixGrads;
     private boolean saved;
 
-    private TokenClassifier(BertEncoder encoder, boolean ownsEncoder, INDArray weight, INDArray bias, Freeze freeze) {
+    private TokenClassifier(BertEncoder encoder, boolean ownsEncoder, INDArray weight, INDArray bias, Freeze freeze,
+            INDArray[] mixParams) {
         BertConfig config = encoder.config();
         int h = config.hiddenSize();
         if (weight.rank() != 2 || weight.size(1) != h || bias.length() != weight.size(0)) {
@@ -55,6 +58,19 @@ public final class TokenClassifier implements AutoCloseable {
         this.headCompute = new Compute(encoder.kernels(), new Buffers());
         this.freeze = freeze;
         this.grads = freeze == null ? null : new Gradients(config, (int) weight.size(0), freeze);
+        if (mixParams != null) {
+            int k = (int) mixParams[0].length();
+            int layers = config.numHiddenLayers();
+            if (k < 1 || k > layers || mixParams[1].length() != 1) {
+                throw new IllegalArgumentException("a layer mix of " + k + " layers (and " + mixParams[1].length()
+                        + " scale) does not fit " + layers + " layers");
+            }
+            this.mix = new LayerMix(layers - k, mixParams[0], mixParams[1]);
+        } else {
+            this.mix = null;
+        }
+        this.mixGrads = mix != null && grads != null ? new INDArray[] {Nd4j.zeros(DataType.FLOAT, mix.size()),
+            Nd4j.zeros(DataType.FLOAT, 1)} : null;
         if (grads != null) {
             listParameters();
         }
@@ -62,7 +78,24 @@ public final class TokenClassifier implements AutoCloseable {
 
     /** A classifier for inference over an encoder the caller keeps (and closes). */
     public TokenClassifier(BertEncoder encoder, INDArray weight, INDArray bias) {
-        this(encoder, false, weight, bias, null);
+        this(encoder, false, weight, bias, null, null);
+    }
+
+    /**
+     * A classifier for inference whose head reads a learned mix of the top layers ({@code mix}: the softmax logits
+     * {@code [k]} and the scale {@code [1]}, see {@link #layerMix(int)}), over an encoder the caller keeps.
+     */
+    public TokenClassifier(BertEncoder encoder, INDArray weight, INDArray bias, INDArray[] mix) {
+        this(encoder, false, weight, bias, null, mix);
+    }
+
+    /**
+     * New parameters of a learned mix of the top {@code k} layers (UDify, Stanza): softmax logits {@code [k]} at 0
+     * (an even mix) and a scale {@code [1]} at 1, for {@link #trainable(BertWeights, INDArray, INDArray, Freeze, int,
+     * INDArray[])}.
+     */
+    public static INDArray[] layerMix(int k) {
+        return LayerMix.initial(k);
     }
 
     /**
@@ -73,7 +106,13 @@ public final class TokenClassifier implements AutoCloseable {
      */
     public static TokenClassifier trainable(BertWeights weights, INDArray weight, INDArray bias, Freeze freeze,
             int threads) {
-        return new TokenClassifier(new BertEncoder(weights, threads, false), true, weight, bias, freeze);
+        return trainable(weights, weight, bias, freeze, threads, null);
+    }
+
+    /** As {@link #trainable(BertWeights, INDArray, INDArray, Freeze, int)}, the head reading a layer mix. */
+    public static TokenClassifier trainable(BertWeights weights, INDArray weight, INDArray bias, Freeze freeze,
+            int threads, INDArray[] mix) {
+        return new TokenClassifier(new BertEncoder(weights, threads, false), true, weight, bias, freeze, mix);
     }
 
     private void listParameters() {
@@ -98,6 +137,11 @@ public final class TokenClassifier implements AutoCloseable {
         }
         parameters.add(Parameter.of(HfBertNames.CLASSIFIER_WEIGHT, head.weight, grads.classifierWeight));
         parameters.add(Parameter.of(HfBertNames.CLASSIFIER_BIAS, head.bias, grads.classifierBias));
+        if (mix != null) {
+            // not decayed: a decay would pull the mix to even and its scale to 0
+            parameters.add(new Parameter(HfBertNames.LAYER_MIX_SCALARS, mix.scalars, mixGrads[0], false));
+            parameters.add(new Parameter(HfBertNames.LAYER_MIX_GAMMA, mix.gamma, mixGrads[1], false));
+        }
     }
 
     /** Whether a parameter name is the token head's (its own learning rate in training). */
@@ -125,8 +169,8 @@ public final class TokenClassifier implements AutoCloseable {
      * that saves makes {@link #backward} possible.
      */
     public INDArray forward(Batch batch, Pass pass) {
-        INDArray h = encoder.forward(batch, pass);
-        INDArray logits = head.forward(h, pass, headCompute);
+        INDArray h = encoder.forward(batch, pass, mix);
+        INDArray logits = head.forward(mix == null ? h : mix.mixed(), pass, headCompute);
         saved = pass.saves();
         return logits;
     }
@@ -149,16 +193,28 @@ public final class TokenClassifier implements AutoCloseable {
                     + n + ", " + numLabels() + "]");
         }
         boolean encoderTrains = grads.layers.stream().anyMatch(l -> l != null) || grads.word != null;
-        INDArray dh = encoderTrains ? headCompute.scratch().get("head.dh", n, config().hiddenSize()) : null;
+        long h = config().hiddenSize();
+        INDArray dh = encoderTrains || mix != null ? headCompute.scratch().get("head.dh", n, h) : null;
         head.backward(dLogits, dh, grads.classifierWeight, grads.classifierBias, headCompute);
-        if (encoderTrains) {
+        if (mix != null) {
+            mix.backward(dh, mixGrads[0], mixGrads[1]);
+        }
+        if (encoderTrains && mix == null) {
             encoder.backward(dh, grads);
+        } else if (encoderTrains) {
+            INDArray dTop = headCompute.scratch().get("mix.dtop", n, h);
+            dTop.assign(0); // the top layer's output reaches the head through the mix only
+            encoder.backward(dTop, grads, mix, dh);
         }
     }
 
     /** Sets every gradient to 0 (once per optimizer step). */
     public void zeroGradients() {
         grads.zero();
+        if (mixGrads != null) {
+            mixGrads[0].assign(0);
+            mixGrads[1].assign(0);
+        }
     }
 
     public Gradients gradients() {
@@ -178,6 +234,10 @@ public final class TokenClassifier implements AutoCloseable {
         Map<String, INDArray> m = new LinkedHashMap<>(encoder.weights().parameters());
         m.put(HfBertNames.CLASSIFIER_WEIGHT, head.weight);
         m.put(HfBertNames.CLASSIFIER_BIAS, head.bias);
+        if (mix != null) {
+            m.put(HfBertNames.LAYER_MIX_SCALARS, mix.scalars);
+            m.put(HfBertNames.LAYER_MIX_GAMMA, mix.gamma);
+        }
         return Collections.unmodifiableMap(m);
     }
 
@@ -240,6 +300,13 @@ public final class TokenClassifier implements AutoCloseable {
     @Override
     public void close() {
         head.close();
+        if (mix != null) {
+            mix.close();
+        }
+        if (mixGrads != null) {
+            mixGrads[0].close();
+            mixGrads[1].close();
+        }
         headCompute.scratch().close();
         if (grads != null) {
             grads.close();

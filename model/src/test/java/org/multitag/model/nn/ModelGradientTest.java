@@ -60,13 +60,26 @@ class ModelGradientTest {
         everyGradient(Tiny.config(0.2, 0.15), masked, "tiny model, any mask");
     }
 
+    /** The head reading a learned mix of both layers: every gradient, the mix's scalars and scale included. */
+    @Test
+    void layerMixMatchesFiniteDifferences() {
+        INDArray[] mix = TokenClassifier.layerMix(2);
+        mix[0].assign(NativeArrays.of(new float[] {0.4f, -0.3f}, 2));
+        mix[1].assign(1.3f);
+        everyGradient(Tiny.config(0.2, 0.15), Tiny.batch(), "tiny model, layer mix", mix);
+    }
+
     void everyGradient(BertConfig cfg, Batch batch, String what) {
+        everyGradient(cfg, batch, what, null);
+    }
+
+    void everyGradient(BertConfig cfg, Batch batch, String what, INDArray[] mix) {
         int rows = batch.size() * batch.maxLength();
         boolean[] mask = Tiny.tokenMask(batch);
         float[] y = Tiny.targets(rows, Tiny.LABELS, 3);
         try (BertWeights w = Tiny.weights(cfg, 1)) {
             INDArray[] h = head(cfg, 2);
-            try (TokenClassifier model = TokenClassifier.trainable(w, h[0], h[1], Freeze.none(), 2)) {
+            try (TokenClassifier model = TokenClassifier.trainable(w, h[0], h[1], Freeze.none(), 2, mix)) {
                 model.zeroGradients();
                 double[] z = Ref.d(model.forward(batch, Pass.training(new SplittableRandom(17))));
                 double loss = Bce.loss(z, y, mask, Tiny.LABELS);
@@ -87,7 +100,12 @@ class ModelGradientTest {
                 assertTrue(maxZ < 1e-5, "logits vs reference " + maxZ);
                 assertEquals(refLoss.getAsDouble(), loss, 1e-6);
 
-                Map<String, INDArray> grads = model.gradients().named();
+                Map<String, INDArray> grads = new LinkedHashMap<>(model.gradients().named());
+                for (Parameter prm : model.parameters()) {
+                    if (prm.name().contains("layer_mix")) {
+                        grads.put(prm.name(), prm.grad());
+                    }
+                }
                 assertEquals(p.keySet().stream().filter(k -> !k.startsWith("pooler")).toList(),
                         grads.keySet().stream().toList(), "one gradient per parameter, same names and order");
                 double worst = 0;

@@ -207,6 +207,9 @@ final class Ref {
                 p.get("embeddings.position_embeddings.weight"), p.get("embeddings.token_type_embeddings.weight"),
                 p.get("embeddings.LayerNorm.weight"), p.get("embeddings.LayerNorm.bias"), eps,
                 masks.get("embeddings"), hiddenRate);
+        double[] mixScalars = p.get(org.multitag.weights.HfBertNames.LAYER_MIX_SCALARS);
+        int mixFirst = mixScalars == null ? Integer.MAX_VALUE : cfg.numHiddenLayers() - mixScalars.length;
+        double[] mixed = new double[n * h];
         for (int l = 0; l < cfg.numHiddenLayers(); l++) {
             String pre = "encoder.layer." + l + ".";
             double[] a = attention(x, batch.size(), t, batch.attentionMask(), cfg.numAttentionHeads(), h,
@@ -223,6 +226,19 @@ final class Ref {
                     Activation.fromConfig(cfg.hiddenAct()));
             x = layerNorm(add(f, h1), n, h, p.get(pre + "output.LayerNorm.weight"),
                     p.get(pre + "output.LayerNorm.bias"), eps);
+            if (l >= mixFirst) {
+                // γ · softmax(s)_j · h_j, summed over the mixed layers
+                double max = java.util.Arrays.stream(mixScalars).max().orElseThrow();
+                double sum = java.util.Arrays.stream(mixScalars).map(v -> Math.exp(v - max)).sum();
+                double wj = Math.exp(mixScalars[l - mixFirst] - max) / sum;
+                double g = p.get(org.multitag.weights.HfBertNames.LAYER_MIX_GAMMA)[0];
+                for (int i = 0; i < mixed.length; i++) {
+                    mixed[i] += g * wj * x[i];
+                }
+            }
+        }
+        if (mixScalars != null) {
+            x = mixed;
         }
         return head(x, n, h, p.get("classifier.weight"), p.get("classifier.bias"), labels, masks.get("head"), headRate);
     }
