@@ -1,7 +1,5 @@
 package org.multitag.model.kernels;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -22,7 +20,6 @@ final class VectorKernels extends HostKernels {
 
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
-    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     /** Rows summed in float before the partial sum goes into the double accumulator (bounds the rounding). */
     private static final int SUM_BLOCK = 32;
 
@@ -66,12 +63,19 @@ final class VectorKernels extends HostKernels {
         super(par);
     }
 
-    /** One small call through the vector code: whether this JDK runs it. */
+    /**
+     * Small calls through the vector code, on the heap and in native memory ({@link HostMemory}, the part that
+     * differs between JDKs): whether this JDK runs them.
+     */
     static boolean selfTest() {
         float[] v = new float[L];
         v[0] = 1f;
         expInPlace(v, 0, L);
-        return Math.abs(v[0] - (float) Math.E) < 1e-5f && v[1] == 1f;
+        INDArray a = org.nd4j.linalg.factory.Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, L);
+        float[] b = new float[L];
+        java.util.Arrays.fill(b, 2f);
+        addBiasRows(HostMemory.of(a), b, L, 0, 1);
+        return Math.abs(v[0] - (float) Math.E) < 1e-5f && v[1] == 1f && a.getFloat(0, L - 1) == 2f;
     }
 
     /**
@@ -143,30 +147,29 @@ final class VectorKernels extends HostKernels {
 
     @Override
     public void addBias(INDArray y, INDArray bias) {
-        ByteBuffer yb = NativeArrays.bytes(y);
+        HostMemory yb = HostMemory.of(y);
         int cols = cols(y);
         float[] b = row(bias, cols);
         par.range(rows(y), cols, (from, to) -> addBiasRows(yb, b, cols, from, to));
     }
 
-    private static void addBiasRows(ByteBuffer y, float[] b, int cols, int from, int to) {
+    private static void addBiasRows(HostMemory y, float[] b, int cols, int from, int to) {
         for (int r = from; r < to; r++) {
-            int base = r * cols * 4;
+            int base = r * cols;
             int c = 0;
             for (; c <= cols - L; c += L) {
-                FloatVector.fromByteBuffer(S, y, base + c * 4, LE).add(FloatVector.fromArray(S, b, c))
-                        .intoByteBuffer(y, base + c * 4, LE);
+                y.store(y.load(S, base + c).add(FloatVector.fromArray(S, b, c)), base + c);
             }
             for (; c < cols; c++) {
-                y.putFloat(base + c * 4, y.getFloat(base + c * 4) + b[c]);
+                y.put(base + c, y.get(base + c) + b[c]);
             }
         }
     }
 
     @Override
     public void biasActivation(INDArray x, INDArray bias, Activation act, INDArray derivative) {
-        ByteBuffer xb = NativeArrays.bytes(x);
-        ByteBuffer db = derivative == null ? null : NativeArrays.bytes(derivative);
+        HostMemory xb = HostMemory.of(x);
+        HostMemory db = derivative == null ? null : HostMemory.of(derivative);
         int cols = cols(x);
         float[] b = bias == null ? new float[padded(cols)] : row(bias, cols);
         par.range(rows(x), cols * 16L, (from, to) -> {
@@ -183,12 +186,12 @@ final class VectorKernels extends HostKernels {
      * Rows {@code [from, to)} of {@code x = GELU(x + b)} in place, with Φ(u) = ½(1 + erf(u/√2)) and erf(|z|) =
      * 1 − poly(t)·e^(−z²) (A&S 7.1.26); with {@code d}, also {@code d = GELU'(u) = Φ(u) + u·φ(u)}.
      */
-    private static void geluRows(ByteBuffer x, float[] b, ByteBuffer d, int cols, int from, int to) {
+    private static void geluRows(HostMemory x, float[] b, HostMemory d, int cols, int from, int to) {
         for (int r = from; r < to; r++) {
-            int base = r * cols * 4;
+            int base = r * cols;
             int c = 0;
             for (; c <= cols - L; c += L) {
-                FloatVector u = FloatVector.fromByteBuffer(S, x, base + c * 4, LE).add(FloatVector.fromArray(S, b, c));
+                FloatVector u = x.load(S, base + c).add(FloatVector.fromArray(S, b, c));
                 FloatVector z = u.mul(INV_SQRT2);
                 FloatVector e = exp(z.mul(z).neg());
                 FloatVector tt = FloatVector.broadcast(S, 1f).div(z.abs().mul(P).add(1f));
@@ -196,22 +199,22 @@ final class VectorKernels extends HostKernels {
                         .fma(tt, FloatVector.broadcast(S, A2)).fma(tt, FloatVector.broadcast(S, A1)).mul(tt);
                 FloatVector half = poly.mul(e).mul(0.5f);
                 FloatVector cdf = FloatVector.broadcast(S, 1f).sub(half).blend(half, u.lt(0f));
-                u.mul(cdf).intoByteBuffer(x, base + c * 4, LE);
+                x.store(u.mul(cdf), base + c);
                 if (d != null) {
-                    u.mul(e).fma(FloatVector.broadcast(S, INV_SQRT_2PI), cdf).intoByteBuffer(d, base + c * 4, LE);
+                    d.store(u.mul(e).fma(FloatVector.broadcast(S, INV_SQRT_2PI), cdf), base + c);
                 }
             }
             for (; c < cols; c++) {
-                float u = x.getFloat(base + c * 4) + b[c];
+                float u = x.get(base + c) + b[c];
                 float z = Math.abs(u * INV_SQRT2);
                 float t = 1f / (1f + P * z);
                 float poly = t * (A1 + t * (A2 + t * (A3 + t * (A4 + t * A5))));
                 float e = (float) StrictMath.exp(-z * z);
                 float half = 0.5f * poly * e;
                 float cdf = u < 0 ? half : 1f - half;
-                x.putFloat(base + c * 4, u * cdf);
+                x.put(base + c, u * cdf);
                 if (d != null) {
-                    d.putFloat(base + c * 4, u * e * INV_SQRT_2PI + cdf);
+                    d.put(base + c, u * e * INV_SQRT_2PI + cdf);
                 }
             }
         }
@@ -222,53 +225,53 @@ final class VectorKernels extends HostKernels {
      * GELU ({@code ½u(1 + tanh w)}); with {@code d}, also its derivative {@code (1 − s) + 2u·s(1 − s)·√(2/π)(1 +
      * 3·0.044715u²)}.
      */
-    private static void geluTanhRows(ByteBuffer x, float[] b, ByteBuffer d, int cols, int from, int to) {
+    private static void geluTanhRows(HostMemory x, float[] b, HostMemory d, int cols, int from, int to) {
         for (int r = from; r < to; r++) {
-            int base = r * cols * 4;
+            int base = r * cols;
             int c = 0;
             for (; c <= cols - L; c += L) {
-                FloatVector u = FloatVector.fromByteBuffer(S, x, base + c * 4, LE).add(FloatVector.fromArray(S, b, c));
+                FloatVector u = x.load(S, base + c).add(FloatVector.fromArray(S, b, c));
                 FloatVector u2 = u.mul(u);
                 FloatVector e = exp(u2.mul(u).mul(TANH_C).add(u).mul(2 * SQRT_2_OVER_PI));
                 FloatVector s = FloatVector.broadcast(S, 1f).div(e.add(1f));
                 FloatVector keep = FloatVector.broadcast(S, 1f).sub(s);
-                u.mul(keep).intoByteBuffer(x, base + c * 4, LE);
+                x.store(u.mul(keep), base + c);
                 if (d != null) {
                     FloatVector slope = u2.mul(3 * TANH_C).add(1f).mul(SQRT_2_OVER_PI);
-                    u.mul(2f).mul(s).mul(keep).fma(slope, keep).intoByteBuffer(d, base + c * 4, LE);
+                    d.store(u.mul(2f).mul(s).mul(keep).fma(slope, keep), base + c);
                 }
             }
             for (; c < cols; c++) {
-                float u = x.getFloat(base + c * 4) + b[c];
+                float u = x.get(base + c) + b[c];
                 float e = (float) StrictMath.exp(Math.max(EXP_MIN, Math.min(EXP_MAX,
                         (u * u * u * TANH_C + u) * (2 * SQRT_2_OVER_PI))));
                 float s = 1f / (e + 1f);
-                x.putFloat(base + c * 4, u * (1f - s));
+                x.put(base + c, u * (1f - s));
                 if (d != null) {
                     float slope = (u * u * (3 * TANH_C) + 1f) * SQRT_2_OVER_PI;
-                    d.putFloat(base + c * 4, 2f * u * s * (1f - s) * slope + (1f - s));
+                    d.put(base + c, 2f * u * s * (1f - s) * slope + (1f - s));
                 }
             }
         }
     }
 
     /** {@code x = max(x + b, 0)}; with {@code d}, also {@code d = 1} where {@code x + b > 0}, else 0. */
-    private static void reluRows(ByteBuffer x, float[] b, ByteBuffer d, int cols, int from, int to) {
+    private static void reluRows(HostMemory x, float[] b, HostMemory d, int cols, int from, int to) {
         for (int r = from; r < to; r++) {
-            int base = r * cols * 4;
+            int base = r * cols;
             int c = 0;
             for (; c <= cols - L; c += L) {
-                FloatVector u = FloatVector.fromByteBuffer(S, x, base + c * 4, LE).add(FloatVector.fromArray(S, b, c));
-                u.max(0f).intoByteBuffer(x, base + c * 4, LE);
+                FloatVector u = x.load(S, base + c).add(FloatVector.fromArray(S, b, c));
+                x.store(u.max(0f), base + c);
                 if (d != null) {
-                    FloatVector.zero(S).blend(1f, u.compare(VectorOperators.GT, 0f)).intoByteBuffer(d, base + c * 4, LE);
+                    d.store(FloatVector.zero(S).blend(1f, u.compare(VectorOperators.GT, 0f)), base + c);
                 }
             }
             for (; c < cols; c++) {
-                float u = x.getFloat(base + c * 4) + b[c];
-                x.putFloat(base + c * 4, Math.max(u, 0f));
+                float u = x.get(base + c) + b[c];
+                x.put(base + c, Math.max(u, 0f));
                 if (d != null) {
-                    d.putFloat(base + c * 4, u > 0 ? 1f : 0f);
+                    d.put(base + c, u > 0 ? 1f : 0f);
                 }
             }
         }
@@ -280,10 +283,10 @@ final class VectorKernels extends HostKernels {
     public void layerNorm(INDArray x, INDArray bias, INDArray residual, INDArray gamma, INDArray beta, float eps,
             INDArray out, INDArray xhat, INDArray rstd) {
         int cols = cols(x);
-        ByteBuffer xb = NativeArrays.bytes(x);
-        ByteBuffer rb = residual == null ? null : NativeArrays.bytes(residual);
-        ByteBuffer ob = NativeArrays.bytes(out);
-        ByteBuffer sb = xhat == null ? xb : NativeArrays.bytes(xhat);
+        HostMemory xb = HostMemory.of(x);
+        HostMemory rb = residual == null ? null : HostMemory.of(residual);
+        HostMemory ob = HostMemory.of(out);
+        HostMemory sb = xhat == null ? xb : HostMemory.of(xhat);
         FloatBuffer rs = rstd == null ? null : floats(rstd);
         float[] b = row(bias, cols);
         float[] g = row(gamma, cols);
@@ -295,46 +298,46 @@ final class VectorKernels extends HostKernels {
      * Rows {@code [from, to)}: the sum {@code (x + b) + res} goes into {@code s} (x itself, or xhat), is normalized
      * there, and {@code out = s·g + be}; {@code rstd[r] = 1/√(var + eps)} when asked for.
      */
-    private static void layerNormRows(ByteBuffer x, float[] b, ByteBuffer res, float[] g, float[] be, float eps,
-            ByteBuffer s, ByteBuffer out, FloatBuffer rstd, int cols, int from, int to) {
+    private static void layerNormRows(HostMemory x, float[] b, HostMemory res, float[] g, float[] be, float eps,
+            HostMemory s, HostMemory out, FloatBuffer rstd, int cols, int from, int to) {
         float[] lanes = new float[L];
         for (int r = from; r < to; r++) {
-            int base = r * cols * 4;
+            int base = r * cols;
             FloatVector acc = FloatVector.zero(S);
             int c = 0;
             for (; c <= cols - L; c += L) {
-                FloatVector v = FloatVector.fromByteBuffer(S, x, base + c * 4, LE);
+                FloatVector v = x.load(S, base + c);
                 if (b != null) {
                     v = v.add(FloatVector.fromArray(S, b, c));
                 }
                 if (res != null) {
-                    v = v.add(FloatVector.fromByteBuffer(S, res, base + c * 4, LE));
+                    v = v.add(res.load(S, base + c));
                 }
-                v.intoByteBuffer(s, base + c * 4, LE);
+                s.store(v, base + c);
                 acc = acc.add(v);
             }
             float sum = lanesInOrder(acc, lanes);
             for (; c < cols; c++) {
-                float v = x.getFloat(base + c * 4);
+                float v = x.get(base + c);
                 if (b != null) {
                     v += b[c];
                 }
                 if (res != null) {
-                    v += res.getFloat(base + c * 4);
+                    v += res.get(base + c);
                 }
-                s.putFloat(base + c * 4, v);
+                s.put(base + c, v);
                 sum += v;
             }
             float mean = sum / cols;
             FloatVector accVar = FloatVector.zero(S);
             c = 0;
             for (; c <= cols - L; c += L) {
-                FloatVector dv = FloatVector.fromByteBuffer(S, s, base + c * 4, LE).sub(mean);
+                FloatVector dv = s.load(S, base + c).sub(mean);
                 accVar = dv.fma(dv, accVar);
             }
             float var = lanesInOrder(accVar, lanes);
             for (; c < cols; c++) {
-                float dv = s.getFloat(base + c * 4) - mean;
+                float dv = s.get(base + c) - mean;
                 var += dv * dv;
             }
             var /= cols;
@@ -344,14 +347,14 @@ final class VectorKernels extends HostKernels {
             }
             c = 0;
             for (; c <= cols - L; c += L) {
-                FloatVector n = FloatVector.fromByteBuffer(S, s, base + c * 4, LE).sub(mean).mul(inv);
-                n.intoByteBuffer(s, base + c * 4, LE);
-                n.fma(FloatVector.fromArray(S, g, c), FloatVector.fromArray(S, be, c)).intoByteBuffer(out, base + c * 4, LE);
+                FloatVector n = s.load(S, base + c).sub(mean).mul(inv);
+                s.store(n, base + c);
+                out.store(n.fma(FloatVector.fromArray(S, g, c), FloatVector.fromArray(S, be, c)), base + c);
             }
             for (; c < cols; c++) {
-                float n = (s.getFloat(base + c * 4) - mean) * inv;
-                s.putFloat(base + c * 4, n);
-                out.putFloat(base + c * 4, Math.fma(n, g[c], be[c]));
+                float n = (s.get(base + c) - mean) * inv;
+                s.put(base + c, n);
+                out.put(base + c, Math.fma(n, g[c], be[c]));
             }
         }
     }
@@ -359,47 +362,47 @@ final class VectorKernels extends HostKernels {
     @Override
     void layerNormInputGradient(INDArray dy, INDArray xhat, INDArray rstd, INDArray gamma, INDArray dx) {
         int cols = cols(dy);
-        ByteBuffer dyb = NativeArrays.bytes(dy);
-        ByteBuffer xhb = NativeArrays.bytes(xhat);
-        ByteBuffer dxb = NativeArrays.bytes(dx);
+        HostMemory dyb = HostMemory.of(dy);
+        HostMemory xhb = HostMemory.of(xhat);
+        HostMemory dxb = HostMemory.of(dx);
         FloatBuffer rs = floats(rstd);
         float[] g = row(gamma, cols);
         par.range(rows(dy), cols * 4L, (from, to) -> layerNormBackwardRows(dyb, xhb, g, rs, dxb, cols, from, to));
     }
 
     /** {@code dx = rstd · (gc − mean(gc) − xhat · mean(gc ⊙ xhat))}, {@code gc = dy ⊙ g}, rows {@code [from, to)}. */
-    private static void layerNormBackwardRows(ByteBuffer dy, ByteBuffer xhat, float[] g, FloatBuffer rstd,
-            ByteBuffer dx, int cols, int from, int to) {
+    private static void layerNormBackwardRows(HostMemory dy, HostMemory xhat, float[] g, FloatBuffer rstd,
+            HostMemory dx, int cols, int from, int to) {
         float[] lanes = new float[L];
         for (int r = from; r < to; r++) {
-            int base = r * cols * 4;
+            int base = r * cols;
             FloatVector a1 = FloatVector.zero(S);
             FloatVector a2 = FloatVector.zero(S);
             int c = 0;
             for (; c <= cols - L; c += L) {
-                FloatVector gc = FloatVector.fromByteBuffer(S, dy, base + c * 4, LE).mul(FloatVector.fromArray(S, g, c));
+                FloatVector gc = dy.load(S, base + c).mul(FloatVector.fromArray(S, g, c));
                 a1 = a1.add(gc);
-                a2 = gc.fma(FloatVector.fromByteBuffer(S, xhat, base + c * 4, LE), a2);
+                a2 = gc.fma(xhat.load(S, base + c), a2);
             }
             float m1 = lanesInOrder(a1, lanes);
             float m2 = lanesInOrder(a2, lanes);
             for (int cc = c; cc < cols; cc++) {
-                float gc = dy.getFloat(base + cc * 4) * g[cc];
+                float gc = dy.get(base + cc) * g[cc];
                 m1 += gc;
-                m2 += gc * xhat.getFloat(base + cc * 4);
+                m2 += gc * xhat.get(base + cc);
             }
             m1 /= cols;
             m2 /= cols;
             float inv = rstd.get(r);
             c = 0;
             for (; c <= cols - L; c += L) {
-                FloatVector gc = FloatVector.fromByteBuffer(S, dy, base + c * 4, LE).mul(FloatVector.fromArray(S, g, c));
-                FloatVector xh = FloatVector.fromByteBuffer(S, xhat, base + c * 4, LE);
-                gc.sub(m1).sub(xh.mul(m2)).mul(inv).intoByteBuffer(dx, base + c * 4, LE);
+                FloatVector gc = dy.load(S, base + c).mul(FloatVector.fromArray(S, g, c));
+                FloatVector xh = xhat.load(S, base + c);
+                dx.store(gc.sub(m1).sub(xh.mul(m2)).mul(inv), base + c);
             }
             for (; c < cols; c++) {
-                float gc = dy.getFloat(base + c * 4) * g[c];
-                dx.putFloat(base + c * 4, (gc - m1 - xhat.getFloat(base + c * 4) * m2) * inv);
+                float gc = dy.get(base + c) * g[c];
+                dx.put(base + c, (gc - m1 - xhat.get(base + c) * m2) * inv);
             }
         }
     }
@@ -409,8 +412,8 @@ final class VectorKernels extends HostKernels {
         int rows = rows(a);
         int cols = cols(a);
         int chunks = (cols + L - 1) / L;
-        ByteBuffer ab = NativeArrays.bytes(a);
-        ByteBuffer wb = w == null ? null : NativeArrays.bytes(w);
+        HostMemory ab = HostMemory.of(a);
+        HostMemory wb = w == null ? null : HostMemory.of(w);
         FloatBuffer out = floats(acc);
         // threads take whole vectors of columns, so the order of the sums is fixed
         par.range(chunks, (long) rows * L, (from, to) -> {
@@ -428,7 +431,7 @@ final class VectorKernels extends HostKernels {
      * {@code sums[c − c0] += Σ_r a[r, c] (· w[r, c] when w is not null)} for columns {@code [c0, c1)}: blocks of
      * {@value #SUM_BLOCK} rows in float lanes, each block's sum then added in double.
      */
-    private static void columnSums(ByteBuffer a, ByteBuffer w, int rows, int cols, int c0, int c1, double[] sums) {
+    private static void columnSums(HostMemory a, HostMemory w, int rows, int cols, int c0, int c1, double[] sums) {
         float[] lanes = new float[L];
         int c = c0;
         for (; c <= c1 - L; c += L) {
@@ -436,9 +439,9 @@ final class VectorKernels extends HostKernels {
                 int r1 = Math.min(rows, r0 + SUM_BLOCK);
                 FloatVector acc = FloatVector.zero(S);
                 for (int r = r0; r < r1; r++) {
-                    int o = (r * cols + c) * 4;
-                    FloatVector v = FloatVector.fromByteBuffer(S, a, o, LE);
-                    acc = w == null ? acc.add(v) : v.fma(FloatVector.fromByteBuffer(S, w, o, LE), acc);
+                    int o = r * cols + c;
+                    FloatVector v = a.load(S, o);
+                    acc = w == null ? acc.add(v) : v.fma(w.load(S, o), acc);
                 }
                 acc.intoArray(lanes, 0);
                 for (int k = 0; k < L; k++) {
@@ -449,8 +452,8 @@ final class VectorKernels extends HostKernels {
         for (; c < c1; c++) {
             double s = 0;
             for (int r = 0; r < rows; r++) {
-                int o = (r * cols + c) * 4;
-                s += w == null ? a.getFloat(o) : (double) a.getFloat(o) * w.getFloat(o);
+                int o = r * cols + c;
+                s += w == null ? a.get(o) : (double) a.get(o) * w.get(o);
             }
             sums[c - c0] += s;
         }
@@ -578,19 +581,19 @@ final class VectorKernels extends HostKernels {
     public void dropout(INDArray in, DropoutMask keep, INDArray out) {
         boolean[] k = ((HostDropoutMask) keep).keep;
         float s = keep.scale();
-        ByteBuffer src = NativeArrays.bytes(in);
-        ByteBuffer dst = NativeArrays.bytes(out);
+        HostMemory src = HostMemory.of(in);
+        HostMemory dst = HostMemory.of(out);
         par.range(keep.size(), 2, (from, to) -> dropoutRange(src, dst, k, s, from, to));
     }
 
-    private static void dropoutRange(ByteBuffer in, ByteBuffer out, boolean[] keep, float scale, int from, int to) {
+    private static void dropoutRange(HostMemory in, HostMemory out, boolean[] keep, float scale, int from, int to) {
         int i = from;
         for (; i <= to - L; i += L) {
             VectorMask<Float> k = VectorMask.fromArray(S, keep, i);
-            FloatVector.fromByteBuffer(S, in, i * 4, LE).mul(scale).blend(0f, k.not()).intoByteBuffer(out, i * 4, LE);
+            out.store(in.load(S, i).mul(scale).blend(0f, k.not()), i);
         }
         for (; i < to; i++) {
-            out.putFloat(i * 4, keep[i] ? in.getFloat(i * 4) * scale : 0f);
+            out.put(i, keep[i] ? in.get(i) * scale : 0f);
         }
     }
 }
