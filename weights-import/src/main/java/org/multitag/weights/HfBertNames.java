@@ -27,7 +27,12 @@ public final class HfBertNames {
     public static final String CLASSIFIER_WEIGHT = CLASSIFIER_PREFIX + "weight";
     /** The head's bias, {@code [L]}. */
     public static final String CLASSIFIER_BIAS = CLASSIFIER_PREFIX + "bias";
-    /** A learned mix of the top layers that the head reads (multitag's, not Hugging Face's): softmax logits [k]. */
+    /**
+     * The config field that says the head reads a learned mix of the top {@code k} layers (multitag's, not Hugging
+     * Face's: transformers would ignore the mix's two tensors and read the last layer alone).
+     */
+    public static final String LAYER_MIX_FIELD = "multitag_layer_mix";
+    /** The mix's softmax logits [k]. */
     public static final String LAYER_MIX_SCALARS = CLASSIFIER_PREFIX + "layer_mix.scalars";
     /** The mix's scale, [1]. */
     public static final String LAYER_MIX_GAMMA = CLASSIFIER_PREFIX + "layer_mix.gamma";
@@ -185,13 +190,26 @@ public final class HfBertNames {
         return LAYER_PREFIX + n + ".attention.self.qkv." + (bias ? "bias" : "weight");
     }
 
-    /** Expected HF names and shapes for a config: a base model has a pooler, a token-classification head none. */
+    /**
+     * Expected HF names and shapes for a config: a base model has a pooler, a token-classification head none (and the
+     * layer mix's tensors when the config names one, see {@link #layerMix}).
+     */
     public static Map<String, int[]> expected(BertConfig c, boolean head) {
         Map<String, int[]> out = new LinkedHashMap<>();
         for (Row r : rows(c.numHiddenLayers(), !head, head, false)) {
             out.put(r.hf(), shape(r.shape(), c));
         }
+        int k = layerMix(c);
+        if (head && k > 0) {
+            out.put(LAYER_MIX_SCALARS, new int[] {k});
+            out.put(LAYER_MIX_GAMMA, new int[] {1});
+        }
         return out;
+    }
+
+    /** How many top layers the head of a config mixes (0: it reads the last layer, as Hugging Face's does). */
+    public static int layerMix(BertConfig c) {
+        return c.extra().path(LAYER_MIX_FIELD).asInt(0);
     }
 
     /** Evaluates a shape expression of the table for a config. */
