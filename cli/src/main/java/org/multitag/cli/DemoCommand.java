@@ -163,9 +163,8 @@ final class DemoCommand implements Callable<Integer> {
         TrainingInputs.Model trained = TrainingInputs.readModelWithHead(result.modelDir().toString());
         // scored the way the tagger below decodes: the model's default mode, tuned on dev
         Decoding decoding = TrainingInputs.decoding(trained, null);
-        List<float[][]> probs = TrainingInputs.probabilities(trained, test.examples(), 32, javaThreads);
-        EvaluationReport report = TrainingInputs.evaluate(trained.labels(), test.examples(), probs,
-                decoding.decoder(null), decoding.thresholds(decoding.defaultMode()).values());
+        EvaluationReport report = TrainingInputs.score(trained, test, 32, javaThreads)
+                .evaluate(decoding.decoder(null));
         double evalSeconds = (System.nanoTime() - e0) / 1e9;
         Map<String, EvaluationReport> baselines = new LinkedHashMap<>();
         List<int[]> reference = train.goldWordLabels();

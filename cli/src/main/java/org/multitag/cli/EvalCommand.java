@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -91,12 +90,8 @@ final class EvalCommand implements Callable<Integer> {
         TrainingData d = reader.read(data);
         d.checkIds(m.config());
 
-        List<float[][]> probs = TrainingInputs.probabilities(m, d.examples(), batchSize, t);
-        Map<DecodingMode, EvaluationReport> reports = new LinkedHashMap<>();
-        for (DecodingMode mode : modes) {
-            reports.put(mode, TrainingInputs.evaluate(m.labels(), d.examples(), probs, decoding.decoder(mode),
-                    decoding.thresholds(mode).values()));
-        }
+        Map<DecodingMode, EvaluationReport> reports = TrainingInputs.score(m, d, batchSize, t)
+                .evaluate(decoding, modes);
 
         if (report != null) {
             String json = modes.size() == 1 ? reports.get(modes.get(0)).toJson(modes.get(0))

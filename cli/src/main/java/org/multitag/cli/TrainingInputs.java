@@ -25,7 +25,7 @@ import org.multitag.data.TrainingData;
 import org.multitag.eval.DecodingTuner;
 import org.multitag.eval.EvaluationReport;
 import org.multitag.eval.LabelScores;
-import org.multitag.eval.MultiLabelMetrics;
+import org.multitag.eval.Evaluator;
 import org.multitag.eval.UdMetrics;
 import org.multitag.model.MultiLabelHead;
 import org.multitag.model.Thresholds;
@@ -195,13 +195,14 @@ final class TrainingInputs {
     }
 
     /**
-     * Token probabilities of a model folder with a head for {@code examples}, through the inference path (its own
-     * encoder and head, closed afterwards); the head's thresholds do not change probabilities.
+     * {@code data} scored by a model folder with a head, through the inference path (its own encoder and head,
+     * closed afterwards); the head's thresholds do not change probabilities.
      */
-    static List<float[][]> probabilities(Model m, List<Example> examples, int batchSize, int threads) {
+    static Evaluator score(Model m, TrainingData data, int batchSize, int threads) {
         try (BertEncoder encoder = new BertEncoder(m.encoderWeights(m.config()), threads);
-                MultiLabelHead head = head(m, Thresholds.uniform(m.labels().names(), Thresholds.DEFAULT))) {
-            return probabilities(encoder, head, examples, batchSize);
+                MultiLabelHead head = head(m, Thresholds.uniform(m.labels().names(), Thresholds.DEFAULT));
+                TokenClassifier classifier = new TokenClassifier(encoder, head.weight(), head.bias())) {
+            return Evaluator.score(new TokenScorer(classifier, batchSize, 0), data);
         }
     }
 
@@ -229,18 +230,6 @@ final class TrainingInputs {
             throw new InputException("--pos-weight must be auto or none, not " + value);
         }
         return pw;
-    }
-
-    /**
-     * Token probabilities {@code [tokens][labels]} per example, in input order: the {@link TokenScorer} over the
-     * encoder and head (inference, length-sorted batches).
-     */
-    static List<float[][]> probabilities(BertEncoder encoder, MultiLabelHead head, List<Example> examples,
-            int batchSize) {
-        try (TokenClassifier classifier = new TokenClassifier(encoder, head.weight(), head.bias())) {
-            return new TokenScorer(classifier, batchSize, 0).score(examples.stream().map(Example::inputIds).toList(),
-                    examples.stream().map(Example::typeIds).toList());
-        }
     }
 
     /**
@@ -281,26 +270,6 @@ final class TrainingInputs {
                     + "'multitag tune-thresholds --label-groups auto --train TRAIN')");
         }
         return List.of(mode);
-    }
-
-    /** Word-level (and, for span data, span-level) scores of {@code probabilities} decided by {@code decoder}. */
-    static EvaluationReport evaluate(LabelSet labels, List<Example> examples, List<float[][]> probabilities,
-            Decoder decoder, float[] thresholds) {
-        MultiLabelMetrics m = new MultiLabelMetrics(labels);
-        for (int i = 0; i < examples.size(); i++) {
-            m.addExample(examples.get(i), probabilities.get(i), decoder);
-        }
-        return m.report(thresholds);
-    }
-
-    /** Word-level (and, for span data, span-level) scores of {@code probabilities} at {@code thresholds}. */
-    static EvaluationReport evaluate(LabelSet labels, List<Example> examples, List<float[][]> probabilities,
-            float[] thresholds) {
-        MultiLabelMetrics m = new MultiLabelMetrics(labels);
-        for (int i = 0; i < examples.size(); i++) {
-            m.addExample(examples.get(i), probabilities.get(i), thresholds);
-        }
-        return m.report(thresholds);
     }
 
     /**

@@ -13,6 +13,7 @@ import org.multitag.data.ExampleReader;
 import org.multitag.data.TrainingData;
 import org.multitag.eval.DecodingTuner;
 import org.multitag.eval.EvaluationReport;
+import org.multitag.eval.Evaluator;
 import org.multitag.model.Thresholds;
 import org.multitag.model.decoding.Decoding;
 import org.multitag.model.decoding.DecodingMode;
@@ -96,7 +97,7 @@ final class TuneThresholdsCommand implements Callable<Integer> {
         TrainingData d = reader.read(data);
         d.checkIds(m.config());
 
-        List<float[][]> probs = TrainingInputs.probabilities(m, d.examples(), batchSize, t);
+        Evaluator dev = TrainingInputs.score(m, d, batchSize, t);
         Decoding existing = Decoding.read(m.folder(), names);
         LabelGroups groups = labelGroups.equals("model")
                 ? (existing.groups().isEmpty() ? LabelGroups.auto(names) : existing.groups())
@@ -111,10 +112,9 @@ final class TuneThresholdsCommand implements Callable<Integer> {
                 seen = existing.seen();
             }
         }
-        DecodingTuner.Result tuned = DecodingTuner.tune(labels, groups, seen, d.examples(), probs);
-        EvaluationReport atHalf = TrainingInputs.evaluate(labels, d.examples(), probs, half.values());
-        EvaluationReport old = before == null ? null
-                : TrainingInputs.evaluate(labels, d.examples(), probs, before.values());
+        DecodingTuner.Result tuned = DecodingTuner.tune(dev, groups, seen);
+        EvaluationReport atHalf = dev.evaluate(half.values());
+        EvaluationReport old = before == null ? null : dev.evaluate(before.values());
         tuned.decoding().write(m.folder());
 
         PrintWriter out = spec.commandLine().getOut();

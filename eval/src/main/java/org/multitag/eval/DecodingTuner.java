@@ -4,7 +4,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import org.multitag.core.LabelSet;
-import org.multitag.data.Example;
 import org.multitag.model.Thresholds;
 import org.multitag.model.decoding.Decoder;
 import org.multitag.model.decoding.Decoding;
@@ -36,19 +35,18 @@ public final class DecodingTuner {
     private DecodingTuner() {}
 
     /**
+     * @param dev the dev examples, scored once
      * @param seen the label sets of the training data ({@code label-sets}; null: that mode is left out)
-     * @param tokenProbabilities per dev example, {@code [tokens][labels]}
      */
-    public static Result tune(LabelSet labels, LabelGroups groups, SeenLabelSets seen, List<Example> dev,
-            List<float[][]> tokenProbabilities) {
-        return tune(labels, groups, seen, dev, tokenProbabilities, ThresholdTuner.Objective.MICRO_F1);
+    public static Result tune(Evaluator dev, LabelGroups groups, SeenLabelSets seen) {
+        return tune(dev, groups, seen, ThresholdTuner.Objective.MICRO_F1);
     }
 
-    /** As {@link #tune(LabelSet, LabelGroups, SeenLabelSets, List, List)}, thresholds tuned for {@code objective}. */
-    static Result tune(LabelSet labels, LabelGroups groups, SeenLabelSets seen, List<Example> dev,
-            List<float[][]> tokenProbabilities, ThresholdTuner.Objective objective) {
+    /** As {@link #tune(Evaluator, LabelGroups, SeenLabelSets)}, thresholds tuned for {@code objective}. */
+    static Result tune(Evaluator dev, LabelGroups groups, SeenLabelSets seen, ThresholdTuner.Objective objective) {
+        LabelSet labels = dev.labels();
         List<String> names = labels.names();
-        ThresholdTuner.WordRows rows = ThresholdTuner.WordRows.of(dev, tokenProbabilities);
+        ThresholdTuner.WordRows rows = ThresholdTuner.WordRows.of(dev.examples(), dev.probabilities());
         float[][] wordRows = rows.probabilities();
         List<int[]> gold = rows.gold();
         float[] independent = ThresholdTuner.tune(wordRows, gold, labels.size(), objective).thresholds();
@@ -64,12 +62,7 @@ public final class DecodingTuner {
         Map<DecodingMode, ModeResult> results = new EnumMap<>(DecodingMode.class);
         DecodingMode best = DecodingMode.INDEPENDENT;
         for (Map.Entry<DecodingMode, Thresholds> e : thresholds.entrySet()) {
-            Decoder d = Decoder.of(e.getKey(), groups, seen, e.getValue().values());
-            MultiLabelMetrics m = new MultiLabelMetrics(labels);
-            for (int i = 0; i < dev.size(); i++) {
-                m.addExample(dev.get(i), tokenProbabilities.get(i), d);
-            }
-            EvaluationReport r = m.report(e.getValue().values());
+            EvaluationReport r = dev.evaluate(Decoder.of(e.getKey(), groups, seen, e.getValue().values()));
             results.put(e.getKey(), new ModeResult(e.getKey(), e.getValue(), r));
             EvaluationReport b = results.get(best).dev();
             if (r.subsetAccuracy() > b.subsetAccuracy()

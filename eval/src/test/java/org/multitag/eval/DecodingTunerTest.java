@@ -68,7 +68,7 @@ class DecodingTunerTest {
         List<Example> dev = List.of(example(gold, rows, probs));
         LabelGroups groups = LabelGroups.auto(LABELS.names());
         SeenLabelSets seen = SeenLabelSets.collect(groups, train);
-        DecodingTuner.Result result = DecodingTuner.tune(LABELS, groups, seen, dev, probs);
+        DecodingTuner.Result result = DecodingTuner.tune(Evaluator.of(LABELS, dev, probs), groups, seen);
 
         assertEquals(List.of(DecodingMode.values()), List.copyOf(result.modes().keySet()));
         double best = -1;
@@ -99,7 +99,8 @@ class DecodingTunerTest {
         List<float[][]> probs = new ArrayList<>();
         List<Example> dev = List.of(example(List.of(new int[] {2}, new int[] {3}),
                 List.of(new float[] {0, 0, 0.9f, 0.1f}, new float[] {0, 0, 0.2f, 0.7f}), probs));
-        DecodingTuner.Result result = DecodingTuner.tune(LABELS, LabelGroups.none(LABELS.names()), null, dev, probs);
+        DecodingTuner.Result result = DecodingTuner.tune(Evaluator.of(LABELS, dev, probs),
+                LabelGroups.none(LABELS.names()), null);
         assertEquals(List.of(DecodingMode.INDEPENDENT), List.copyOf(result.modes().keySet()));
         assertEquals(DecodingMode.INDEPENDENT, result.decoding().defaultMode());
         assertEquals(1.0, result.modes().get(DecodingMode.INDEPENDENT).dev().subsetAccuracy(), 0.0);

@@ -15,7 +15,7 @@ import org.multitag.data.Example;
 import org.multitag.data.TrainingData;
 import org.multitag.eval.DecodingTuner;
 import org.multitag.eval.EvaluationReport;
-import org.multitag.eval.MultiLabelMetrics;
+import org.multitag.eval.Evaluator;
 import org.multitag.model.Thresholds;
 import org.multitag.model.TokenScorer;
 import org.multitag.model.decoding.Decoding;
@@ -249,7 +249,8 @@ public final class Trainer {
             }
             // end of epoch: dev evaluation, best model, checkpoint
             if (!dev.examples().isEmpty()) {
-                lastReport = evaluate(dev.examples(), Thresholds.uniform(labels.names(), 0.5f).values());
+                lastReport = Evaluator.score(scorer(), dev).evaluate(Thresholds.uniform(labels.names(), 0.5f)
+                        .values());
                 log.append(log.event("dev", step).put("epoch", epoch + 1).put("micro_f1", lastReport.microF1())
                         .put("macro_f1", lastReport.macroF1()).put("hamming_loss", lastReport.hammingLoss())
                         .put("subset_accuracy", lastReport.subsetAccuracy()));
@@ -280,10 +281,9 @@ public final class Trainer {
         EvaluationReport devReport = lastReport;
         DecodingTuner.Result tuned = null;
         if (!dev.examples().isEmpty()) {
-            List<float[][]> probs = tokenProbabilities(dev.examples());
             SeenLabelSets seen = groups.isEmpty() ? null
                     : SeenLabelSets.collect(groups, train.goldWordLabels());
-            tuned = DecodingTuner.tune(labels, groups, seen, dev.examples(), probs);
+            tuned = DecodingTuner.tune(Evaluator.score(scorer(), dev), groups, seen);
             decoding = tuned.decoding();
             devReport = tuned.modes().get(decoding.defaultMode()).dev();
             ObjectNode event = log.event("tuned", step).put("micro_f1", devReport.microF1())
@@ -331,26 +331,11 @@ public final class Trainer {
     }
 
     /**
-     * Per-example token probabilities of the model as it stands, through the same scorer (and so the same bits)
-     * as {@code eval} and {@code predict} on the saved model.
+     * The model as it stands, scored in inference mode through the same scorer (and so the same bits) as
+     * {@code eval} and {@code predict} on the saved model.
      */
-    public List<float[][]> tokenProbabilities(List<Example> examples) {
-        List<int[]> ids = new ArrayList<>(examples.size());
-        List<int[]> types = new ArrayList<>(examples.size());
-        for (Example e : examples) {
-            ids.add(e.inputIds());
-            types.add(e.typeIds());
-        }
-        return new TokenScorer(model, options.batchSize(), 0).score(ids, types);
-    }
-
-    EvaluationReport evaluate(List<Example> examples, float[] thresholds) {
-        MultiLabelMetrics m = new MultiLabelMetrics(train.labels());
-        List<float[][]> probs = tokenProbabilities(examples);
-        for (int i = 0; i < probs.size(); i++) {
-            m.addExample(examples.get(i), probs.get(i), thresholds);
-        }
-        return m.report(thresholds);
+    public TokenScorer scorer() {
+        return new TokenScorer(model, options.batchSize(), 0);
     }
 
     private void saveModel(Path dir, Thresholds thresholds) throws IOException {

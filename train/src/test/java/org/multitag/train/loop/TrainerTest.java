@@ -21,6 +21,7 @@ import org.multitag.data.ExampleReader;
 import org.multitag.data.TrainingData;
 import org.multitag.eval.Baselines;
 import org.multitag.eval.EvaluationReport;
+import org.multitag.eval.Evaluator;
 import org.multitag.model.MultiLabelTagger;
 import org.multitag.model.nn.BertWeights;
 import org.multitag.model.nn.Freeze;
@@ -101,7 +102,7 @@ class TrainerTest {
         try (TokenClassifier model = newModel(miniLm, labels.size(), 7)) {
             Trainer trainer = new Trainer(model, miniLm.config(), tokenizerFiles, train, dev, opt, full, ps, false);
             result = trainer.run(false);
-            trainerProbabilities = trainer.tokenProbabilities(dev.examples());
+            trainerProbabilities = Evaluator.score(trainer.scorer(), dev).probabilities();
         }
         System.out.print(log.toString(StandardCharsets.UTF_8));
         EvaluationReport allNegative = Baselines.allNegative(labels, dev.goldWordLabels());
