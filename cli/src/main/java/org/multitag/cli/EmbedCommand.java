@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,7 +13,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.multitag.cli.options.BatchOptions;
+import org.multitag.cli.options.ComputeOptions;
+import org.multitag.cli.options.ModelOption;
 import org.multitag.core.InputException;
+import org.multitag.model.TaggingModel;
 import org.multitag.model.kernels.NativeArrays;
 import org.multitag.model.nn.Batch;
 import org.multitag.model.nn.BertEncoder;
@@ -29,6 +32,7 @@ import org.multitag.weights.StateDict;
 import org.multitag.weights.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -56,9 +60,8 @@ final class EmbedCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "NAME|DIR", defaultValue = ModelArgument.DEFAULT,
-            description = "Model name or model folder (default: ${DEFAULT-VALUE}).")
-    String model;
+    @Mixin
+    ModelOption.WithDefault model;
 
     @Option(names = "--input", required = true, paramLabel = "FILE", description = "JSONL input.")
     Path input;
@@ -67,9 +70,8 @@ final class EmbedCommand implements Callable<Integer> {
             description = "Safetensors output, written atomically.")
     Path output;
 
-    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32",
-            description = "Sequences per forward pass (default: ${DEFAULT-VALUE}); lines are batched by length.")
-    int batchSize;
+    @Mixin
+    BatchOptions batching;
 
     @Option(names = "--max-length", paramLabel = "N",
             description = "Truncate text lines to N tokens, special tokens included. Without it a text line longer "
@@ -83,9 +85,8 @@ final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--attentions", description = "Also write every layer's attention probabilities.")
     boolean attentions;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-            description = "Compute threads (default 0: all cores).")
-    int threads;
+    @Mixin
+    ComputeOptions compute;
 
     /** Fields of an input line that change the encoder's result and are not supported: an error, never dropped. */
     static final java.util.Set<String> UNSUPPORTED = java.util.Set.of("inputs_embeds", "head_mask",
@@ -105,26 +106,20 @@ final class EmbedCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         long t0 = System.nanoTime();
-        if (batchSize < 1) {
-            throw new InputException("--batch-size must be >= 1, not " + batchSize);
-        }
-        if (threads < 0) {
-            throw new InputException("--threads must be >= 0, not " + threads);
-        }
+        int batchSize = batching.batchSize();
+        int threads = compute.apply();
         if (maxLength != null && maxLength < 1) {
             throw new InputException("--max-length must be >= 1, not " + maxLength);
         }
-        if (Files.isDirectory(output)) {
-            throw new InputException(output.toString(), "is a folder, not a file");
-        }
-        Path folder = ModelArgument.resolve(model);
-        BertConfig config = BertConfig.read(folder);
+        Checks.outputFile(output);
+        TaggingModel m = model.read();
+        BertConfig config = m.config();
         if (maxLength != null && maxLength > config.maxPositionEmbeddings()) {
             throw new InputException("--max-length " + maxLength + " exceeds the model's max_position_embeddings "
                     + config.maxPositionEmbeddings());
         }
         List<JsonlInput.Line> lines = JsonlInput.readAll(input, System.in);
-        List<Sequence> seqs = parse(lines, folder, config);
+        List<Sequence> seqs = parse(lines, m);
 
         int n = seqs.size();
         int t = seqs.stream().mapToInt(Sequence::length).max().orElse(0);
@@ -154,7 +149,7 @@ final class EmbedCommand implements Callable<Integer> {
         }
 
         if (n > 0) {
-            run(folder, seqs, t, h, heads, last, states, probs);
+            run(m, batchSize, threads, seqs, t, h, heads, last, states, probs);
         }
 
         StateDict sd = new StateDict();
@@ -175,13 +170,14 @@ final class EmbedCommand implements Callable<Integer> {
         }
         long tokens = seqs.stream().mapToLong(Sequence::length).sum();
         spec.commandLine().getOut().printf(Locale.ROOT, "embedded %d lines (%,d tokens, padded to %d) with %s in "
-                + "%.1f s -> %s (%d tensors, %,d bytes)%n", n, tokens, t, model, (System.nanoTime() - t0) / 1e9,
+                + "%.1f s -> %s (%d tensors, %,d bytes)%n", n, tokens, t, model.value(), (System.nanoTime() - t0) / 1e9,
                 output, sd.size(), sd.byteSize());
         return 0;
     }
 
     /** Reads every line into encoder inputs, failing on the first bad one. */
-    private List<Sequence> parse(List<JsonlInput.Line> lines, Path folder, BertConfig config) throws IOException {
+    private List<Sequence> parse(List<JsonlInput.Line> lines, TaggingModel model) throws IOException {
+        BertConfig config = model.config();
         List<Sequence> seqs = new ArrayList<>(lines.size());
         java.util.Set<String> ignored = new java.util.TreeSet<>();
         Tokenizer tokenizer = null;
@@ -214,7 +210,7 @@ final class EmbedCommand implements Callable<Integer> {
                 String s = line.text("text");
                 String pair = line.optionalText("text_pair");
                 if (tokenizer == null) {
-                    tokenizer = Tokenizer.load(folder).withPadding(null)
+                    tokenizer = model.tokenizer()
                             .withTruncation(maxLength == null ? null : TruncationParams.of(maxLength));
                 }
                 Encoding e;
@@ -375,8 +371,8 @@ final class EmbedCommand implements Callable<Integer> {
     }
 
     /** Runs the encoder in length-sorted batches and copies each row's real positions to its place. */
-    private void run(Path folder, List<Sequence> seqs, int t, int h, int heads, ByteBuffer last, ByteBuffer[] states,
-            ByteBuffer[] probs) throws IOException {
+    private void run(TaggingModel model, int batchSize, int threads, List<Sequence> seqs, int t, int h, int heads,
+            ByteBuffer last, ByteBuffer[] states, ByteBuffer[] probs) throws IOException {
         Integer[] order = new Integer[seqs.size()];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
@@ -386,7 +382,7 @@ final class EmbedCommand implements Callable<Integer> {
         FloatBuffer[] statesOut = Arrays.stream(states).map(ByteBuffer::asFloatBuffer).toArray(FloatBuffer[]::new);
         FloatBuffer[] probsOut = Arrays.stream(probs).map(ByteBuffer::asFloatBuffer).toArray(FloatBuffer[]::new);
         BertEncoder.Outputs outputs = new BertEncoder.Outputs(hiddenStates, attentions);
-        try (BertEncoder encoder = BertEncoder.load(folder, threads)) {
+        try (BertEncoder encoder = new BertEncoder(model.encoderWeights(), threads)) {
             int pad = encoder.config().padTokenId();
             for (int from = 0; from < order.length; from += batchSize) {
                 int to = Math.min(order.length, from + batchSize);

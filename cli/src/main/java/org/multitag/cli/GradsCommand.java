@@ -5,10 +5,13 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.multitag.cli.options.ComputeOptions;
+import org.multitag.cli.options.ModelOption;
 import org.multitag.core.AtomicFiles;
 import org.multitag.data.Example;
 import org.multitag.data.ExampleReader;
 import org.multitag.data.TrainingData;
+import org.multitag.model.TaggingModel;
 import org.multitag.model.kernels.NativeArrays;
 import org.multitag.model.nn.Batch;
 import org.multitag.model.nn.BertWeights;
@@ -23,15 +26,16 @@ import org.multitag.weights.StateDict;
 import org.multitag.weights.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code multitag grads}: the training loss of one batch and the gradient of every parameter. */
 @Command(name = "grads", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Compute the training loss of one batch and its gradient with respect to every parameter, "
-                + "in eval mode (no dropout), and write them to a safetensors file: for checking the backward "
-                + "against another framework.",
+        description = {"Compute the training loss of one batch through a model with a token head, and its gradient "
+                + "with respect to every parameter, in eval mode (no dropout), and write them to a safetensors file: "
+                + "for checking the backward against another framework.",
             "The batch is every line of the input, right-padded to the longest. A line is {\"input_ids\": [...], "
                 + "\"labels\": [[0,1,0,...], ...], \"label_mask\": [1,0,...]} (optional \"token_type_ids\"; "
                 + "one labels row per token, one column per model label in id2label order; label_mask 1 where the "
@@ -45,8 +49,8 @@ final class GradsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model folder with a token head.")
-    String model;
+    @Mixin
+    ModelOption.Required model;
 
     @Option(names = "--input", required = true, paramLabel = "FILE", description = "JSONL batch.")
     Path input;
@@ -55,27 +59,30 @@ final class GradsCommand implements Callable<Integer> {
             description = "Safetensors output, written atomically.")
     Path output;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-            description = "Compute threads (default 0: all cores).")
-    int threads;
+    @Mixin
+    ComputeOptions compute;
 
     @Override
     public Integer call() throws IOException {
-        TrainingInputs.requireFileTarget(output);
-        int t = TrainingInputs.threads(threads);
-        TrainingInputs.Model m = TrainingInputs.readModelWithHead(model);
-        ExampleReader reader = new ExampleReader(m.tokenizer(), m.labels(),
-                TrainingInputs.readerOptions(m.config(), null, false, false, false));
-        TrainingData data = reader.read(input);
+        Checks.outputFile(output);
+        int threads = compute.apply();
+        TaggingModel m = model.read().requireHead();
+        TrainingData data = new ExampleReader(m.tokenizer(), m.labels(),
+                new ExampleReader.Options(m.config().maxPositionEmbeddings(), false, false, false)).read(input);
         data.checkIds(m.config());
         List<Example> batch = data.examples();
 
         StateDict out = new StateDict();
         out.metadata().put("format", "pt");
-        BertWeights weights = m.encoderWeights(m.config());
-        INDArray[] head = m.headArrays(m.labels());
-        TokenClassifier bert = TrainingInputs.trainable(m, weights, head, Freeze.none(), t);
-        try (bert) {
+        BertWeights weights = m.encoderWeights();
+        INDArray[] head;
+        try {
+            head = m.classifier(m.labels());
+        } catch (RuntimeException | IOException e) {
+            weights.close();
+            throw e;
+        }
+        try (TokenClassifier bert = m.trainable(weights, head, Freeze.none(), threads)) {
             Batch in = Batches.inputs(batch);
             int len = in.maxLength();
             try (INDArray targets = Batches.targets(batch, len, m.labels().size());
@@ -99,7 +106,9 @@ final class GradsCommand implements Callable<Integer> {
                 out.put(Tensor.ofFloats(HfBertNames.fileName(e.getKey(), true), shape, NativeArrays.toFloats(g)));
             }
         } finally {
-            TrainingInputs.close(weights, head);
+            weights.close();
+            head[0].close();
+            head[1].close();
         }
         AtomicFiles.write(output, o -> SafetensorsWriter.writeTo(o, out, SafetensorsWriter.Order.DECLARED));
         spec.commandLine().getOut().printf(java.util.Locale.ROOT, "loss %.8f over %d sequences (%d tokens); %d "

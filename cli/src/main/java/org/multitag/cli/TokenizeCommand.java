@@ -113,7 +113,7 @@ final class TokenizeCommand implements Callable<Integer> {
     /** A model name's folder (imported on first use), else the path as given; neither is an error naming both. */
     static Path tokenizerPath(String nameOrPath) throws IOException {
         if (NamedModels.isName(nameOrPath)) {
-            return ModelArgument.resolve(nameOrPath);
+            return NamedModels.fromEnvironment().resolve(nameOrPath);
         }
         Path path = Path.of(nameOrPath);
         if (!Files.exists(path)) {

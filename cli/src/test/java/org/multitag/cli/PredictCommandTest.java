@@ -181,8 +181,8 @@ class PredictCommandTest {
         TestModels.Result noLabels = TestModels.run("predict", "--model", plain.toString(), "--input", good.toString(),
                 "--output", output.toString());
         assertEquals(2, noLabels.code());
-        assertEquals("error: " + plain + ": the model has no labels (config.json id2label): train a head first",
-                noLabels.err().strip());
+        assertEquals("error: " + plain + ": the model has no token head (config.json has no id2label): train one "
+                + "first ('multitag train', or FineTuner)", noLabels.err().strip());
         TestModels.Result badThreshold = TestModels.run("predict", "--model", model.toString(), "--input",
                 good.toString(), "--threshold", "1.5");
         assertEquals(2, badThreshold.code());

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.multitag.tokenizer.Encoding;
 import org.multitag.tokenizer.Tokenizer;
+import org.multitag.weights.NamedModels;
 
 class TokenizeCommandTest {
 
@@ -246,7 +247,8 @@ class TokenizeCommandTest {
         assertEquals("[101,7592,999,102]", line.get("input_ids").toString());
         assertEquals("[null,0,0,null]", line.get("sequence_ids").toString());
         // (the folder's tokenizer.json pads to 128; tokenize ignores its settings)
-        Encoding expected = Tokenizer.load(ModelArgument.resolve("minilm-l6")).withPadding(null).encode("Hello!");
+        Encoding expected = Tokenizer.load(NamedModels.fromEnvironment().resolve("minilm-l6")).withPadding(null)
+                .encode("Hello!");
         assertEquals(java.util.Arrays.toString(expected.ids()), line.get("input_ids").toString().replace(",", ", "));
     }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.multitag.core.InputException;
 import org.multitag.core.LabelSet;
 import org.multitag.model.decoding.Decoder;
 import org.multitag.model.decoding.Decoding;
@@ -16,8 +17,6 @@ import org.multitag.tokenizer.Tokenizer;
 import org.multitag.tokenizer.TruncationParams;
 import org.multitag.tokenizer.labels.LabelAlignment;
 import org.multitag.tokenizer.labels.WordPrediction;
-import org.multitag.weights.ImportedModel;
-import org.multitag.weights.ModelFolder;
 
 /**
  * Text in, label sets per word out: the model folder's tokenizer, the encoder and the multi-label head.
@@ -90,29 +89,44 @@ public final class MultiLabelTagger implements AutoCloseable {
         this.decoder = decoder;
     }
 
-    /** Loads a model folder with a head (config.json id2label, classifier tensors, optional thresholds.json). */
+    /** Loads a model folder with a head (config.json id2label, classifier tensors, optional decoding files). */
     public static MultiLabelTagger load(Path folder, Options options) throws IOException {
-        ImportedModel m = ModelFolder.read(folder);
-        if (m.config().numLabels() == 0) {
-            throw new org.multitag.core.InputException(folder.toString(),
-                    "the model has no labels (config.json id2label): train a head first");
-        }
-        Tokenizer tok = Tokenizer.load(folder);
-        BertWeights weights = BertWeights.of(m.config(), m.weights());
-        BertEncoder encoder = new BertEncoder(weights, options.threads());
-        List<String> names = new ArrayList<>(m.config().id2label().values());
-        Decoding decoding = Decoding.read(folder, names);
-        MultiLabelHead head = MultiLabelHead.of(m.config(), m.weights(), decoding.thresholds(
-                DecodingMode.INDEPENDENT));
+        return of(TaggingModel.read(folder), options);
+    }
+
+    /**
+     * A tagger over a model with a head, decoding in the options' mode (the model's default when null). A mode the
+     * model's decoding files do not allow, or an encoder this code cannot run, is an error naming the folder.
+     */
+    public static MultiLabelTagger of(TaggingModel model, Options options) throws IOException {
+        return of(model, model.decoding(), options);
+    }
+
+    /** As {@link #of(TaggingModel, Options)}, decoding with {@code decoding} instead of the folder's setup. */
+    public static MultiLabelTagger of(TaggingModel model, Decoding decoding, Options options) throws IOException {
         Decoder decoder;
         try {
             decoder = decoding.decoder(options.decoding());
         } catch (IllegalArgumentException e) {
-            head.close();
-            encoder.close();
-            throw new org.multitag.core.InputException(folder.toString(), e.getMessage());
+            throw new InputException(model.folder().toString(), e.getMessage());
         }
-        return new MultiLabelTagger(tok, encoder, head, options, decoder);
+        Tokenizer tokenizer = model.tokenizer();
+        BertWeights weights = model.encoderWeights();
+        BertEncoder encoder;
+        try {
+            encoder = new BertEncoder(weights, options.threads());
+        } catch (IllegalArgumentException e) {
+            weights.close();
+            throw new InputException(model.folder().toString(), e.getMessage());
+        }
+        MultiLabelHead head;
+        try {
+            head = model.head(decoding.thresholds(DecodingMode.INDEPENDENT));
+        } catch (RuntimeException | IOException e) {
+            encoder.close();
+            throw e;
+        }
+        return new MultiLabelTagger(tokenizer, encoder, head, options, decoder);
     }
 
     public Tokenizer tokenizer() {

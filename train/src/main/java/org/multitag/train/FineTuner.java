@@ -16,6 +16,7 @@ import org.multitag.data.Example;
 import org.multitag.data.ExampleReader;
 import org.multitag.data.SourceRecord;
 import org.multitag.data.TrainingData;
+import org.multitag.model.TaggingModel;
 import org.multitag.model.decoding.LabelGroups;
 import org.multitag.model.kernels.NativeArrays;
 import org.multitag.model.nn.BertWeights;
@@ -24,9 +25,6 @@ import org.multitag.tokenizer.Tokenizer;
 import org.multitag.train.loop.TrainOptions;
 import org.multitag.train.loop.Trainer;
 import org.multitag.weights.BertConfig;
-import org.multitag.weights.HfBertNames;
-import org.multitag.weights.ImportedModel;
-import org.multitag.weights.ModelFolder;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -41,11 +39,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class FineTuner {
 
-    private final Path folder;
-    private final ImportedModel model;
+    private final TaggingModel model;
     private final BertConfig config;
     private final LabelSet labels;
-    private final LabelSet headLabels;
     private final ExampleReader reader;
     private final TrainOptions options;
     private final LabelGroups groups;
@@ -54,20 +50,13 @@ public final class FineTuner {
     private final boolean terminal;
 
     private FineTuner(Builder b) throws IOException {
-        this.folder = b.folder;
-        this.model = ModelFolder.read(b.folder);
+        this.model = b.model != null ? b.model : TaggingModel.read(b.folder);
         this.config = b.dropout == null ? model.config() : withDropout(model.config(), b.dropout);
-        this.headLabels = headLabels(b.folder, model);
-        this.labels = b.labels != null ? b.labels : headLabels;
+        this.labels = b.labels != null ? b.labels : model.labels();
         if (labels.size() == 0) {
-            throw new InputException(folder.toString(), "the model has no token head: give the label set");
+            throw new InputException(model.folder().toString(), "the model has no token head: give the label set");
         }
-        Tokenizer tokenizer;
-        try {
-            tokenizer = Tokenizer.load(folder).withPadding(null).withTruncation(null);
-        } catch (IllegalArgumentException e) {
-            throw new InputException(folder.toString(), e.getMessage());
-        }
+        Tokenizer tokenizer = model.tokenizer();
         int positions = config.maxPositionEmbeddings();
         if (b.maxLength != null && (b.maxLength < 3 || b.maxLength > positions)) {
             throw new InputException("max length must be in [3, " + positions + "] (the model's "
@@ -84,7 +73,12 @@ public final class FineTuner {
 
     /** Starts a fine-tuning setup from a model folder (an HF folder; see {@code multitag import}). */
     public static Builder builder(Path modelFolder) {
-        return new Builder(modelFolder);
+        return new Builder(Objects.requireNonNull(modelFolder, "model folder"), null);
+    }
+
+    /** Starts a fine-tuning setup from a model folder already read. */
+    public static Builder builder(TaggingModel model) {
+        return new Builder(null, Objects.requireNonNull(model, "model"));
     }
 
     /** The labels the head is trained for, in output order. */
@@ -149,24 +143,17 @@ public final class FineTuner {
      * @param resume continue from {@code out/checkpoint} when it is there
      */
     public Trainer.Result fit(TrainingData train, TrainingData dev, Path out, boolean resume) throws IOException {
-        BertWeights weights;
+        BertWeights weights = model.encoderWeights(config);
+        INDArray[] head;
         try {
-            weights = BertWeights.of(config, model.weights());
-        } catch (IllegalArgumentException e) {
-            throw new InputException(folder.toString(), e.getMessage());
+            head = startsFromHead() ? model.classifier(labels) : newHead(train);
+        } catch (RuntimeException | IOException e) {
+            weights.close();
+            throw e;
         }
-        INDArray[] head = startsFromHead() ? headArrays() : newHead(train);
-        try {
-            TokenClassifier trainable;
-            try {
-                trainable = TokenClassifier.trainable(weights, head[0], head[1], options.freeze(), threads);
-            } catch (IllegalArgumentException e) {
-                throw new InputException(folder.toString(), "cannot train this model: " + e.getMessage());
-            }
-            try (trainable) {
-                return new Trainer(trainable, config, model.tokenizerFiles(), train, dev, options, out, progress,
-                        terminal, groups).run(resume);
-            }
+        try (TokenClassifier trainable = model.trainable(weights, head, options.freeze(), threads)) {
+            return new Trainer(trainable, config, model.tokenizerFiles(), train, dev, options, out, progress,
+                    terminal, groups).run(resume);
         } finally {
             weights.close();
             head[0].close();
@@ -200,45 +187,8 @@ public final class FineTuner {
 
     /** Whether training continues the folder's own head (its labels are the training labels, in any order). */
     public boolean startsFromHead() {
-        return headLabels.size() == labels.size() && headLabels.names().containsAll(labels.names())
-                && HfBertNames.hasHead(model.weights());
-    }
-
-    /** The folder's classifier rows in the order of {@link #labels()}. */
-    private INDArray[] headArrays() {
-        return classifierArrays(model, headLabels, labels);
-    }
-
-    /**
-     * A model's classifier ({@code weight [L, H]}, {@code bias [L]}) as new native arrays (the caller closes them),
-     * rows reordered from the head's label order {@code from} to {@code order}.
-     *
-     * @throws IllegalArgumentException when a label of {@code order} is not in the head
-     */
-    public static INDArray[] classifierArrays(ImportedModel model, LabelSet from, LabelSet order) {
-        float[] wv = model.weights().get(HfBertNames.CLASSIFIER_WEIGHT).toFloat32();
-        float[] bv = model.weights().get(HfBertNames.CLASSIFIER_BIAS).toFloat32();
-        int h = model.config().hiddenSize();
-        int n = order.size();
-        float[] weight = new float[n * h];
-        float[] bias = new float[n];
-        for (int l = 0; l < n; l++) {
-            int row = from.indexOf(order.name(l));
-            if (row < 0) {
-                throw new IllegalArgumentException("label " + order.name(l) + " is not in the head");
-            }
-            System.arraycopy(wv, row * h, weight, l * h, h);
-            bias[l] = bv[row];
-        }
-        return new INDArray[] {NativeArrays.of(weight, n, h), NativeArrays.of(bias, n)};
-    }
-
-    private static LabelSet headLabels(Path folder, ImportedModel m) {
-        try {
-            return LabelSet.of(new ArrayList<>(m.config().id2label().values()));
-        } catch (IllegalArgumentException e) {
-            throw new InputException(folder.resolve(BertConfig.FILE).toString(), "id2label: " + e.getMessage());
-        }
+        LabelSet own = model.labels();
+        return model.hasHead() && own.size() == labels.size() && own.names().containsAll(labels.names());
     }
 
     /** {@code c} with hidden and attention dropout set to {@code p} (what TokenClassifier reads). */
@@ -254,6 +204,7 @@ public final class FineTuner {
     /** Options of a {@link FineTuner}; everything but the model folder has a default. */
     public static final class Builder {
         private final Path folder;
+        private final TaggingModel model;
         private LabelSet labels;
         private TrainOptions options = TrainOptions.DEFAULT;
         private Integer maxLength;
@@ -266,8 +217,9 @@ public final class FineTuner {
         private PrintStream progress = new PrintStream(OutputStream.nullOutputStream());
         private boolean terminal;
 
-        private Builder(Path folder) {
-            this.folder = Objects.requireNonNull(folder, "model folder");
+        private Builder(Path folder, TaggingModel model) {
+            this.folder = folder;
+            this.model = model;
         }
 
         /** The label set, in output order (default: the folder's head labels). */
