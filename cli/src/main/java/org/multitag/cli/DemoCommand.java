@@ -166,11 +166,7 @@ final class DemoCommand implements Callable<Integer> {
         TaggingModel trained = TaggingModel.read(result.modelDir());
         // scored the way the tagger below decodes: the model's default mode, tuned on dev
         Decoding decoding = trained.decoding();
-        EvaluationReport report;
-        try (MultiLabelTagger tagger = MultiLabelTagger.of(trained, decoding,
-                new MultiLabelTagger.Options(threads, 32, 0, false))) {
-            report = Evaluator.score(tagger.scorer(), test).evaluate(decoding.decoder(null));
-        }
+        EvaluationReport report = Evaluator.score(trained, test, threads, 32).evaluate(decoding.decoder(null));
         double evalSeconds = (System.nanoTime() - e0) / 1e9;
         Map<String, EvaluationReport> baselines = new LinkedHashMap<>();
         List<int[]> reference = train.goldWordLabels();

@@ -18,7 +18,6 @@ import org.multitag.data.ExampleReader;
 import org.multitag.data.TrainingData;
 import org.multitag.eval.EvaluationReport;
 import org.multitag.eval.Evaluator;
-import org.multitag.model.MultiLabelTagger;
 import org.multitag.model.TaggingModel;
 import org.multitag.model.decoding.Decoding;
 import org.multitag.model.decoding.DecodingMode;
@@ -88,11 +87,8 @@ final class EvalCommand implements Callable<Integer> {
                 lengths.readerOptions(m.config()).withKeepUnknownLabels(true)).read(data);
         d.checkIds(m.config());
 
-        Map<DecodingMode, EvaluationReport> reports;
-        try (MultiLabelTagger tagger = MultiLabelTagger.of(m, decoding, new MultiLabelTagger.Options(threads,
-                batchSize, 0, false))) {
-            reports = Evaluator.score(tagger.scorer(), d).evaluate(decoding, modes);
-        }
+        Map<DecodingMode, EvaluationReport> reports = Evaluator.score(m, d, threads, batchSize)
+                .evaluate(decoding, modes);
 
         if (report != null) {
             String json = modes.size() == 1 ? reports.get(modes.get(0)).toJson(modes.get(0))

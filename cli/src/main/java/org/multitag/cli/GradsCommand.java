@@ -13,12 +13,11 @@ import org.multitag.data.ExampleReader;
 import org.multitag.data.TrainingData;
 import org.multitag.model.TaggingModel;
 import org.multitag.model.kernels.NativeArrays;
-import org.multitag.model.nn.Batch;
 import org.multitag.model.nn.BertWeights;
 import org.multitag.model.nn.Freeze;
 import org.multitag.model.nn.Pass;
 import org.multitag.model.nn.TokenClassifier;
-import org.multitag.train.loop.Batches;
+import org.multitag.train.loop.Trainer;
 import org.multitag.train.loss.BceWithLogitsLoss;
 import org.multitag.weights.HfBertNames;
 import org.multitag.weights.SafetensorsWriter;
@@ -83,20 +82,10 @@ final class GradsCommand implements Callable<Integer> {
             throw e;
         }
         try (TokenClassifier bert = m.trainable(weights, head, Freeze.none(), threads)) {
-            Batch in = Batches.inputs(batch);
-            int len = in.maxLength();
-            try (INDArray targets = Batches.targets(batch, len, m.labels().size());
-                    INDArray mask = Batches.lossMask(batch, len)) {
-                bert.zeroGradients();
-                INDArray logits = bert.forward(in, Pass.forBackward());
-                BceWithLogitsLoss bce = new BceWithLogitsLoss();
-                double loss = bce.forward(logits, targets, mask, null);
-                try (INDArray dLogits = logits.ulike()) {
-                    bce.backward(dLogits);
-                    bert.backward(dLogits);
-                }
-                out.put(Tensor.ofFloats("loss", new int[] {1}, new float[] {(float) loss}));
-            }
+            bert.zeroGradients();
+            double loss = Trainer.lossAndGradients(bert, new BceWithLogitsLoss(), batch, m.labels().size(),
+                    Pass.forBackward(), null, 1);
+            out.put(Tensor.ofFloats("loss", new int[] {1}, new float[] {(float) loss}));
             for (Map.Entry<String, INDArray> e : bert.gradients().named().entrySet()) {
                 INDArray g = e.getValue();
                 int[] shape = new int[g.rank()];

@@ -18,7 +18,6 @@ import org.multitag.data.TrainingData;
 import org.multitag.eval.DecodingTuner;
 import org.multitag.eval.EvaluationReport;
 import org.multitag.eval.Evaluator;
-import org.multitag.model.MultiLabelTagger;
 import org.multitag.model.TaggingModel;
 import org.multitag.model.Thresholds;
 import org.multitag.model.decoding.Decoding;
@@ -107,11 +106,7 @@ final class TuneThresholdsCommand implements Callable<Integer> {
             }
         }
 
-        Evaluator dev;
-        try (MultiLabelTagger tagger = MultiLabelTagger.of(m, existing, new MultiLabelTagger.Options(threads,
-                batchSize, 0, false))) {
-            dev = Evaluator.score(tagger.scorer(), d);
-        }
+        Evaluator dev = Evaluator.score(m, d, threads, batchSize);
         DecodingTuner.Result tuned = DecodingTuner.tune(dev, groups, seen);
         EvaluationReport atHalf = dev.evaluate(Thresholds.uniform(names, 0.5f).values());
         EvaluationReport old = before == null ? null : dev.evaluate(before.values());

@@ -1,5 +1,6 @@
 package org.multitag.eval;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -7,6 +8,9 @@ import java.util.Map;
 import org.multitag.core.LabelSet;
 import org.multitag.data.Example;
 import org.multitag.data.TrainingData;
+import org.multitag.model.MultiLabelTagger;
+import org.multitag.model.TaggingModel;
+import org.multitag.model.Thresholds;
 import org.multitag.model.TokenScorer;
 import org.multitag.model.decoding.Decoder;
 import org.multitag.model.decoding.Decoding;
@@ -53,6 +57,22 @@ public final class Evaluator {
             types.add(e.typeIds());
         }
         return new Evaluator(data.labels(), data.examples(), scorer.score(ids, types));
+    }
+
+    /**
+     * Runs a model folder's encoder and head over {@code data}: loaded for this, closed afterwards (the folder's
+     * decoding files are not read: probabilities do not depend on them).
+     *
+     * @param threads Java kernel threads (0: all cores)
+     * @param batchSize sequences per forward pass
+     */
+    public static Evaluator score(TaggingModel model, TrainingData data, int threads, int batchSize)
+            throws IOException {
+        Decoding any = Decoding.independent(Thresholds.uniform(model.labels().names(), Thresholds.DEFAULT));
+        try (MultiLabelTagger tagger = MultiLabelTagger.of(model, any,
+                new MultiLabelTagger.Options(threads, batchSize, 0, false))) {
+            return score(tagger.scorer(), data);
+        }
     }
 
     /**

@@ -303,13 +303,28 @@ public final class Trainer {
 
     /** One forward/backward; returns the batch's loss (before the gradAccum scaling). */
     private double trainBatch(List<Example> batch, int labels, INDArray posWeight, long microStep) {
+        return lossAndGradients(model, loss, batch, labels,
+                Pass.training(new SplittableRandom(options.seed() * 7_919L + microStep)), posWeight,
+                1.0 / options.gradAccum());
+    }
+
+    /**
+     * The BCE loss of one batch, right-padded, and its gradients, {@code scale}d, added to the model's (a training
+     * step's work before the optimizer; {@code multitag grads} runs it once in eval mode).
+     *
+     * @param pass a pass that saves what backward needs
+     * @param posWeight {@code [L]}, or null
+     * @return the loss before scaling
+     */
+    public static double lossAndGradients(TokenClassifier model, BceWithLogitsLoss loss, List<Example> batch,
+            int labels, Pass pass, INDArray posWeight, double scale) {
         Batch in = Batches.inputs(batch);
         int t = in.maxLength();
         try (INDArray targets = Batches.targets(batch, t, labels); INDArray mask = Batches.lossMask(batch, t)) {
-            INDArray logits = model.forward(in, Pass.training(new SplittableRandom(options.seed() * 7_919L + microStep)));
+            INDArray logits = model.forward(in, pass);
             double l = loss.forward(logits, targets, mask, posWeight);
             try (INDArray dLogits = logits.ulike()) {
-                loss.backward(dLogits, 1.0 / options.gradAccum());
+                loss.backward(dLogits, scale);
                 model.backward(dLogits);
             }
             return l;
