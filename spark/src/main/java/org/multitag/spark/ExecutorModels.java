@@ -24,7 +24,7 @@ import org.multitag.tokenizer.Tokenizer;
  * read-only; every partition gets its own encoder scratch ({@link Loaded#openEncoder}), closed when the
  * partition ends, so concurrent tasks never share buffers and no native scratch outlives its partition.
  */
-public final class ExecutorModels {
+final class ExecutorModels {
 
     /** One loaded model: tokenizer, weights, and the token head when the folder has one. */
     public record Loaded(Tokenizer tokenizer, BertWeights weights, MultiLabelHead head, Decoding decoding) {

@@ -8,7 +8,7 @@ import org.multitag.model.nn.Batch;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Turns examples into what a step needs: the padded {@link Batch}, targets {@code [B·T, L]}, loss mask {@code [B·T]}. */
-public final class Batches {
+final class Batches {
 
     private Batches() {}
 

@@ -17,7 +17,7 @@ import org.multitag.core.LineReader;
  * "loss": 0.31, ...}}), appended and flushed as they happen so a crashed run keeps its history. On resume the
  * log is cut back to the checkpoint's step first, so the file reads like an uninterrupted run.
  */
-public final class MetricsLog {
+final class MetricsLog {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

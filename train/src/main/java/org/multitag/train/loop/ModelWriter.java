@@ -23,7 +23,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * multitag_layer_mix}); the tokenizer files; the decoding setup (thresholds.json, and with label groups
  * label_groups.json, label_sets.json, decoding.json). Atomic (temporary folder, then rename).
  */
-public final class ModelWriter {
+final class ModelWriter {
 
     private ModelWriter() {}
 
