@@ -1,13 +1,7 @@
 package org.multitag.model;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.multitag.model.kernels.NativeArrays;
-import org.multitag.weights.BertConfig;
-import org.multitag.weights.HfBertNames;
-import org.multitag.weights.StateDict;
-import org.multitag.weights.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -35,39 +29,6 @@ public final class MultiLabelHead implements AutoCloseable {
         this.weight = weight;
         this.bias = bias;
         this.thresholds = thresholds;
-    }
-
-    /**
-     * The head stored in a state dict ({@code classifier.weight [L, H]}, {@code classifier.bias [L]}) with the
-     * config's id2label names.
-     */
-    public static MultiLabelHead of(BertConfig config, StateDict sd, Thresholds thresholds) {
-        List<String> labels = new ArrayList<>();
-        for (Map.Entry<Integer, String> e : config.id2label().entrySet()) {
-            if (e.getKey() != labels.size()) {
-                throw new IllegalArgumentException("config id2label is not numbered 0.." + (config.numLabels() - 1));
-            }
-            labels.add(e.getValue());
-        }
-        Tensor w = find(sd, HfBertNames.CLASSIFIER_WEIGHT);
-        Tensor b = find(sd, HfBertNames.CLASSIFIER_BIAS);
-        int h = config.hiddenSize();
-        if (w.rank() != 2 || w.dim(0) != labels.size() || w.dim(1) != h || b.rank() != 1 || b.dim(0) != labels.size()) {
-            throw new IllegalArgumentException("tensor classifier.weight " + Tensor.shapeString(w.shape())
-                    + " / classifier.bias " + Tensor.shapeString(b.shape()) + ": the config needs [" + labels.size()
-                    + ", " + h + "] / [" + labels.size() + "]");
-        }
-        return new MultiLabelHead(labels, NativeArrays.of(w.toFloat32(), labels.size(), h),
-                NativeArrays.of(b.toFloat32(), labels.size()), thresholds);
-    }
-
-    private static Tensor find(StateDict sd, String name) {
-        for (Tensor t : sd.tensors()) {
-            if (HfBertNames.canonical(t.name()).equals(name)) {
-                return t;
-            }
-        }
-        throw new IllegalArgumentException("missing tensor " + name + " (the model has no token head)");
     }
 
     public List<String> labels() {

@@ -125,13 +125,11 @@ public final class TaggingModel {
 
     /** The head for inference, deciding at {@code thresholds} (the caller closes it). */
     public MultiLabelHead head(Thresholds thresholds) throws IOException {
-        requireHead();
-        ImportedModel m = files();
-        try {
-            return MultiLabelHead.of(config, m.weights(), thresholds);
-        } catch (IllegalArgumentException e) {
-            throw new InputException(folder.toString(), e.getMessage());
+        if (!thresholds.labels().equals(labels.names())) {
+            throw new IllegalArgumentException("thresholds for other labels than the model's");
         }
+        INDArray[] c = classifier(labels);
+        return new MultiLabelHead(labels.names(), c[0], c[1], thresholds);
     }
 
     /**
