@@ -17,7 +17,7 @@ public abstract sealed class ModelOption permits ModelOption.Required, ModelOpti
     public static final String DEFAULT = "minilm-l6";
 
     static final String HELP = "A model folder, or a name (minilm-l6, bert-base-uncased, bert-base-cased, "
-            + "bert-base-multilingual-cased) imported on first use.";
+            + "bert-base-multilingual-cased) imported on first use";
 
     /** What the user wrote. */
     public abstract String value();
@@ -34,7 +34,7 @@ public abstract sealed class ModelOption permits ModelOption.Required, ModelOpti
 
     /** {@code --model} with no default. */
     public static final class Required extends ModelOption {
-        @Option(names = "--model", required = true, paramLabel = "NAME|DIR", description = HELP)
+        @Option(names = "--model", required = true, paramLabel = "NAME|DIR", description = HELP + ".")
         String value;
 
         @Override
@@ -46,7 +46,7 @@ public abstract sealed class ModelOption permits ModelOption.Required, ModelOpti
     /** {@code --model} defaulting to {@value ModelOption#DEFAULT}. */
     public static final class WithDefault extends ModelOption {
         @Option(names = "--model", paramLabel = "NAME|DIR", defaultValue = DEFAULT,
-                description = HELP + " (default: ${DEFAULT-VALUE})")
+                description = HELP + " (default: ${DEFAULT-VALUE}).")
         String value;
 
         @Override
