@@ -81,7 +81,8 @@ final class GradsCommand implements Callable<Integer> {
             weights.close();
             throw e;
         }
-        try (TokenClassifier bert = m.trainable(weights, head, Freeze.none(), threads)) {
+        INDArray[] mix = m.layerMix();
+        try (TokenClassifier bert = m.trainable(weights, head, mix, Freeze.none(), threads)) {
             bert.zeroGradients();
             double loss = Trainer.lossAndGradients(bert, new BceWithLogitsLoss(), batch, m.labels().size(),
                     Pass.forBackward(), null, 1);
@@ -98,6 +99,10 @@ final class GradsCommand implements Callable<Integer> {
             weights.close();
             head[0].close();
             head[1].close();
+            if (mix != null) {
+                mix[0].close();
+                mix[1].close();
+            }
         }
         AtomicFiles.write(output, o -> SafetensorsWriter.writeTo(o, out, SafetensorsWriter.Order.DECLARED));
         spec.commandLine().getOut().printf(java.util.Locale.ROOT, "loss %.8f over %d sequences (%d tokens); %d "

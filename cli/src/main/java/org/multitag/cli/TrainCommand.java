@@ -74,6 +74,12 @@ final class TrainCommand implements Callable<Integer> {
             description = "Peak learning rate of the token head, same warmup and decay (default: ${DEFAULT-VALUE}).")
     double headLr;
 
+    @Option(names = "--layer-mix", paramLabel = "K",
+            description = "The head reads a learned mix of the top K layers (UDify's scalar mix) instead of the last "
+                    + "layer; 0: the last layer, as Hugging Face's head (default: the model's own when its head is "
+                    + "continued, else 0). Saved with the model; transformers would read the last layer only.")
+    Integer layerMix;
+
     @Option(names = "--head-init", paramLabel = "prior|zero", defaultValue = "prior",
             converter = HeadInitConverter.class,
             description = "A new head's biases: prior = each label's log-odds in the training data (pos-weighted), "
@@ -176,7 +182,7 @@ final class TrainCommand implements Callable<Integer> {
         LabelSet labels = labelsFile != null ? LabelFile.read(labelsFile)
                 : ExampleReader.collectLabels(trainFiles, skipBad);
         PrintStream progress = WriterStream.of(stderr);
-        FineTuner tuner = FineTuner.builder(base).labels(labels).options(options).dropout(dropout)
+        FineTuner tuner = FineTuner.builder(base).labels(labels).options(options).dropout(dropout).layerMix(layerMix)
                 .labelAllSubtokens(labelAllSubtokens).skipBad(skipBad).threads(threads)
                 .maxLength(maxLength).truncate(lengths.truncate()).labelGroups(labelGroups)
                 .progress(progress, System.console() != null).build();

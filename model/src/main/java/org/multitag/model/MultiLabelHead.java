@@ -15,9 +15,19 @@ public final class MultiLabelHead implements AutoCloseable {
     private final List<String> labels;
     private final INDArray weight; // [L, H]
     private final INDArray bias;   // [L]
+    private final INDArray[] layerMix; // null, or {softmax logits [k], scale [1]}
     private Thresholds thresholds;
 
     public MultiLabelHead(List<String> labels, INDArray weight, INDArray bias, Thresholds thresholds) {
+        this(labels, weight, bias, null, thresholds);
+    }
+
+    /**
+     * A head reading a learned mix of the top layers ({@code layerMix}: the softmax logits {@code [k]} and the scale
+     * {@code [1]}; null: the last layer alone, as Hugging Face's head).
+     */
+    public MultiLabelHead(List<String> labels, INDArray weight, INDArray bias, INDArray[] layerMix,
+            Thresholds thresholds) {
         if (labels.isEmpty()) {
             throw new IllegalArgumentException("a head needs at least one label");
         }
@@ -28,6 +38,7 @@ public final class MultiLabelHead implements AutoCloseable {
         this.labels = List.copyOf(labels);
         this.weight = weight;
         this.bias = bias;
+        this.layerMix = layerMix == null ? null : layerMix.clone();
         this.thresholds = thresholds;
     }
 
@@ -45,6 +56,11 @@ public final class MultiLabelHead implements AutoCloseable {
 
     public INDArray bias() {
         return bias;
+    }
+
+    /** The layer mix the head reads ({softmax logits [k], scale [1]}), or null for the last layer alone. */
+    public INDArray[] layerMix() {
+        return layerMix == null ? null : layerMix.clone();
     }
 
     public Thresholds thresholds() {
@@ -91,5 +107,9 @@ public final class MultiLabelHead implements AutoCloseable {
     public void close() {
         weight.close();
         bias.close();
+        if (layerMix != null) {
+            layerMix[0].close();
+            layerMix[1].close();
+        }
     }
 }

@@ -74,7 +74,7 @@ public final class MultiLabelTagger implements AutoCloseable {
     /** A tagger whose words' label sets {@code decoder} decides. */
     public MultiLabelTagger(Tokenizer tokenizer, BertEncoder encoder, MultiLabelHead head, Options options,
             Decoder decoder) {
-        this.classifier = new TokenClassifier(encoder, head.weight(), head.bias());
+        this.classifier = new TokenClassifier(encoder, head.weight(), head.bias(), head.layerMix());
         this.scorer = new TokenScorer(classifier, options.batchSize(), options.maxLength());
         this.tokenizer = tokenizer.withPadding(null)
                 .withTruncation(options.truncate() ? TruncationParams.of(scorer.maxLength()) : null);

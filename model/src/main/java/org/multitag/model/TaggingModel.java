@@ -129,7 +129,25 @@ public final class TaggingModel {
             throw new IllegalArgumentException("thresholds for other labels than the model's");
         }
         INDArray[] c = classifier(labels);
-        return new MultiLabelHead(labels.names(), c[0], c[1], thresholds);
+        return new MultiLabelHead(labels.names(), c[0], c[1], layerMix(), thresholds);
+    }
+
+    /**
+     * The learned mix of the top layers the head reads ({softmax logits [k], scale [1]} as new native arrays the caller
+     * closes), or null when the config names none (the head reads the last layer, as Hugging Face's).
+     */
+    public INDArray[] layerMix() throws IOException {
+        int k = HfBertNames.layerMix(config);
+        if (k == 0) {
+            return null;
+        }
+        ImportedModel m = files();
+        if (!m.weights().contains(HfBertNames.LAYER_MIX_SCALARS) || !m.weights().contains(HfBertNames.LAYER_MIX_GAMMA)) {
+            throw new InputException(folder.toString(), "config.json has " + HfBertNames.LAYER_MIX_FIELD + " " + k
+                    + ", but the weights have no " + HfBertNames.LAYER_MIX_SCALARS + " / " + HfBertNames.LAYER_MIX_GAMMA);
+        }
+        return new INDArray[] {NativeArrays.of(m.weights().get(HfBertNames.LAYER_MIX_SCALARS).toFloat32(), k),
+            NativeArrays.of(m.weights().get(HfBertNames.LAYER_MIX_GAMMA).toFloat32(), 1)};
     }
 
     /**
@@ -167,8 +185,17 @@ public final class TaggingModel {
      * @param threads Java kernel threads, 0: all cores
      */
     public TokenClassifier trainable(BertWeights weights, INDArray[] head, Freeze freeze, int threads) {
+        return trainable(weights, head, null, freeze, threads);
+    }
+
+    /**
+     * As {@link #trainable(BertWeights, INDArray[], Freeze, int)}, the head reading a learned mix of the top layers
+     * ({@code mix}: {softmax logits [k], scale [1]}, trained in place; null: the last layer alone).
+     */
+    public TokenClassifier trainable(BertWeights weights, INDArray[] head, INDArray[] mix, Freeze freeze,
+            int threads) {
         try {
-            return TokenClassifier.trainable(weights, head[0], head[1], freeze, threads);
+            return TokenClassifier.trainable(weights, head[0], head[1], freeze, threads, mix);
         } catch (IllegalArgumentException e) {
             throw new InputException(folder.toString(), "cannot train this model: " + e.getMessage());
         }

@@ -25,6 +25,7 @@ import org.multitag.tokenizer.Tokenizer;
 import org.multitag.train.loop.TrainOptions;
 import org.multitag.train.loop.Trainer;
 import org.multitag.weights.BertConfig;
+import org.multitag.weights.HfBertNames;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -46,6 +47,7 @@ public final class FineTuner {
     private final TrainOptions options;
     private final LabelGroups groups;
     private final int threads;
+    private final int layerMix;
     private final PrintStream progress;
     private final boolean terminal;
 
@@ -67,6 +69,12 @@ public final class FineTuner {
         this.options = b.options;
         this.groups = LabelGroups.fromSpec(b.labelGroups, labels.names());
         this.threads = b.threads > 0 ? b.threads : Runtime.getRuntime().availableProcessors();
+        int layers = config.numHiddenLayers();
+        this.layerMix = b.layerMix != null ? b.layerMix : startsFromHead() ? HfBertNames.layerMix(model.config()) : 0;
+        if (layerMix < 0 || layerMix > layers) {
+            throw new InputException("the layer mix must take 0 to " + layers + " layers (the model's), not "
+                    + layerMix);
+        }
         this.progress = b.progress;
         this.terminal = b.terminal;
     }
@@ -151,14 +159,29 @@ public final class FineTuner {
             weights.close();
             throw e;
         }
-        try (TokenClassifier trainable = model.trainable(weights, head, options.freeze(), threads)) {
-            return new Trainer(trainable, config, model.tokenizerFiles(), train, dev, options, out, progress,
-                    terminal, groups).run(resume);
+        INDArray[] mix = null;
+        try {
+            // the folder's own mix when the head continues and the mix is the same size, else a new even one
+            boolean sameMix = startsFromHead() && HfBertNames.layerMix(model.config()) == layerMix;
+            mix = layerMix == 0 ? null : sameMix ? model.layerMix() : TokenClassifier.layerMix(layerMix);
+            try (TokenClassifier trainable = model.trainable(weights, head, mix, options.freeze(), threads)) {
+                return new Trainer(trainable, config, model.tokenizerFiles(), train, dev, options, out, progress,
+                        terminal, groups).run(resume);
+            }
         } finally {
             weights.close();
             head[0].close();
             head[1].close();
+            if (mix != null) {
+                mix[0].close();
+                mix[1].close();
+            }
         }
+    }
+
+    /** How many top layers the trained head mixes (0: it reads the last layer, as Hugging Face's head). */
+    public int layerMix() {
+        return layerMix;
     }
 
     /** A new head: seeded weights; biases at zero or at the label priors of {@code train}. */
@@ -212,6 +235,7 @@ public final class FineTuner {
         private boolean labelAllSubtokens;
         private boolean skipBad;
         private Double dropout;
+        private Integer layerMix;
         private String labelGroups = "auto";
         private int threads;
         private PrintStream progress = new PrintStream(OutputStream.nullOutputStream());
@@ -266,6 +290,17 @@ public final class FineTuner {
         }
 
         /** Hidden and attention dropout instead of the config's (null: the config's). */
+        /**
+         * The head reads a learned scalar mix of the top {@code k} layers' outputs (UDify, Stanza) instead of the last
+         * layer alone; 0: the last layer, as Hugging Face's head (null, the default: the folder head's own mix when
+         * training continues it, else 0). The mix is saved with the model ({@code multitag_layer_mix} in
+         * config.json); transformers would ignore it and read the last layer.
+         */
+        public Builder layerMix(Integer k) {
+            this.layerMix = k;
+            return this;
+        }
+
         public Builder dropout(Double value) {
             if (value != null && !(value >= 0 && value < 1)) {
                 throw new InputException("dropout must be in [0, 1), not " + value);

@@ -13,7 +13,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * One gradient buffer per trainable parameter, in the storage layout of {@link BertWeights} (Linear weights
- * {@code [in, out]}, fused query/key/value {@code [H, 3H]}) plus the classifier's {@code [L, H]} and {@code [L]}.
+ * {@code [in, out]}, fused query/key/value {@code [H, 3H]}) plus the classifier's {@code [L, H]} and {@code [L]}
+ * (and a layer mix's {@code [k]} and {@code [1]}).
  * Backward accumulates into them; {@link #zero()} once per step. Frozen parts have no buffer (null here, absent
  * from {@link #named()}).
  */
@@ -28,10 +29,12 @@ public final class Gradients implements AutoCloseable {
     final List<BertWeights.Layer> layers; // null = frozen
     final INDArray classifierWeight; // [L, H]
     final INDArray classifierBias;   // [L]
+    final INDArray mixScalars;       // [k], null without a layer mix
+    final INDArray mixGamma;         // [1], null without a layer mix
     private final List<INDArray> owned = new ArrayList<>();
     private final Map<String, INDArray> named = new LinkedHashMap<>();
 
-    Gradients(BertConfig config, int numLabels, Freeze freeze) {
+    Gradients(BertConfig config, int numLabels, Freeze freeze, int mixLayers) {
         this.config = config;
         int h = config.hiddenSize();
         int i = config.intermediateSize();
@@ -61,6 +64,8 @@ public final class Gradients implements AutoCloseable {
         layers = Collections.unmodifiableList(ls);
         classifierWeight = own(HfBertNames.CLASSIFIER_WEIGHT, numLabels, h);
         classifierBias = own(HfBertNames.CLASSIFIER_BIAS, numLabels);
+        mixScalars = mixLayers == 0 ? null : own(HfBertNames.LAYER_MIX_SCALARS, mixLayers);
+        mixGamma = mixLayers == 0 ? null : own(HfBertNames.LAYER_MIX_GAMMA, 1);
     }
 
     private INDArray own(String hfName, long... shape) {

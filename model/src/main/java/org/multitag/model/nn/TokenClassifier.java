@@ -38,7 +38,6 @@ public final class TokenClassifier implements AutoCloseable {
     private final List<Parameter> parameters = new ArrayList<>();
     private final Compute headCompute;
     private final LayerMix mix;
-    private final INDArray[] mixGrads;
     private boolean saved;
 
     private TokenClassifier(BertEncoder encoder, boolean ownsEncoder, INDArray weight, INDArray bias, Freeze freeze,
@@ -57,7 +56,6 @@ public final class TokenClassifier implements AutoCloseable {
         this.head = new TokenHead(weight, bias, rate);
         this.headCompute = new Compute(encoder.kernels(), new Buffers());
         this.freeze = freeze;
-        this.grads = freeze == null ? null : new Gradients(config, (int) weight.size(0), freeze);
         if (mixParams != null) {
             int k = (int) mixParams[0].length();
             int layers = config.numHiddenLayers();
@@ -69,8 +67,8 @@ public final class TokenClassifier implements AutoCloseable {
         } else {
             this.mix = null;
         }
-        this.mixGrads = mix != null && grads != null ? new INDArray[] {Nd4j.zeros(DataType.FLOAT, mix.size()),
-            Nd4j.zeros(DataType.FLOAT, 1)} : null;
+        this.grads = freeze == null ? null : new Gradients(config, (int) weight.size(0), freeze,
+                mix == null ? 0 : mix.size());
         if (grads != null) {
             listParameters();
         }
@@ -139,8 +137,8 @@ public final class TokenClassifier implements AutoCloseable {
         parameters.add(Parameter.of(HfBertNames.CLASSIFIER_BIAS, head.bias, grads.classifierBias));
         if (mix != null) {
             // not decayed: a decay would pull the mix to even and its scale to 0
-            parameters.add(new Parameter(HfBertNames.LAYER_MIX_SCALARS, mix.scalars, mixGrads[0], false));
-            parameters.add(new Parameter(HfBertNames.LAYER_MIX_GAMMA, mix.gamma, mixGrads[1], false));
+            parameters.add(new Parameter(HfBertNames.LAYER_MIX_SCALARS, mix.scalars, grads.mixScalars, false));
+            parameters.add(new Parameter(HfBertNames.LAYER_MIX_GAMMA, mix.gamma, grads.mixGamma, false));
         }
     }
 
@@ -197,7 +195,7 @@ public final class TokenClassifier implements AutoCloseable {
         INDArray dh = encoderTrains || mix != null ? headCompute.scratch().get("head.dh", n, h) : null;
         head.backward(dLogits, dh, grads.classifierWeight, grads.classifierBias, headCompute);
         if (mix != null) {
-            mix.backward(dh, mixGrads[0], mixGrads[1]);
+            mix.backward(dh, grads.mixScalars, grads.mixGamma);
         }
         if (encoderTrains && mix == null) {
             encoder.backward(dh, grads);
@@ -211,10 +209,6 @@ public final class TokenClassifier implements AutoCloseable {
     /** Sets every gradient to 0 (once per optimizer step). */
     public void zeroGradients() {
         grads.zero();
-        if (mixGrads != null) {
-            mixGrads[0].assign(0);
-            mixGrads[1].assign(0);
-        }
     }
 
     public Gradients gradients() {
@@ -302,10 +296,6 @@ public final class TokenClassifier implements AutoCloseable {
         head.close();
         if (mix != null) {
             mix.close();
-        }
-        if (mixGrads != null) {
-            mixGrads[0].close();
-            mixGrads[1].close();
         }
         headCompute.scratch().close();
         if (grads != null) {

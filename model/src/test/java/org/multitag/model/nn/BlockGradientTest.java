@@ -282,7 +282,7 @@ class BlockGradientTest {
         Embeddings emb = new Embeddings(weights, 0.2);
         INDArray y = emb.forward(batch, training(5), C);
         byte[] keep = bytes(emb.dropout.mask());
-        try (Gradients grads = new Gradients(cfg, 1, Freeze.none())) {
+        try (Gradients grads = new Gradients(cfg, 1, Freeze.none(), 0)) {
             emb.backward(f(w, n, h), grads, C);
             DoubleSupplier loss = () -> Tiny.dot(w, Ref.embeddings(batch, h, word, pos, type, g, beta, 1e-12, keep, 0.2));
             assertClose(Ref.embeddings(batch, h, word, pos, type, g, beta, 1e-12, keep, 0.2), y, 1e-5);
