@@ -35,6 +35,16 @@ final class HostMemory {
         v.intoByteBuffer(bytes, index * 4, LE);
     }
 
+    /** {@code out[0, n) = this[from, from + n)} (a bulk copy). */
+    void get(int from, float[] out, int n) {
+        bytes.asFloatBuffer().get(from, out, 0, n);
+    }
+
+    /** {@code this[from, from + n) = in[0, n)} (a bulk copy). */
+    void put(int from, float[] in, int n) {
+        bytes.asFloatBuffer().put(from, in, 0, n);
+    }
+
     float get(int index) {
         return bytes.getFloat(index * 4);
     }

@@ -36,6 +36,16 @@ final class HostMemory {
         v.intoMemorySegment(segment, index * 4L, LE);
     }
 
+    /** {@code out[0, n) = this[from, from + n)} (a bulk copy). */
+    void get(int from, float[] out, int n) {
+        MemorySegment.copy(segment, FLOAT, from * 4L, out, 0, n);
+    }
+
+    /** {@code this[from, from + n) = in[0, n)} (a bulk copy). */
+    void put(int from, float[] in, int n) {
+        MemorySegment.copy(in, 0, segment, FLOAT, from * 4L, n);
+    }
+
     float get(int index) {
         return segment.get(FLOAT, index * 4L);
     }
