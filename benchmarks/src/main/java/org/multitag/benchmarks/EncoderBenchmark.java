@@ -2,10 +2,10 @@ package org.multitag.benchmarks;
 
 import ai.onnxruntime.OrtException;
 import java.util.concurrent.TimeUnit;
-import org.multitag.model.Batch;
-import org.multitag.model.BertEncoder;
-import org.multitag.model.BertWeights;
-import org.multitag.model.Kernels;
+import org.multitag.model.kernels.Kernels;
+import org.multitag.model.nn.Batch;
+import org.multitag.model.nn.BertEncoder;
+import org.multitag.model.nn.BertWeights;
 import org.multitag.weights.ImportedModel;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.openjdk.jmh.annotations.Benchmark;

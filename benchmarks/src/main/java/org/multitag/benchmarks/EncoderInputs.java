@@ -5,7 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import org.multitag.model.Batch;
+import org.multitag.model.nn.Batch;
 import org.multitag.tokenizer.Tokenizer;
 import org.multitag.tokenizer.TokenizerLoader;
 

@@ -8,7 +8,7 @@ import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.HashMap;
 import java.util.Map;
-import org.multitag.model.Batch;
+import org.multitag.model.nn.Batch;
 
 /**
  * ONNX Runtime on a BERT ONNX model (inputs {@code input_ids}, {@code attention_mask}, optional

@@ -4,14 +4,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.multitag.model.Batch;
-import org.multitag.model.BertWeights;
-import org.multitag.model.Kernels;
-import org.multitag.model.NativeArrays;
+import org.multitag.model.kernels.Kernels;
+import org.multitag.model.kernels.NativeArrays;
+import org.multitag.model.nn.Batch;
+import org.multitag.model.nn.BertWeights;
+import org.multitag.model.nn.Freeze;
+import org.multitag.model.nn.Parameter;
+import org.multitag.model.nn.Pass;
+import org.multitag.model.nn.TokenClassifier;
 import org.multitag.train.loss.BceWithLogitsLoss;
-import org.multitag.train.model.Freeze;
-import org.multitag.train.model.Parameter;
-import org.multitag.train.model.TrainableBert;
 import org.multitag.train.optim.AdamW;
 import org.multitag.train.optim.GradientClipping;
 import org.multitag.weights.ImportedModel;
@@ -49,7 +50,7 @@ public class TrainStepBenchmark {
 
     @State(Scope.Benchmark)
     public static class Step {
-        TrainableBert model;
+        TokenClassifier model;
         Batch batch;
         INDArray targets;
         INDArray mask;
@@ -65,8 +66,9 @@ public class TrainStepBenchmark {
                 throw new IllegalStateException("Vector API kernels inactive: run with --add-modules jdk.incubator.vector");
             }
             ImportedModel m = EncoderModels.importOnnx(EncoderModels.miniLmOnnx());
-            INDArray[] head = TrainableBert.newClassifier(m.config(), LABELS, 1);
-            model = new TrainableBert(BertWeights.of(m.config(), m.weights()), head[0], head[1], Freeze.none(), THREADS);
+            INDArray[] head = TokenClassifier.newClassifier(m.config(), LABELS, 1);
+            model = TokenClassifier.trainable(BertWeights.of(m.config(), m.weights()), head[0], head[1], Freeze.none(),
+                    THREADS);
             batch = EncoderInputs.batch(BATCH, SEQ);
             SplittableRandom r = new SplittableRandom(3);
             float[] y = new float[BATCH * SEQ * LABELS];
@@ -100,7 +102,7 @@ public class TrainStepBenchmark {
     @Benchmark
     public double miniLmTrainStep(Step s) {
         s.model.zeroGradients();
-        INDArray logits = s.model.forward(s.batch, true, new SplittableRandom(++s.step));
+        INDArray logits = s.model.forward(s.batch, Pass.training(new SplittableRandom(++s.step)));
         double l = s.loss.forward(logits, s.targets, s.mask, null);
         s.loss.backward(s.dLogits);
         s.model.backward(s.dLogits);

@@ -18,22 +18,27 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.multitag.cli.options.ComputeOptions;
+import org.multitag.cli.options.ModelOption;
 import org.multitag.core.AtomicFiles;
 import org.multitag.core.InputException;
 import org.multitag.core.LabelSet;
+import org.multitag.data.Example;
+import org.multitag.data.LabelFile;
+import org.multitag.data.TrainingData;
+import org.multitag.eval.Baselines;
+import org.multitag.eval.EvaluationReport;
+import org.multitag.eval.Evaluator;
 import org.multitag.model.MultiLabelTagger;
+import org.multitag.model.TaggingModel;
 import org.multitag.model.decoding.Decoding;
+import org.multitag.model.nn.Freeze;
 import org.multitag.tokenizer.labels.WordPrediction;
 import org.multitag.train.FineTuner;
-import org.multitag.train.data.Example;
-import org.multitag.train.data.LabelFile;
-import org.multitag.train.data.TrainingData;
-import org.multitag.train.eval.Baselines;
-import org.multitag.train.eval.EvaluationReport;
 import org.multitag.train.loop.TrainOptions;
 import org.multitag.train.loop.Trainer;
-import org.multitag.train.model.Freeze;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -60,9 +65,8 @@ final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "NAME|DIR", defaultValue = ModelArgument.DEFAULT,
-            description = "Model to fine-tune (default: ${DEFAULT-VALUE}; e.g. bert-base-uncased).")
-    String model;
+    @Mixin
+    ModelOption.WithDefault model;
 
     @Option(names = "--full", description = "Train on all 45,570 training sentences and tune on all of dev "
             + "(MiniLM-L6: about 13 minutes per epoch on 2 cores).")
@@ -102,24 +106,23 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Run folder (default: runs/demo-<timestamp>).")
     Path out;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-            description = "Compute threads (default 0: all cores).")
-    int threads;
+    @Mixin
+    ComputeOptions compute;
 
     @Override
     public Integer call() throws IOException {
         long t0 = System.nanoTime();
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
-        TrainingInputs.positive("--epochs", epochs);
-        TrainingInputs.positive("--train-sentences", trainSentences);
-        TrainingInputs.positive("--dev-sentences", devSentences);
+        Checks.positive("--epochs", epochs);
+        Checks.positive("--train-sentences", trainSentences);
+        Checks.positive("--dev-sentences", devSentences);
         if (testSentences < 0) {
             throw new InputException("--test-sentences must be >= 0, not " + testSentences);
         }
-        String pw = TrainingInputs.posWeight(posWeight);
-        TrainingInputs.learningRate(lr);
-        int javaThreads = TrainingInputs.threads(threads);
+        String pw = Checks.posWeight(posWeight);
+        Checks.learningRate("--lr", lr);
+        int threads = compute.apply();
         Path dataDir = data != null ? data : bundledData();
         Path runDir = out != null ? out : Path.of("runs", "demo-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
@@ -129,21 +132,21 @@ final class DemoCommand implements Callable<Integer> {
 
         stdout.println("multitag demo: multi-label token classification on the Brown corpus");
         stdout.flush();
-        Path folder = ModelArgument.resolve(model);
+        TaggingModel base = model.read();
         LabelSet labels = LabelFile.read(dataDir.resolve("labels.txt"));
-        PrintStream progress = TrainingInputs.printStream(stderr);
+        PrintStream progress = WriterStream.of(stderr);
         // the demo's own recipe (one rate for encoder and head, zero head biases), measured as the README says
         TrainOptions options = new TrainOptions(epochs, lr, 16, 1, 0.1, 0.01, 1.0, seed, pw, Freeze.none(),
                 0, true, lr, TrainOptions.LossReduction.MEAN, TrainOptions.HeadInit.ZERO);
-        FineTuner tuner = FineTuner.builder(folder).labels(labels).options(options).maxLength(128).truncate(true)
-                .threads(javaThreads).progress(progress, System.console() != null).build();
+        FineTuner tuner = FineTuner.builder(base).labels(labels).options(options).maxLength(128).truncate(true)
+                .threads(threads).progress(progress, System.console() != null).build();
         TrainingData allTrain = tuner.read(dataDir.resolve("train.jsonl.gz"));
         TrainingData train = full ? allTrain : everyKth(allTrain, trainSentences);
         TrainingData dev = full ? tuner.read(dataDir.resolve("dev.jsonl.gz"))
                 : everyKth(tuner.read(dataDir.resolve("dev.jsonl.gz")), devSentences);
         TrainingData test = everyKth(tuner.read(dataDir.resolve("test.jsonl.gz")),
                 testSentences == 0 ? Integer.MAX_VALUE : testSentences);
-        stdout.printf(Locale.ROOT, "model: %s (%s); %d labels%n", model, folder, labels.size());
+        stdout.printf(Locale.ROOT, "model: %s (%s); %d labels%n", model.value(), base.folder(), labels.size());
         stdout.printf(Locale.ROOT, "train: %s%ndev:   %s%ntest:  %s%n", train.summary(), dev.summary(),
                 test.summary());
         stdout.flush();
@@ -160,12 +163,10 @@ final class DemoCommand implements Callable<Integer> {
         double trainSeconds = result.seconds();
 
         long e0 = System.nanoTime();
-        TrainingInputs.Model trained = TrainingInputs.readModelWithHead(result.modelDir().toString());
+        TaggingModel trained = TaggingModel.read(result.modelDir());
         // scored the way the tagger below decodes: the model's default mode, tuned on dev
-        Decoding decoding = TrainingInputs.decoding(trained, null);
-        List<float[][]> probs = TrainingInputs.probabilities(trained, test.examples(), 32, javaThreads);
-        EvaluationReport report = TrainingInputs.evaluate(trained.labels(), test.examples(), probs,
-                decoding.decoder(null), decoding.thresholds(decoding.defaultMode()).values());
+        Decoding decoding = trained.decoding();
+        EvaluationReport report = Evaluator.score(trained, test, threads, 32).evaluate(decoding.decoder(null));
         double evalSeconds = (System.nanoTime() - e0) / 1e9;
         Map<String, EvaluationReport> baselines = new LinkedHashMap<>();
         List<int[]> reference = train.goldWordLabels();
@@ -175,8 +176,8 @@ final class DemoCommand implements Callable<Integer> {
         baselines.put("all-negative", Baselines.allNegative(labels, gold));
 
         List<List<WordPrediction>> tagged;
-        try (MultiLabelTagger tagger = MultiLabelTagger.load(result.modelDir(),
-                new MultiLabelTagger.Options(javaThreads, 8, 128, true))) {
+        try (MultiLabelTagger tagger = MultiLabelTagger.of(trained, decoding,
+                new MultiLabelTagger.Options(threads, 8, 128, true))) {
             tagged = tagger.tagWords(EXAMPLES);
         }
 
@@ -184,16 +185,16 @@ final class DemoCommand implements Callable<Integer> {
         stdout.printf(Locale.ROOT, "test set: %,d words, decoding %s tuned on dev (%d steps, %.0f s training, "
                 + "%.0f s scoring)%n", report.nWords(), decoding.defaultMode(), result.steps(), trainSeconds,
                 evalSeconds);
-        DemoTable.printComparison(stdout, report, baselines);
+        ReportTables.printComparison(stdout, report, baselines);
         stdout.println();
-        DemoTable.printTopLabels(stdout, report, baselines.get("most-frequent label set"), 10);
+        ReportTables.printTopLabels(stdout, report, baselines.get("most-frequent label set"), 10);
         stdout.println();
-        DemoTable.printTagged(stdout, tagged);
+        stdout.println("tagged with the fine-tuned model (each word's label set):");
+        stdout.print(ReportTables.tagged(tagged, "  "));
 
         Path reportFile = runDir.resolve("report.json");
-        writeReport(reportFile, folder, dataDir, train, dev, test, options, result, report, baselines, tagged,
+        writeReport(reportFile, base.folder(), dataDir, train, dev, test, options, result, report, baselines, tagged,
                 trainSeconds, evalSeconds);
-        stdout.println();
         stdout.println("model:  " + result.modelDir() + " (Hugging Face folder + thresholds and decoding)");
         stdout.println("report: " + reportFile);
         stdout.println("curve:  " + runDir.resolve("training-curve.png"));

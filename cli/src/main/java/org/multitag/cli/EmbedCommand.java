@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,11 +13,15 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.multitag.cli.options.BatchOptions;
+import org.multitag.cli.options.ComputeOptions;
+import org.multitag.cli.options.ModelOption;
 import org.multitag.core.InputException;
-import org.multitag.model.Batch;
-import org.multitag.model.BertEncoder;
-import org.multitag.model.EncoderOutput;
-import org.multitag.model.NativeArrays;
+import org.multitag.model.TaggingModel;
+import org.multitag.model.kernels.NativeArrays;
+import org.multitag.model.nn.Batch;
+import org.multitag.model.nn.BertEncoder;
+import org.multitag.model.nn.EncoderOutput;
 import org.multitag.tokenizer.Encoding;
 import org.multitag.tokenizer.Tokenizer;
 import org.multitag.tokenizer.TruncationParams;
@@ -29,6 +32,7 @@ import org.multitag.weights.StateDict;
 import org.multitag.weights.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -37,10 +41,14 @@ import picocli.CommandLine.Spec;
 @Command(name = "embed", mixinStandardHelpOptions = true,
         description = {"Run the BERT encoder over JSON Lines and write contextual embeddings to a safetensors file.",
             "A line is {\"text\": ...} (optionally with \"text_pair\"), tokenized with the model's tokenizer with "
-                + "[CLS]/[SEP] added, or {\"input_ids\": [...]} with optional \"token_type_ids\", used as given. "
-                + "Blank lines are skipped.",
-            "The file holds, rows in input order, T the longest line, every padded position zero: "
-                + "last_hidden_state F32 [N, T, H], attention_mask I64 [N, T], input_ids I64 [N, T]; "
+                + "[CLS]/[SEP] added, or Hugging Face's inputs {\"input_ids\": [...]} with optional "
+                + "\"token_type_ids\" (default 0), \"attention_mask\" (0/1, any pattern: left padding, masked "
+                + "positions; default 1) and \"position_ids\" (default 0..n-1), used as given. Other fields are "
+                + "ignored (named once on stderr); inputs the encoder does not take (inputs_embeds, head_mask...) "
+                + "are errors. Blank lines are skipped.",
+            "The file holds, rows in input order, T the longest line, every position past a line's end zero: "
+                + "last_hidden_state F32 [N, T, H] (masked positions too, as transformers computes them), "
+                + "attention_mask I64 [N, T], input_ids I64 [N, T]; "
                 + "--hidden-states adds hidden_states.0 (embeddings output) .. hidden_states.L [N, T, H]; "
                 + "--attentions adds attentions.1 .. attentions.L F32 [N, heads, T, T].",
             "The file is written atomically: on any error nothing is written."})
@@ -52,9 +60,8 @@ final class EmbedCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "NAME|DIR", defaultValue = ModelArgument.DEFAULT,
-            description = "Model name or model folder (default: ${DEFAULT-VALUE}).")
-    String model;
+    @Mixin
+    ModelOption.WithDefault model;
 
     @Option(names = "--input", required = true, paramLabel = "FILE", description = "JSONL input.")
     Path input;
@@ -63,9 +70,8 @@ final class EmbedCommand implements Callable<Integer> {
             description = "Safetensors output, written atomically.")
     Path output;
 
-    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32",
-            description = "Sequences per forward pass (default: ${DEFAULT-VALUE}); lines are batched by length.")
-    int batchSize;
+    @Mixin
+    BatchOptions batching;
 
     @Option(names = "--max-length", paramLabel = "N",
             description = "Truncate text lines to N tokens, special tokens included. Without it a text line longer "
@@ -79,12 +85,19 @@ final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--attentions", description = "Also write every layer's attention probabilities.")
     boolean attentions;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-            description = "Compute threads (default 0: all cores).")
-    int threads;
+    @Mixin
+    ComputeOptions compute;
 
-    /** One encoder input. */
-    record Sequence(int[] ids, int[] typeIds) {
+    /** Fields of an input line that change the encoder's result and are not supported: an error, never dropped. */
+    static final java.util.Set<String> UNSUPPORTED = java.util.Set.of("inputs_embeds", "head_mask",
+            "encoder_hidden_states", "encoder_attention_mask", "past_key_values", "use_cache", "output_attentions",
+            "output_hidden_states");
+    /** Fields of an input line that the command reads. */
+    static final java.util.Set<String> READ = java.util.Set.of("text", "text_pair", "input_ids", "token_type_ids",
+            "attention_mask", "position_ids");
+
+    /** One encoder input: Hugging Face's four arrays, all of the same length. */
+    record Sequence(int[] ids, int[] typeIds, int[] mask, int[] positions) {
         int length() {
             return ids.length;
         }
@@ -93,26 +106,20 @@ final class EmbedCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         long t0 = System.nanoTime();
-        if (batchSize < 1) {
-            throw new InputException("--batch-size must be >= 1, not " + batchSize);
-        }
-        if (threads < 0) {
-            throw new InputException("--threads must be >= 0, not " + threads);
-        }
+        int batchSize = batching.batchSize();
+        int threads = compute.apply();
         if (maxLength != null && maxLength < 1) {
             throw new InputException("--max-length must be >= 1, not " + maxLength);
         }
-        if (Files.isDirectory(output)) {
-            throw new InputException(output.toString(), "is a folder, not a file");
-        }
-        Path folder = ModelArgument.resolve(model);
-        BertConfig config = BertConfig.read(folder);
+        Checks.outputFile(output);
+        TaggingModel m = model.read();
+        BertConfig config = m.config();
         if (maxLength != null && maxLength > config.maxPositionEmbeddings()) {
             throw new InputException("--max-length " + maxLength + " exceeds the model's max_position_embeddings "
                     + config.maxPositionEmbeddings());
         }
         List<JsonlInput.Line> lines = JsonlInput.readAll(input, System.in);
-        List<Sequence> seqs = parse(lines, folder, config);
+        List<Sequence> seqs = parse(lines, m);
 
         int n = seqs.size();
         int t = seqs.stream().mapToInt(Sequence::length).max().orElse(0);
@@ -142,13 +149,14 @@ final class EmbedCommand implements Callable<Integer> {
         }
 
         if (n > 0) {
-            run(folder, seqs, t, h, heads, last, states, probs);
+            run(m, batchSize, threads, seqs, t, h, heads, last, states, probs);
         }
 
         StateDict sd = new StateDict();
         sd.put(new Tensor("last_hidden_state", DType.F32, new int[] {n, t, h}, last));
-        sd.put(new Tensor("attention_mask", DType.I64, new int[] {n, t}, longs(seqs, t, null)));
-        sd.put(new Tensor("input_ids", DType.I64, new int[] {n, t}, longs(seqs, t, config.padTokenId())));
+        sd.put(new Tensor("attention_mask", DType.I64, new int[] {n, t}, longs(seqs, t, Sequence::mask, 0)));
+        sd.put(new Tensor("input_ids", DType.I64, new int[] {n, t}, longs(seqs, t, Sequence::ids,
+                config.padTokenId())));
         for (int i = 0; i < states.length; i++) {
             sd.put(new Tensor("hidden_states." + i, DType.F32, new int[] {n, t, h}, states[i]));
         }
@@ -162,14 +170,16 @@ final class EmbedCommand implements Callable<Integer> {
         }
         long tokens = seqs.stream().mapToLong(Sequence::length).sum();
         spec.commandLine().getOut().printf(Locale.ROOT, "embedded %d lines (%,d tokens, padded to %d) with %s in "
-                + "%.1f s -> %s (%d tensors, %,d bytes)%n", n, tokens, t, model, (System.nanoTime() - t0) / 1e9,
+                + "%.1f s -> %s (%d tensors, %,d bytes)%n", n, tokens, t, model.value(), (System.nanoTime() - t0) / 1e9,
                 output, sd.size(), sd.byteSize());
         return 0;
     }
 
     /** Reads every line into encoder inputs, failing on the first bad one. */
-    private List<Sequence> parse(List<JsonlInput.Line> lines, Path folder, BertConfig config) throws IOException {
+    private List<Sequence> parse(List<JsonlInput.Line> lines, TaggingModel model) throws IOException {
+        BertConfig config = model.config();
         List<Sequence> seqs = new ArrayList<>(lines.size());
+        java.util.Set<String> ignored = new java.util.TreeSet<>();
         Tokenizer tokenizer = null;
         int positions = config.maxPositionEmbeddings();
         for (JsonlInput.Line line : lines) {
@@ -179,15 +189,28 @@ final class EmbedCommand implements Callable<Integer> {
             if (text && ids) {
                 throw new InputException(line.location(), "give either \"text\" or \"input_ids\", not both");
             }
+            for (java.util.Iterator<String> it = json.fieldNames(); it.hasNext();) {
+                String f = it.next();
+                if (UNSUPPORTED.contains(f)) {
+                    throw new InputException(line.location(), "\"" + f + "\" is not supported: it changes the "
+                            + "encoder's result" + (f.startsWith("output_") ? " (use --attentions / --hidden-states)"
+                            : ""));
+                }
+                if (!READ.contains(f)) {
+                    ignored.add(f);
+                }
+            }
             if (text) {
-                if (present(json, "token_type_ids")) {
-                    throw new InputException(line.location(), "\"token_type_ids\" goes with \"input_ids\", not "
-                            + "with \"text\"");
+                for (String f : List.of("token_type_ids", "attention_mask", "position_ids")) {
+                    if (present(json, f)) {
+                        throw new InputException(line.location(), "\"" + f + "\" goes with \"input_ids\", not "
+                                + "with \"text\"");
+                    }
                 }
                 String s = line.text("text");
                 String pair = line.optionalText("text_pair");
                 if (tokenizer == null) {
-                    tokenizer = Tokenizer.load(folder).withPadding(null)
+                    tokenizer = model.tokenizer()
                             .withTruncation(maxLength == null ? null : TruncationParams.of(maxLength));
                 }
                 Encoding e;
@@ -200,7 +223,7 @@ final class EmbedCommand implements Callable<Integer> {
                     throw new InputException(line.location(), e.length() + " tokens, more than the model's "
                             + "max_position_embeddings " + positions + " (use --max-length to truncate)");
                 }
-                seqs.add(new Sequence(e.ids(), e.typeIds()));
+                seqs.add(new Sequence(e.ids(), e.typeIds(), ones(e.length()), range(e.length())));
             } else if (ids) {
                 if (present(json, "text_pair")) {
                     throw new InputException(line.location(), "\"text_pair\" goes with \"text\", not with "
@@ -210,26 +233,52 @@ final class EmbedCommand implements Callable<Integer> {
                 if (in.length == 0) {
                     throw new InputException(line.location(), "\"input_ids\" is empty");
                 }
-                int[] types = new int[in.length];
-                if (present(json, "token_type_ids")) {
-                    types = ints(line, "token_type_ids", config.typeVocabSize(), "type_vocab_size");
-                    if (types.length != in.length) {
-                        throw new InputException(line.location(), types.length + " token_type_ids for " + in.length
-                                + " input_ids");
-                    }
-                }
+                int[] types = optional(line, "token_type_ids", config.typeVocabSize(), "type_vocab_size", in.length,
+                        new int[in.length]);
+                int[] mask = optional(line, "attention_mask", 2, null, in.length, ones(in.length));
+                int[] posIds = optional(line, "position_ids", positions, "max_position_embeddings", in.length,
+                        range(in.length));
                 int limit = maxLength != null ? maxLength : positions;
                 if (in.length > limit) {
                     throw new InputException(line.location(), in.length + " input_ids, more than "
                             + (maxLength != null ? "--max-length " : "the model's max_position_embeddings ") + limit
                             + " (input_ids lines are not truncated)");
                 }
-                seqs.add(new Sequence(in, types));
+                seqs.add(new Sequence(in, types, mask, posIds));
             } else {
                 throw new InputException(line.location(), "expected \"text\" or \"input_ids\"");
             }
         }
+        if (!ignored.isEmpty()) {
+            spec.commandLine().getErr().println("note: ignored field" + (ignored.size() > 1 ? "s " : " ")
+                    + String.join(", ", ignored.stream().map(f -> "\"" + f + "\"").toList())
+                    + " (not an encoder input)");
+        }
         return seqs;
+    }
+
+    private static int[] ones(int n) {
+        int[] a = new int[n];
+        Arrays.fill(a, 1);
+        return a;
+    }
+
+    private static int[] range(int n) {
+        int[] a = new int[n];
+        Arrays.setAll(a, i -> i);
+        return a;
+    }
+
+    /** An optional array of integers in {@code [0, bound)} with one value per input id, else {@code absent}. */
+    private static int[] optional(JsonlInput.Line line, String field, int bound, String what, int n, int[] absent) {
+        if (!present(line.json(), field)) {
+            return absent;
+        }
+        int[] v = ints(line, field, bound, what);
+        if (v.length != n) {
+            throw new InputException(line.location(), v.length + " " + field + " for " + n + " input_ids");
+        }
+        return v;
     }
 
     private static boolean present(JsonNode json, String field) {
@@ -237,7 +286,7 @@ final class EmbedCommand implements Callable<Integer> {
         return v != null && !v.isNull();
     }
 
-    /** An array of integers in {@code [0, bound)}. */
+    /** An array of integers in {@code [0, bound)} ({@code what} names the range; null: a 0/1 mask). */
     private static int[] ints(JsonlInput.Line line, String field, int bound, String what) {
         JsonNode v = line.json().get(field);
         if (!v.isArray()) {
@@ -252,6 +301,9 @@ final class EmbedCommand implements Callable<Integer> {
                         + x);
             }
             int id = x.intValue();
+            if (what == null && (id < 0 || id >= bound)) {
+                throw new InputException(line.location(), "\"" + field + "\"[" + i + "] must be 0 or 1, got " + id);
+            }
             if (id < 0 || id >= bound) {
                 throw new InputException(line.location(), "\"" + field + "\"[" + i + "] = " + id + " is outside "
                         + what + " [0, " + bound + ")");
@@ -285,23 +337,42 @@ final class EmbedCommand implements Callable<Integer> {
         return ByteBuffer.allocate(Math.toIntExact(bytes)).order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    /** attention_mask ({@code pad == null}) or input_ids padded with {@code pad}, as I64 [N, T]. */
-    private static ByteBuffer longs(List<Sequence> seqs, int t, Integer pad) {
+    /** One of the lines' arrays padded with {@code pad} past each line's end, as I64 [N, T]. */
+    private static ByteBuffer longs(List<Sequence> seqs, int t, java.util.function.Function<Sequence, int[]> field,
+            int pad) {
         ByteBuffer b = allocate(8L * seqs.size() * t);
         LongBuffer v = b.asLongBuffer();
         for (int r = 0; r < seqs.size(); r++) {
-            int[] ids = seqs.get(r).ids();
+            int[] a = field.apply(seqs.get(r));
             for (int i = 0; i < t; i++) {
-                long x = pad == null ? (i < ids.length ? 1 : 0) : (i < ids.length ? ids[i] : pad);
-                v.put(r * t + i, x);
+                v.put(r * t + i, i < a.length ? a[i] : pad);
             }
         }
         return b;
     }
 
+    /** A batch of lines, each padded past its end with the pad id, mask 0 and positions continuing its count. */
+    private static Batch batch(List<Sequence> lines, int pad) {
+        int tb = lines.stream().mapToInt(Sequence::length).max().orElse(0);
+        int[][] ids = new int[lines.size()][tb];
+        int[][] types = new int[lines.size()][tb];
+        int[][] mask = new int[lines.size()][tb];
+        int[][] positions = new int[lines.size()][tb];
+        for (int r = 0; r < lines.size(); r++) {
+            Sequence s = lines.get(r);
+            Arrays.fill(ids[r], pad);
+            System.arraycopy(s.ids(), 0, ids[r], 0, s.length());
+            System.arraycopy(s.typeIds(), 0, types[r], 0, s.length());
+            System.arraycopy(s.mask(), 0, mask[r], 0, s.length());
+            Arrays.setAll(positions[r], i -> i);
+            System.arraycopy(s.positions(), 0, positions[r], 0, s.length());
+        }
+        return new Batch(ids, types, mask, positions);
+    }
+
     /** Runs the encoder in length-sorted batches and copies each row's real positions to its place. */
-    private void run(Path folder, List<Sequence> seqs, int t, int h, int heads, ByteBuffer last, ByteBuffer[] states,
-            ByteBuffer[] probs) throws IOException {
+    private void run(TaggingModel model, int batchSize, int threads, List<Sequence> seqs, int t, int h, int heads,
+            ByteBuffer last, ByteBuffer[] states, ByteBuffer[] probs) throws IOException {
         Integer[] order = new Integer[seqs.size()];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
@@ -311,37 +382,37 @@ final class EmbedCommand implements Callable<Integer> {
         FloatBuffer[] statesOut = Arrays.stream(states).map(ByteBuffer::asFloatBuffer).toArray(FloatBuffer[]::new);
         FloatBuffer[] probsOut = Arrays.stream(probs).map(ByteBuffer::asFloatBuffer).toArray(FloatBuffer[]::new);
         BertEncoder.Outputs outputs = new BertEncoder.Outputs(hiddenStates, attentions);
-        try (BertEncoder encoder = BertEncoder.load(folder, threads)) {
+        try (BertEncoder encoder = new BertEncoder(model.encoderWeights(), threads)) {
+            int pad = encoder.config().padTokenId();
             for (int from = 0; from < order.length; from += batchSize) {
                 int to = Math.min(order.length, from + batchSize);
-                List<int[]> ids = new ArrayList<>(to - from);
-                List<int[]> types = new ArrayList<>(to - from);
+                List<Sequence> lines = new ArrayList<>(to - from);
                 int[] rows = new int[to - from];
+                int[] lengths = new int[to - from];
                 for (int k = from; k < to; k++) {
-                    Sequence s = seqs.get(order[k]);
-                    ids.add(s.ids());
-                    types.add(s.typeIds());
+                    lines.add(seqs.get(order[k]));
                     rows[k - from] = order[k];
+                    lengths[k - from] = seqs.get(order[k]).length();
                 }
-                Batch batch = Batch.of(ids, types);
+                Batch batch = batch(lines, pad);
                 try (EncoderOutput out = encoder.forward(batch, outputs)) {
-                    copyHidden(out.lastHiddenState(), batch, rows, t, h, lastOut);
+                    copyHidden(out.lastHiddenState(), batch, rows, lengths, t, h, lastOut);
                     for (int i = 0; i < statesOut.length; i++) {
-                        copyHidden(out.hiddenStates().get(i), batch, rows, t, h, statesOut[i]);
+                        copyHidden(out.hiddenStates().get(i), batch, rows, lengths, t, h, statesOut[i]);
                     }
                     for (int i = 0; i < probsOut.length; i++) {
-                        copyAttention(out.attentions().get(i), batch, rows, t, heads, probsOut[i]);
+                        copyAttention(out.attentions().get(i), batch, rows, lengths, t, heads, probsOut[i]);
                     }
                 }
             }
         }
     }
 
-    /** Rows of a [B, Tb, H] batch output into [N, T, H]: only real positions, the rest stays zero. */
-    private static void copyHidden(INDArray a, Batch batch, int[] rows, int t, int h, FloatBuffer dst) {
+    /** Rows of a [B, Tb, H] batch output into [N, T, H]: each line's own positions, the rest stays zero. */
+    private static void copyHidden(INDArray a, Batch batch, int[] rows, int[] lengths, int t, int h,
+            FloatBuffer dst) {
         FloatBuffer src = floats(a);
         int tb = batch.maxLength();
-        int[] lengths = batch.lengths();
         for (int r = 0; r < rows.length; r++) {
             int from = r * tb * h;
             src.clear().position(from).limit(from + lengths[r] * h);
@@ -350,11 +421,11 @@ final class EmbedCommand implements Callable<Integer> {
         }
     }
 
-    /** Rows of a [B, heads, Tb, Tb] batch output into [N, heads, T, T]: real query and key positions only. */
-    private static void copyAttention(INDArray a, Batch batch, int[] rows, int t, int heads, FloatBuffer dst) {
+    /** Rows of a [B, heads, Tb, Tb] batch output into [N, heads, T, T]: each line's own queries and keys. */
+    private static void copyAttention(INDArray a, Batch batch, int[] rows, int[] lengths, int t, int heads,
+            FloatBuffer dst) {
         FloatBuffer src = floats(a);
         int tb = batch.maxLength();
-        int[] lengths = batch.lengths();
         for (int r = 0; r < rows.length; r++) {
             int len = lengths[r];
             for (int hd = 0; hd < heads; hd++) {

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import org.multitag.tokenizer.Encoding;
 
-/** Writes an {@link Encoding} as one JSON object with HF's field names. */
+/**
+ * Writes an {@link Encoding} as one JSON object with HF's field names; word and sequence ids are {@code null} where
+ * HF's {@code Encoding.word_ids} / {@code sequence_ids} have {@code None} (special and padding tokens).
+ */
 final class EncodingJson {
 
     private EncodingJson() {}
@@ -27,15 +30,8 @@ final class EncodingJson {
             g.writeEndArray();
         }
         g.writeEndArray();
-        g.writeArrayFieldStart("word_ids");
-        for (int w : e.wordIds()) {
-            if (w == Encoding.NONE) {
-                g.writeNull();
-            } else {
-                g.writeNumber(w);
-            }
-        }
-        g.writeEndArray();
+        intsOrNull(g, "word_ids", e.wordIds());
+        intsOrNull(g, "sequence_ids", e.sequenceIds());
         ints(g, "special_tokens_mask", e.specialTokensMask());
         if (!e.overflowing().isEmpty()) {
             g.writeArrayFieldStart("overflowing");
@@ -45,6 +41,19 @@ final class EncodingJson {
             g.writeEndArray();
         }
         g.writeEndObject();
+    }
+
+    /** An int array with {@link Encoding#NONE} written as {@code null} (HF's {@code None}). */
+    private static void intsOrNull(JsonGenerator g, String name, int[] values) throws IOException {
+        g.writeArrayFieldStart(name);
+        for (int v : values) {
+            if (v == Encoding.NONE) {
+                g.writeNull();
+            } else {
+                g.writeNumber(v);
+            }
+        }
+        g.writeEndArray();
     }
 
     private static void ints(JsonGenerator g, String name, int[] values) throws IOException {

@@ -4,19 +4,25 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.multitag.cli.options.BatchOptions;
+import org.multitag.cli.options.ComputeOptions;
+import org.multitag.cli.options.LengthOptions;
+import org.multitag.cli.options.ModelOption;
 import org.multitag.core.AtomicFiles;
 import org.multitag.core.InputException;
+import org.multitag.data.ExampleReader;
+import org.multitag.data.TrainingData;
+import org.multitag.eval.EvaluationReport;
+import org.multitag.eval.Evaluator;
+import org.multitag.model.TaggingModel;
 import org.multitag.model.decoding.Decoding;
 import org.multitag.model.decoding.DecodingMode;
-import org.multitag.train.data.ExampleReader;
-import org.multitag.train.data.TrainingData;
-import org.multitag.train.eval.EvaluationReport;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -32,14 +38,15 @@ import picocli.CommandLine.Spec;
                 + "labels. --report writes every score as JSON (micro_*, macro_*, hamming_loss, subset_accuracy, "
                 + "per_label, n_words, span_*, ud, unknown_gold_labels ...).",
             "The labels are the model's (config.json id2label): a gold label the model does not know counts as "
-                + "missed, and their number is reported."})
+                + "missed, and their number is reported. Words cut off by --truncate count as predicted with no "
+                + "label."})
 final class EvalCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model folder with a token head.")
-    String model;
+    @Mixin
+    ModelOption.Required model;
 
     @Option(names = "--data", required = true, paramLabel = "FILE",
             description = "Labelled data (repeat for several files).")
@@ -58,45 +65,30 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "FILE.json", description = "Write the full report as JSON (atomically).")
     Path report;
 
-    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32",
-            description = "Sequences per forward pass (default: ${DEFAULT-VALUE}).")
-    int batchSize;
+    @Mixin
+    BatchOptions batching;
 
-    @Option(names = "--max-length", paramLabel = "N",
-            description = "Longest example in tokens, special tokens included (default: the model's "
-                    + "max_position_embeddings). A longer line is an error unless --truncate.")
-    Integer maxLength;
+    @Mixin
+    LengthOptions lengths;
 
-    @Option(names = "--truncate", description = "Cut longer examples; the words cut off count as predicted with no "
-            + "label.")
-    boolean truncate;
-
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-            description = "Compute threads (default 0: all cores).")
-    int threads;
+    @Mixin
+    ComputeOptions compute;
 
     @Override
     public Integer call() throws IOException {
-        TrainingInputs.positive("--batch-size", batchSize);
-        TrainingInputs.requireFileTarget(report);
+        int batchSize = batching.batchSize();
+        Checks.outputFile(report);
         Float uniform = parseThresholds(thresholds);
-        int t = TrainingInputs.threads(threads);
-        TrainingInputs.Model m = TrainingInputs.readModelWithHead(model);
-        List<String> names = m.labels().names();
-        Decoding decoding = TrainingInputs.decoding(m, uniform);
-        List<DecodingMode> modes = TrainingInputs.decodingModes(decode, decoding);
-        ExampleReader reader = new ExampleReader(m.tokenizer(), m.labels(),
-                TrainingInputs.readerOptions(m.config(), maxLength, truncate, false, false)
-                        .withKeepUnknownLabels(true));
-        TrainingData d = reader.read(data);
+        int threads = compute.apply();
+        TaggingModel m = model.read().requireHead();
+        Decoding decoding = uniform == null ? m.decoding() : m.decoding().withUniformThresholds(uniform);
+        List<DecodingMode> modes = decodingModes(decode, decoding);
+        TrainingData d = new ExampleReader(m.tokenizer(), m.labels(),
+                lengths.readerOptions(m.config()).withKeepUnknownLabels(true)).read(data);
         d.checkIds(m.config());
 
-        List<float[][]> probs = TrainingInputs.probabilities(m, d.examples(), batchSize, t);
-        Map<DecodingMode, EvaluationReport> reports = new LinkedHashMap<>();
-        for (DecodingMode mode : modes) {
-            reports.put(mode, TrainingInputs.evaluate(m.labels(), d.examples(), probs, decoding.decoder(mode),
-                    decoding.thresholds(mode).values()));
-        }
+        Map<DecodingMode, EvaluationReport> reports = Evaluator.score(m, d, threads, batchSize)
+                .evaluate(decoding, modes);
 
         if (report != null) {
             String json = modes.size() == 1 ? reports.get(modes.get(0)).toJson(modes.get(0))
@@ -110,9 +102,9 @@ final class EvalCommand implements Callable<Integer> {
                 : data.size() + " files", d.summary(),
                 uniform == null ? "tuned (thresholds.json)" : "uniform " + uniform,
                 shown + (modes.size() > 1 ? " (the model's default; every mode below)" : ""));
-        TrainingInputs.printReport(out, reports.get(shown), TrainingInputs.TOP_LABELS);
+        ReportTables.printReport(out, reports.get(shown), ReportTables.TOP_LABELS);
         if (modes.size() > 1) {
-            TrainingInputs.printModes(out, reports, decoding.defaultMode());
+            ReportTables.printModes(out, reports, decoding.defaultMode());
         }
         if (report != null) {
             out.println("report: " + report);
@@ -136,5 +128,28 @@ final class EvalCommand implements Callable<Integer> {
             throw new InputException("--thresholds must be 'tuned' or a number in [0, 1], not '" + value + "'");
         }
         return x;
+    }
+
+    /**
+     * The modes a {@code --decode} value asks for: null = the model's default; {@code all} = every mode the setup
+     * has; else one mode, which the setup must have.
+     */
+    static List<DecodingMode> decodingModes(String value, Decoding decoding) {
+        if (value == null) {
+            return List.of(decoding.defaultMode());
+        }
+        if (value.equalsIgnoreCase("all")) {
+            return decoding.modes();
+        }
+        DecodingMode mode = DecodingMode.parse(value);
+        if (mode == null) {
+            throw new InputException("--decode must be independent, groups, label-sets or all, not '" + value + "'");
+        }
+        if (!decoding.modes().contains(mode)) {
+            throw new InputException("--decode " + mode + " needs label groups" + (mode == DecodingMode.LABEL_SETS
+                    ? " and the label sets seen in training" : "") + ", and the model has none (add them with "
+                    + "'multitag tune-thresholds --label-groups auto --train TRAIN')");
+        }
+        return List.of(mode);
     }
 }

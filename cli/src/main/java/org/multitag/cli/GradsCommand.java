@@ -5,32 +5,36 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.multitag.cli.options.ComputeOptions;
+import org.multitag.cli.options.ModelOption;
 import org.multitag.core.AtomicFiles;
-import org.multitag.model.Batch;
-import org.multitag.model.BertWeights;
-import org.multitag.model.NativeArrays;
-import org.multitag.train.data.Example;
-import org.multitag.train.data.ExampleReader;
-import org.multitag.train.data.TrainingData;
-import org.multitag.train.loop.Batches;
+import org.multitag.data.Example;
+import org.multitag.data.ExampleReader;
+import org.multitag.data.TrainingData;
+import org.multitag.model.TaggingModel;
+import org.multitag.model.kernels.NativeArrays;
+import org.multitag.model.nn.BertWeights;
+import org.multitag.model.nn.Freeze;
+import org.multitag.model.nn.Pass;
+import org.multitag.model.nn.TokenClassifier;
+import org.multitag.train.loop.Trainer;
 import org.multitag.train.loss.BceWithLogitsLoss;
-import org.multitag.train.model.Freeze;
-import org.multitag.train.model.TrainableBert;
 import org.multitag.weights.HfBertNames;
 import org.multitag.weights.SafetensorsWriter;
 import org.multitag.weights.StateDict;
 import org.multitag.weights.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code multitag grads}: the training loss of one batch and the gradient of every parameter. */
 @Command(name = "grads", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Compute the training loss of one batch and its gradient with respect to every parameter, "
-                + "in eval mode (no dropout), and write them to a safetensors file: for checking the backward "
-                + "against another framework.",
+        description = {"Compute the training loss of one batch through a model with a token head, and its gradient "
+                + "with respect to every parameter, in eval mode (no dropout), and write them to a safetensors file: "
+                + "for checking the backward against another framework.",
             "The batch is every line of the input, right-padded to the longest. A line is {\"input_ids\": [...], "
                 + "\"labels\": [[0,1,0,...], ...], \"label_mask\": [1,0,...]} (optional \"token_type_ids\"; "
                 + "one labels row per token, one column per model label in id2label order; label_mask 1 where the "
@@ -44,8 +48,8 @@ final class GradsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model folder with a token head.")
-    String model;
+    @Mixin
+    ModelOption.Required model;
 
     @Option(names = "--input", required = true, paramLabel = "FILE", description = "JSONL batch.")
     Path input;
@@ -54,41 +58,35 @@ final class GradsCommand implements Callable<Integer> {
             description = "Safetensors output, written atomically.")
     Path output;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-            description = "Compute threads (default 0: all cores).")
-    int threads;
+    @Mixin
+    ComputeOptions compute;
 
     @Override
     public Integer call() throws IOException {
-        TrainingInputs.requireFileTarget(output);
-        int t = TrainingInputs.threads(threads);
-        TrainingInputs.Model m = TrainingInputs.readModelWithHead(model);
-        ExampleReader reader = new ExampleReader(m.tokenizer(), m.labels(),
-                TrainingInputs.readerOptions(m.config(), null, false, false, false));
-        TrainingData data = reader.read(input);
+        Checks.outputFile(output);
+        int threads = compute.apply();
+        TaggingModel m = model.read().requireHead();
+        TrainingData data = new ExampleReader(m.tokenizer(), m.labels(),
+                new ExampleReader.Options(m.config().maxPositionEmbeddings(), false, false, false)).read(input);
         data.checkIds(m.config());
         List<Example> batch = data.examples();
 
         StateDict out = new StateDict();
         out.metadata().put("format", "pt");
-        BertWeights weights = m.encoderWeights(m.config());
-        INDArray[] head = m.headArrays(m.labels());
-        TrainableBert bert = TrainingInputs.trainable(m, weights, head, Freeze.none(), t);
-        try (bert) {
-            Batch in = Batches.inputs(batch);
-            int len = in.maxLength();
-            try (INDArray targets = Batches.targets(batch, len, m.labels().size());
-                    INDArray mask = Batches.lossMask(batch, len)) {
-                bert.zeroGradients();
-                INDArray logits = bert.forward(in, false, null);
-                BceWithLogitsLoss bce = new BceWithLogitsLoss();
-                double loss = bce.forward(logits, targets, mask, null);
-                try (INDArray dLogits = logits.ulike()) {
-                    bce.backward(dLogits);
-                    bert.backward(dLogits);
-                }
-                out.put(Tensor.ofFloats("loss", new int[] {1}, new float[] {(float) loss}));
-            }
+        BertWeights weights = m.encoderWeights();
+        INDArray[] head;
+        try {
+            head = m.classifier(m.labels());
+        } catch (RuntimeException | IOException e) {
+            weights.close();
+            throw e;
+        }
+        INDArray[] mix = m.layerMix();
+        try (TokenClassifier bert = m.trainable(weights, head, mix, Freeze.none(), threads)) {
+            bert.zeroGradients();
+            double loss = Trainer.lossAndGradients(bert, new BceWithLogitsLoss(), batch, m.labels().size(),
+                    Pass.forBackward(), null, 1);
+            out.put(Tensor.ofFloats("loss", new int[] {1}, new float[] {(float) loss}));
             for (Map.Entry<String, INDArray> e : bert.gradients().named().entrySet()) {
                 INDArray g = e.getValue();
                 int[] shape = new int[g.rank()];
@@ -98,7 +96,13 @@ final class GradsCommand implements Callable<Integer> {
                 out.put(Tensor.ofFloats(HfBertNames.fileName(e.getKey(), true), shape, NativeArrays.toFloats(g)));
             }
         } finally {
-            TrainingInputs.close(weights, head);
+            weights.close();
+            head[0].close();
+            head[1].close();
+            if (mix != null) {
+                mix[0].close();
+                mix[1].close();
+            }
         }
         AtomicFiles.write(output, o -> SafetensorsWriter.writeTo(o, out, SafetensorsWriter.Order.DECLARED));
         spec.commandLine().getOut().printf(java.util.Locale.ROOT, "loss %.8f over %d sequences (%d tokens); %d "

@@ -3,18 +3,14 @@ package org.multitag.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.multitag.core.InputException;
+import org.multitag.core.LineReader;
 
 /** Reads JSON Lines input (a file or stdin) strictly: every bad line is an error naming file and line. */
 final class JsonlInput {
@@ -76,41 +72,13 @@ final class JsonlInput {
      * UTF-8 are an error naming their line.
      */
     static List<String> readLines(Path file, InputStream stdin) throws IOException {
-        String name = file == null ? "<stdin>" : file.toString();
-        InputStream in = file == null ? stdin : Files.newInputStream(file);
-        var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
         List<String> lines = new ArrayList<>();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, decoder))) {
-            String s;
-            while ((s = r.readLine()) != null) {
+        try (LineReader r = new LineReader(file == null ? stdin : Files.newInputStream(file),
+                file == null ? null : file.toString())) {
+            for (String s; (s = r.next()) != null; ) {
                 lines.add(s);
             }
-        } catch (CharacterCodingException e) {
-            // the reader decodes ahead of the line it hands out, so find the bad line from the raw bytes
-            throw new InputException(InputException.at(name, file == null ? lines.size() + 1
-                    : badUtf8Line(file)), "not valid UTF-8");
         }
         return lines;
-    }
-
-    /** The 1-based number of the first line of {@code file} that is not valid UTF-8. */
-    private static long badUtf8Line(Path file) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
-        long line = 1;
-        int start = 0;
-        for (int i = 0; i <= bytes.length; i++) {
-            if (i == bytes.length || bytes[i] == '\n') {
-                try {
-                    StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                            .decode(java.nio.ByteBuffer.wrap(bytes, start, i - start));
-                } catch (CharacterCodingException e) {
-                    return line;
-                }
-                line++;
-                start = i + 1;
-            }
-        }
-        return line;
     }
 }

@@ -9,21 +9,27 @@ import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.multitag.cli.options.BatchOptions;
+import org.multitag.cli.options.ComputeOptions;
+import org.multitag.cli.options.LengthOptions;
+import org.multitag.cli.options.ModelOption;
 import org.multitag.core.AtomicFiles;
 import org.multitag.core.InputException;
+import org.multitag.eval.ConlluWriter;
 import org.multitag.model.MultiLabelTagger;
-import org.multitag.model.Thresholds;
+import org.multitag.model.TaggingModel;
+import org.multitag.model.TokenScorer;
+import org.multitag.model.decoding.Decoding;
 import org.multitag.model.decoding.DecodingMode;
 import org.multitag.tokenizer.Encoding;
 import org.multitag.tokenizer.labels.WordPrediction;
-import org.multitag.train.eval.ConlluWriter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -40,22 +46,21 @@ import picocli.CommandLine.Spec;
                 + "table, each word with its labels, for people; conllu (CoNLL-U input only, and its default), the "
                 + "input back with UPOS and FEATS filled from the predicted labels (FEATS sorted as UD requires), "
                 + "every other column and line as it was: the system file for the official CoNLL 2018 evaluation.",
-            "A word's label set is decoded from its first sub-token's probabilities (--decode; default the model "
-                + "folder's decoding.json, else each label whose probability reaches its threshold)."})
+            "The model needs a token head. A word's label set is decoded from its first sub-token's probabilities "
+                + "(--decode; default the model folder's decoding.json, else each label whose probability reaches its "
+                + "threshold)."})
 final class PredictCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR",
-            description = "Model folder with a token head (config.json id2label, classifier tensors).")
-    String model;
+    @Mixin
+    ModelOption.Required model;
 
-    @Option(names = "--input", paramLabel = "FILE", description = "JSONL input (default: stdin).")
+    @Option(names = "--input", paramLabel = "FILE", description = "Input file (default: stdin).")
     Path input;
 
-    @Option(names = "--output", paramLabel = "FILE",
-            description = "JSONL output (default: stdout); written atomically.")
+    @Option(names = "--output", paramLabel = "FILE", description = "Output file (default: stdout); written atomically.")
     Path output;
 
     @Option(names = "--input-format", paramLabel = "jsonl|text|conllu", defaultValue = "jsonl",
@@ -73,46 +78,31 @@ final class PredictCommand implements Callable<Integer> {
 
     @Option(names = "--threshold", paramLabel = "X",
             description = "One threshold in [0, 1] for every label, instead of the tuned ones.")
-    Double threshold;
+    Float threshold;
 
-    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32",
-            description = "Sequences per forward pass (default: ${DEFAULT-VALUE}); lines are batched by length.")
-    int batchSize;
+    @Mixin
+    BatchOptions batching;
 
-    @Option(names = "--max-length", paramLabel = "N",
-            description = "Longest line in tokens, special tokens included (default: the model's "
-                    + "max_position_embeddings). A longer line is an error unless --truncate.")
-    Integer maxLength;
+    @Mixin
+    LengthOptions lengths;
 
-    @Option(names = "--truncate", description = "Cut longer lines to the maximum length (their last words get no "
-            + "labels) instead of failing.")
-    boolean truncate;
-
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-            description = "Compute threads (default 0: all cores).")
-    int threads;
+    @Mixin
+    ComputeOptions compute;
 
     /** One input line: a text, or pre-split words. */
     record Item(JsonlInput.Line line, String text, List<String> words) {}
+
+    /** What was read: the items to tag, and for CoNLL-U the lines to write back. */
+    record Input(List<Item> items, List<String> conllu) {}
 
     @Override
     public Integer call() throws IOException {
         if (threshold != null && !(threshold >= 0 && threshold <= 1)) {
             throw new InputException("--threshold must be in [0, 1], not " + threshold);
         }
-        if (batchSize < 1) {
-            throw new InputException("--batch-size must be >= 1, not " + batchSize);
-        }
-        if (threads < 0) {
-            throw new InputException("--threads must be >= 0, not " + threads);
-        }
-        if (maxLength != null && maxLength < 1) {
-            throw new InputException("--max-length must be >= 1, not " + maxLength);
-        }
-        if (output != null && Files.isDirectory(output)) {
-            throw new InputException(output.toString(), "is a folder, not a file");
-        }
-        String source = input == null ? "<stdin>" : input.toString();
+        int batchSize = batching.batchSize();
+        int threads = compute.apply();
+        Checks.outputFile(output);
         String in = inputFormat.toLowerCase(Locale.ROOT);
         if (!List.of("jsonl", "text", "conllu").contains(in)) {
             throw new InputException("--input-format must be jsonl, text or conllu, not '" + inputFormat + "'");
@@ -124,39 +114,6 @@ final class PredictCommand implements Callable<Integer> {
         if (outFormat.equals("conllu") && !in.equals("conllu")) {
             throw new InputException("--format conllu writes CoNLL-U input back: give --input-format conllu");
         }
-        List<Item> items = new ArrayList<>();
-        List<String> conllu = null;
-        if (in.equals("jsonl")) {
-            for (JsonlInput.Line line : JsonlInput.readAll(input, System.in)) {
-                items.add(parse(line));
-            }
-        } else {
-            List<String> raw = JsonlInput.readLines(input, System.in);
-            if (in.equals("text")) {
-                for (int i = 0; i < raw.size(); i++) {
-                    if (!raw.get(i).isBlank()) {
-                        String where = InputException.at(source, i + 1);
-                        items.add(new Item(new JsonlInput.Line(i + 1, null, where), raw.get(i), null));
-                    }
-                }
-            } else {
-                conllu = raw;
-                List<ConlluWriter.Sentence> sentences;
-                try {
-                    sentences = ConlluWriter.sentences(raw);
-                } catch (IllegalArgumentException e) {
-                    throw new InputException(source, e.getMessage());
-                }
-                for (ConlluWriter.Sentence sentence : sentences) {
-                    String where = InputException.at(source, sentence.line());
-                    items.add(new Item(new JsonlInput.Line(sentence.line(), null, where), null, sentence.words()));
-                }
-            }
-        }
-        Path folder = ModelArgument.resolve(model);
-        List<List<WordPrediction>> results;
-        List<String> labels;
-        MultiLabelTagger tagger;
         DecodingMode mode = null;
         if (decode != null) {
             mode = DecodingMode.parse(decode);
@@ -164,31 +121,24 @@ final class PredictCommand implements Callable<Integer> {
                 throw new InputException("--decode must be independent, groups or label-sets, not '" + decode + "'");
             }
         }
-        try {
-            tagger = MultiLabelTagger.load(folder, new MultiLabelTagger.Options(threads, batchSize,
-                    maxLength == null ? 0 : maxLength, truncate, mode));
-        } catch (IllegalArgumentException e) {
-            throw new InputException(folder.toString(), e.getMessage());
-        }
-        try (tagger) {
-            labels = tagger.head().labels();
-            MultiLabelTagger use = tagger;
-            if (threshold != null) {
-                float[] uniform = Thresholds.uniform(labels, threshold.floatValue()).values();
-                use = new MultiLabelTagger(tagger.tokenizer(), tagger.encoder(), tagger.head(), tagger.options(),
-                        tagger.decoder().withThresholds(uniform));
-            }
-            checkLengths(use, items);
-            results = tag(use, items);
+        Input read = read(in);
+
+        TaggingModel m = model.read();
+        Decoding decoding = threshold == null ? m.decoding() : m.decoding().withUniformThresholds(threshold);
+        int limit = lengths.limit(m.config());
+        List<List<WordPrediction>> results;
+        try (MultiLabelTagger tagger = MultiLabelTagger.of(m, decoding, new MultiLabelTagger.Options(threads,
+                batchSize, limit, lengths.truncate(), mode))) {
+            checkLengths(tagger, read.items(), limit);
+            results = tag(tagger, read.items());
         }
 
-        List<List<WordPrediction>> all = results;
-        List<String> conlluLines = conllu;
+        List<String> labels = m.labels().names();
         AtomicFiles.StreamWriter body = switch (outFormat) {
-            case "conllu" -> out -> out.write(ConlluWriter.write(conlluLines, labelNames(all))
+            case "conllu" -> out -> out.write(ConlluWriter.write(read.conllu(), labelNames(results))
                     .getBytes(StandardCharsets.UTF_8));
-            case "table" -> out -> out.write(table(all).getBytes(StandardCharsets.UTF_8));
-            default -> out -> write(new JsonFactory().createGenerator(out, JsonEncoding.UTF8), all, labels);
+            case "table" -> out -> out.write(ReportTables.tagged(results, "").getBytes(StandardCharsets.UTF_8));
+            default -> out -> write(new JsonFactory().createGenerator(out, JsonEncoding.UTF8), results, labels);
         };
         if (output == null) {
             java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
@@ -199,10 +149,44 @@ final class PredictCommand implements Callable<Integer> {
         } else {
             AtomicFiles.write(output, body);
         }
-        if (items.isEmpty()) {
-            spec.commandLine().getErr().println("warning: " + source + " holds no input lines");
+        if (read.items().isEmpty()) {
+            spec.commandLine().getErr().println("warning: " + (input == null ? "<stdin>" : input)
+                    + " holds no input lines");
         }
         return 0;
+    }
+
+    /** The input in format {@code in}, every bad line an error naming it. */
+    private Input read(String in) throws IOException {
+        String source = input == null ? "<stdin>" : input.toString();
+        List<Item> items = new ArrayList<>();
+        if (in.equals("jsonl")) {
+            for (JsonlInput.Line line : JsonlInput.readAll(input, System.in)) {
+                items.add(parse(line));
+            }
+            return new Input(items, null);
+        }
+        List<String> raw = JsonlInput.readLines(input, System.in);
+        if (in.equals("text")) {
+            for (int i = 0; i < raw.size(); i++) {
+                if (!raw.get(i).isBlank()) {
+                    String where = InputException.at(source, i + 1);
+                    items.add(new Item(new JsonlInput.Line(i + 1, null, where), raw.get(i), null));
+                }
+            }
+            return new Input(items, null);
+        }
+        List<ConlluWriter.Sentence> sentences;
+        try {
+            sentences = ConlluWriter.sentences(raw);
+        } catch (IllegalArgumentException e) {
+            throw new InputException(source, e.getMessage());
+        }
+        for (ConlluWriter.Sentence sentence : sentences) {
+            String where = InputException.at(source, sentence.line());
+            items.add(new Item(new JsonlInput.Line(sentence.line(), null, where), null, sentence.words()));
+        }
+        return new Input(items, raw);
     }
 
     private static Item parse(JsonlInput.Line line) {
@@ -234,10 +218,8 @@ final class PredictCommand implements Callable<Integer> {
         return new Item(line, null, words);
     }
 
-    /** Fails on the first line (in input order) the model cannot take whole, before any compute. */
-    private void checkLengths(MultiLabelTagger tagger, List<Item> items) {
-        int positions = tagger.encoder().config().maxPositionEmbeddings();
-        int limit = maxLength == null ? positions : Math.min(maxLength, positions);
+    /** Fails on the first line (in input order) longer than {@code limit}, before any compute. */
+    private void checkLengths(MultiLabelTagger tagger, List<Item> items, int limit) {
         for (Item item : items) {
             Encoding e;
             try {
@@ -248,8 +230,8 @@ final class PredictCommand implements Callable<Integer> {
             }
             if (e.length() > limit) {
                 throw new InputException(item.line().location(), e.length() + " tokens, more than the limit of "
-                        + limit + (maxLength == null || maxLength > positions ? " (the model's max_position_embeddings)"
-                        : " (--max-length)") + "; use --truncate to cut long lines");
+                        + limit + (lengths.given() ? " (--max-length)" : " (the model's max_position_embeddings)")
+                        + "; use --truncate to cut long lines");
             }
         }
     }
@@ -288,7 +270,7 @@ final class PredictCommand implements Callable<Integer> {
                     results.set(wordRows.get(k), r.get(k));
                 }
             }
-        } catch (MultiLabelTagger.TooLongException e) {
+        } catch (TokenScorer.TooLongException e) {
             // checkLengths catches these first; kept so the message still names the line.
             throw new InputException(items.get(rows.get(e.index())).line().location(), e.getMessage());
         }
@@ -342,26 +324,6 @@ final class PredictCommand implements Callable<Integer> {
             out.add(s);
         }
         return out;
-    }
-
-    /** Each input as its text (or words), then one line per word with its labels, a blank line between inputs. */
-    static String table(List<List<WordPrediction>> results) {
-        StringBuilder b = new StringBuilder();
-        for (List<WordPrediction> words : results) {
-            int width = 4;
-            for (WordPrediction w : words) {
-                width = Math.max(width, Math.min(24, w.text().length()));
-            }
-            StringBuilder line = new StringBuilder();
-            words.forEach(w -> line.append(line.isEmpty() ? "" : " ").append(w.text()));
-            b.append(line).append('\n');
-            for (WordPrediction w : words) {
-                b.append(String.format(Locale.ROOT, "  %-" + width + "s  %s%n", w.text(),
-                        w.labels().isEmpty() ? "-" : String.join(" ", w.labels())));
-            }
-            b.append('\n');
-        }
-        return b.toString();
     }
 
     /** A probability to 4 decimals, without trailing zeros (0.98, 0.0001, 1). */

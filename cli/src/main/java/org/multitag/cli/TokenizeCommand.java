@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +16,7 @@ import org.multitag.tokenizer.Encoding;
 import org.multitag.tokenizer.PaddingParams;
 import org.multitag.tokenizer.Tokenizer;
 import org.multitag.tokenizer.TruncationParams;
+import org.multitag.weights.NamedModels;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -23,16 +25,17 @@ import picocli.CommandLine.Spec;
 /** {@code multitag tokenize}: JSONL texts in, JSONL encodings out, as HF tokenizers would encode them. */
 @Command(name = "tokenize", mixinStandardHelpOptions = true,
         description = {"Tokenize JSON Lines ({\"text\": ...} or {\"text\": ..., \"text_pair\": ...}) into ids, "
-                + "tokens, offsets and word ids, exactly as Hugging Face tokenizers.",
+                + "tokens, offsets, word ids and sequence ids, exactly as Hugging Face tokenizers.",
             "Truncation and padding are off unless asked for here (settings inside tokenizer.json are ignored)."})
 final class TokenizeCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--tokenizer", required = true, paramLabel = "PATH",
-            description = "A tokenizer.json, a vocab.txt, or a model folder holding either.")
-    Path tokenizer;
+    @Option(names = "--tokenizer", required = true, paramLabel = "NAME|PATH",
+            description = "A model name (minilm-l6, bert-base-uncased, ...: imported on first use, as --model takes "
+                    + "them), a tokenizer.json, a vocab.txt, or a model folder holding either.")
+    String tokenizer;
 
     @Option(names = "--input", paramLabel = "FILE", description = "JSONL input (default: stdin).")
     Path input;
@@ -70,7 +73,7 @@ final class TokenizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Tokenizer tk = configure(Tokenizer.load(tokenizer));
+        Tokenizer tk = configure(Tokenizer.load(tokenizerPath(tokenizer)));
         String source = input == null ? "<stdin>" : input.toString();
         List<JsonlInput.Line> lines = JsonlInput.readAll(input, System.in);
         List<Encoding> encodings = new ArrayList<>(lines.size());
@@ -105,6 +108,19 @@ final class TokenizeCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("warning: " + source + " holds no input lines");
         }
         return 0;
+    }
+
+    /** A model name's folder (imported on first use), else the path as given; neither is an error naming both. */
+    static Path tokenizerPath(String nameOrPath) throws IOException {
+        if (NamedModels.isName(nameOrPath)) {
+            return NamedModels.fromEnvironment().resolve(nameOrPath);
+        }
+        Path path = Path.of(nameOrPath);
+        if (!Files.exists(path)) {
+            throw new InputException(nameOrPath, "no such file, and not a model name (known: "
+                    + String.join(", ", NamedModels.MODELS.keySet()) + ")");
+        }
+        return path;
     }
 
     private static void writeAll(JsonGenerator g, List<Encoding> encodings) throws IOException {

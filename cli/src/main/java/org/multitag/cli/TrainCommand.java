@@ -8,17 +8,23 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.multitag.cli.options.ComputeOptions;
+import org.multitag.cli.options.LengthOptions;
+import org.multitag.cli.options.ModelOption;
 import org.multitag.core.InputException;
 import org.multitag.core.LabelSet;
+import org.multitag.data.ExampleReader;
+import org.multitag.data.LabelFile;
+import org.multitag.data.SkippedLine;
+import org.multitag.data.TrainingData;
+import org.multitag.model.TaggingModel;
+import org.multitag.model.nn.Freeze;
 import org.multitag.train.FineTuner;
-import org.multitag.train.data.ExampleReader;
-import org.multitag.train.data.LabelFile;
-import org.multitag.train.data.TrainingData;
 import org.multitag.train.loop.Checkpoint;
 import org.multitag.train.loop.TrainOptions;
 import org.multitag.train.loop.Trainer;
-import org.multitag.train.model.Freeze;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -30,6 +36,8 @@ import picocli.CommandLine.Spec;
             "Data: JSON Lines, one of {\"tokens\": [...], \"labels\": [[...], ...]} (a label set per word), "
                 + "{\"text\": ..., \"spans\": [{\"start\", \"end\", \"label\"}, ...]} or {\"input_ids\": [...], "
                 + "\"labels\": [[0,1,...], ...], \"label_mask\": [...]} (needs --labels), or CoNLL-U (UPOS + FEATS).",
+            "The model to start from is a model folder or a name. A folder whose head has exactly the training label "
+                + "set starts from that head; otherwise a new head is initialized (N(0, initializer_range²), seeded).",
             "Each epoch ends with a dev evaluation (micro-F1 at thresholds 0.5 picks the best model) and a "
                 + "checkpoint (OUT/checkpoint, written atomically; --resume continues from it). At the end the best "
                 + "model, with one threshold per label tuned on dev, is written to OUT/model; the run's metrics to "
@@ -39,11 +47,8 @@ final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "NAME|DIR",
-            description = "Model to start from: a name (imported on first use) or a model folder. A folder whose "
-                    + "head has exactly the training label set starts from that head; otherwise a new head is "
-                    + "initialized (N(0, initializer_range²), seeded).")
-    String model;
+    @Mixin
+    ModelOption.Required model;
 
     @Option(names = "--train", required = true, paramLabel = "FILE",
             description = "Training data (repeat for several files).")
@@ -69,6 +74,12 @@ final class TrainCommand implements Callable<Integer> {
             description = "Peak learning rate of the token head, same warmup and decay (default: ${DEFAULT-VALUE}).")
     double headLr;
 
+    @Option(names = "--layer-mix", paramLabel = "K",
+            description = "The head reads a learned mix of the top K layers (UDify's scalar mix) instead of the last "
+                    + "layer; 0: the last layer, as Hugging Face's head (default: the model's own when its head is "
+                    + "continued, else 0). Saved with the model; transformers would read the last layer only.")
+    Integer layerMix;
+
     @Option(names = "--head-init", paramLabel = "prior|zero", defaultValue = "prior",
             converter = HeadInitConverter.class,
             description = "A new head's biases: prior = each label's log-odds in the training data (pos-weighted), "
@@ -85,14 +96,8 @@ final class TrainCommand implements Callable<Integer> {
             description = "Sequences per forward/backward pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--max-length", paramLabel = "N",
-            description = "Longest example in tokens, special tokens included (default: the model's "
-                    + "max_position_embeddings). A longer line is an error unless --truncate.")
-    Integer maxLength;
-
-    @Option(names = "--truncate", description = "Cut longer examples to --max-length instead of failing (the words "
-            + "cut off are not trained on).")
-    boolean truncate;
+    @Mixin
+    LengthOptions lengths;
 
     @Option(names = "--warmup-ratio", paramLabel = "X", defaultValue = "0.1",
             description = "Share of the steps with a rising learning rate, then linear decay to 0 "
@@ -157,9 +162,8 @@ final class TrainCommand implements Callable<Integer> {
             + "failing on the first.")
     boolean skipBad;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-            description = "Compute threads (default 0: all cores).")
-    int threads;
+    @Mixin
+    ComputeOptions compute;
 
     @Override
     public Integer call() throws IOException {
@@ -172,20 +176,20 @@ final class TrainCommand implements Callable<Integer> {
         if (dropout != null && !(dropout >= 0 && dropout < 1)) {
             throw new InputException("--dropout must be in [0, 1), not " + dropout);
         }
-        int javaThreads = TrainingInputs.threads(threads);
-        Path folder = ModelArgument.resolve(model);
+        int threads = compute.apply();
+        TaggingModel base = model.read();
+        Integer maxLength = lengths.maxLength(base.config());
         LabelSet labels = labelsFile != null ? LabelFile.read(labelsFile)
                 : ExampleReader.collectLabels(trainFiles, skipBad);
-        PrintStream progress = TrainingInputs.printStream(stderr);
-        FineTuner.Builder builder = FineTuner.builder(folder).labels(labels).options(options).dropout(dropout)
-                .labelAllSubtokens(labelAllSubtokens).skipBad(skipBad).threads(javaThreads)
-                .maxLength(maxLength).truncate(truncate).labelGroups(labelGroups)
-                .progress(progress, System.console() != null);
-        FineTuner tuner = builder.build();
+        PrintStream progress = WriterStream.of(stderr);
+        FineTuner tuner = FineTuner.builder(base).labels(labels).options(options).dropout(dropout).layerMix(layerMix)
+                .labelAllSubtokens(labelAllSubtokens).skipBad(skipBad).threads(threads)
+                .maxLength(maxLength).truncate(lengths.truncate()).labelGroups(labelGroups)
+                .progress(progress, System.console() != null).build();
         TrainingData train = tuner.read(trainFiles);
         TrainingData dev = tuner.readDev(List.of(devFile));
-        TrainingInputs.reportSkipped(stderr, "train", train);
-        TrainingInputs.reportSkipped(stderr, "dev", dev);
+        reportSkipped(stderr, "train", train);
+        reportSkipped(stderr, "dev", dev);
         stderr.println("train: " + train.summary());
         stderr.println("dev:   " + dev.summary());
 
@@ -214,21 +218,21 @@ final class TrainCommand implements Callable<Integer> {
                 result.seconds(), result.bestDevF1());
         if (result.decoding() != null) {
             stdout.println("label groups: " + tuner.labelGroups());
-            TrainingInputs.printModes(stdout, result.decoding());
+            ReportTables.printModes(stdout, result.decoding());
         }
         if (result.devReport() != null) {
             stdout.printf(Locale.ROOT, "dev, tuned thresholds: micro-F1 %.4f%n", result.devReport().microF1());
-            TrainingInputs.printReport(stdout, result.devReport(), TrainingInputs.TOP_LABELS);
+            ReportTables.printReport(stdout, result.devReport(), ReportTables.TOP_LABELS);
         }
         stdout.flush();
         return 0;
     }
 
     private TrainOptions options() {
-        TrainingInputs.positive("--epochs", epochs);
-        TrainingInputs.positive("--batch-size", batchSize);
-        TrainingInputs.positive("--grad-accum", gradAccum);
-        TrainingInputs.learningRate(lr);
+        Checks.positive("--epochs", epochs);
+        Checks.positive("--batch-size", batchSize);
+        Checks.positive("--grad-accum", gradAccum);
+        Checks.learningRate("--lr", lr);
         if (!(warmupRatio >= 0 && warmupRatio <= 1)) {
             throw new InputException("--warmup-ratio must be in [0, 1], not " + warmupRatio);
         }
@@ -238,13 +242,31 @@ final class TrainCommand implements Callable<Integer> {
         if (!(clip >= 0) || Double.isInfinite(clip)) {
             throw new InputException("--clip must be >= 0, not " + clip);
         }
-        String pw = TrainingInputs.posWeight(posWeight);
+        String pw = Checks.posWeight(posWeight);
         // The thread count is left out (0): it does not change the run, and the checkpoint compares the options,
-        // so a run may resume with other --threads. TrainableBert gets the real count.
-        TrainingInputs.learningRate(headLr);
+        // so a run may resume with other --threads. TokenClassifier gets the real count.
+        Checks.learningRate("--head-lr", headLr);
         return new TrainOptions(epochs, lr, batchSize, gradAccum, warmupRatio, weightDecay, clip, seed, pw,
                 freezeEncoder ? Freeze.headOnly() : Freeze.none(), 0, groupByLength, headLr, lossReduction,
                 headInit);
+    }
+
+    /** Reports the lines {@code --skip-bad} left out: a count and the first few reasons. */
+    private static void reportSkipped(PrintWriter err, String what, TrainingData data) {
+        List<SkippedLine> skipped = data.skipped();
+        if (skipped.isEmpty()) {
+            return;
+        }
+        err.printf(Locale.ROOT, "warning: %s: skipped %d bad line%s%n", what, skipped.size(),
+                skipped.size() == 1 ? "" : "s");
+        int shown = Math.min(5, skipped.size());
+        for (int i = 0; i < shown; i++) {
+            err.println("  " + skipped.get(i));
+        }
+        if (skipped.size() > shown) {
+            err.println("  ... and " + (skipped.size() - shown) + " more");
+        }
+        err.flush();
     }
 
     static final class HeadInitConverter implements picocli.CommandLine.ITypeConverter<TrainOptions.HeadInit> {

@@ -7,27 +7,34 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.multitag.cli.options.BatchOptions;
+import org.multitag.cli.options.ComputeOptions;
+import org.multitag.cli.options.LengthOptions;
+import org.multitag.cli.options.ModelOption;
 import org.multitag.core.InputException;
 import org.multitag.core.LabelSet;
+import org.multitag.data.ExampleReader;
+import org.multitag.data.TrainingData;
+import org.multitag.eval.DecodingTuner;
+import org.multitag.eval.EvaluationReport;
+import org.multitag.eval.Evaluator;
+import org.multitag.model.TaggingModel;
 import org.multitag.model.Thresholds;
 import org.multitag.model.decoding.Decoding;
 import org.multitag.model.decoding.DecodingMode;
 import org.multitag.model.decoding.LabelGroups;
 import org.multitag.model.decoding.SeenLabelSets;
-import org.multitag.train.data.ExampleReader;
-import org.multitag.train.data.TrainingData;
-import org.multitag.train.eval.DecodingTuner;
-import org.multitag.train.eval.EvaluationReport;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code multitag tune-thresholds}: one decision threshold per label, tuned on development data. */
 @Command(name = "tune-thresholds", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Choose each label's decision threshold to maximise that label's F1 on labelled data "
-                + "(words scored at their first sub-token), for every decoding mode, and write them to the model "
-                + "folder (atomically): thresholds.json (independent), and with label groups label_groups.json, "
+        description = {"Choose the decision thresholds of a model with a token head for the best micro-F1 on "
+                + "labelled data (words scored at their first sub-token), for every decoding mode, and write them to "
+                + "the model folder (atomically): thresholds.json (independent), and with label groups label_groups.json, "
                 + "label_sets.json and decoding.json, whose default is the mode that gets the most words' whole "
                 + "label set right here. "
                 + "Prints each mode's scores.",
@@ -38,9 +45,8 @@ final class TuneThresholdsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR",
-            description = "Model folder with a token head; its thresholds.json is replaced.")
-    String model;
+    @Mixin
+    ModelOption.Required model;
 
     @Option(names = "--data", required = true, paramLabel = "DEV",
             description = "Development data (repeat for several files); never the test set.")
@@ -57,47 +63,35 @@ final class TuneThresholdsCommand implements Callable<Integer> {
                     + "the folder's label_sets.json; without either, label-sets is not tuned).")
     List<Path> train;
 
-    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32",
-            description = "Sequences per forward pass (default: ${DEFAULT-VALUE}).")
-    int batchSize;
+    @Mixin
+    BatchOptions batching;
 
-    @Option(names = "--max-length", paramLabel = "N",
-            description = "Longest example in tokens, special tokens included (default: the model's "
-                    + "max_position_embeddings). A longer line is an error unless --truncate.")
-    Integer maxLength;
+    @Mixin
+    LengthOptions lengths;
 
-    @Option(names = "--truncate", description = "Cut longer examples instead of failing.")
-    boolean truncate;
-
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-            description = "Compute threads (default 0: all cores).")
-    int threads;
+    @Mixin
+    ComputeOptions compute;
 
     @Override
     public Integer call() throws IOException {
-        TrainingInputs.positive("--batch-size", batchSize);
-        int t = TrainingInputs.threads(threads);
-        TrainingInputs.Model m = TrainingInputs.readModelWithHead(model);
+        int batchSize = batching.batchSize();
+        int threads = compute.apply();
+        TaggingModel m = model.read().requireHead();
         LabelSet labels = m.labels();
         List<String> names = labels.names();
-        Thresholds half = Thresholds.uniform(names, 0.5f);
-        Thresholds before = null;
-        if (Files.isRegularFile(m.folder().resolve(Thresholds.FILE))) {
-            try {
-                before = Thresholds.read(m.folder(), names);
-            } catch (InputException e) {
-                // it is about to be replaced: say so, do not fail
-                spec.commandLine().getErr().println("warning: " + e.getMessage() + " (it will be replaced)");
-            }
+        Decoding existing;
+        try {
+            existing = m.decoding();
+        } catch (InputException e) {
+            // the files are about to be replaced: say so, do not fail
+            spec.commandLine().getErr().println("warning: " + e.getMessage() + " (it will be replaced)");
+            existing = Decoding.independent(Thresholds.uniform(names, Thresholds.DEFAULT));
         }
-        ExampleReader reader = new ExampleReader(m.tokenizer(), labels,
-                TrainingInputs.readerOptions(m.config(), maxLength, truncate, false, false)
-                        .withKeepUnknownLabels(true));
-        TrainingData d = reader.read(data);
+        Thresholds before = Files.isRegularFile(m.folder().resolve(Thresholds.FILE))
+                ? existing.thresholds(DecodingMode.INDEPENDENT) : null;
+        TrainingData d = new ExampleReader(m.tokenizer(), labels,
+                lengths.readerOptions(m.config()).withKeepUnknownLabels(true)).read(data);
         d.checkIds(m.config());
-
-        List<float[][]> probs = TrainingInputs.probabilities(m, d.examples(), batchSize, t);
-        Decoding existing = Decoding.read(m.folder(), names);
         LabelGroups groups = labelGroups.equals("model")
                 ? (existing.groups().isEmpty() ? LabelGroups.auto(names) : existing.groups())
                 : LabelGroups.fromSpec(labelGroups, names);
@@ -105,16 +99,17 @@ final class TuneThresholdsCommand implements Callable<Integer> {
         if (!groups.isEmpty()) {
             if (train != null) {
                 ExampleReader trainReader = new ExampleReader(m.tokenizer(), labels,
-                        TrainingInputs.readerOptions(m.config(), null, true, false, false));
+                        new ExampleReader.Options(m.config().maxPositionEmbeddings(), true, false, false));
                 seen = SeenLabelSets.collect(groups, trainReader.read(train).goldWordLabels());
             } else if (existing.seen() != null && existing.groups().equals(groups)) {
                 seen = existing.seen();
             }
         }
-        DecodingTuner.Result tuned = DecodingTuner.tune(labels, groups, seen, d.examples(), probs);
-        EvaluationReport atHalf = TrainingInputs.evaluate(labels, d.examples(), probs, half.values());
-        EvaluationReport old = before == null ? null
-                : TrainingInputs.evaluate(labels, d.examples(), probs, before.values());
+
+        Evaluator dev = Evaluator.score(m, d, threads, batchSize);
+        DecodingTuner.Result tuned = DecodingTuner.tune(dev, groups, seen);
+        EvaluationReport atHalf = dev.evaluate(Thresholds.uniform(names, 0.5f).values());
+        EvaluationReport old = before == null ? null : dev.evaluate(before.values());
         tuned.decoding().write(m.folder());
 
         PrintWriter out = spec.commandLine().getOut();
@@ -127,11 +122,11 @@ final class TuneThresholdsCommand implements Callable<Integer> {
         if (old != null) {
             out.printf(Locale.ROOT, "(the thresholds.json replaced gave micro-F1 %.4f)%n", old.microF1());
         }
-        TrainingInputs.printModes(out, tuned);
+        ReportTables.printModes(out, tuned);
         out.printf(Locale.ROOT, "default decoding: %s; wrote thresholds to %s%n", tuned.decoding().defaultMode(),
                 m.folder());
-        TrainingInputs.printReport(out, tuned.modes().get(tuned.decoding().defaultMode()).dev(),
-                TrainingInputs.TOP_LABELS);
+        ReportTables.printReport(out, tuned.modes().get(tuned.decoding().defaultMode()).dev(),
+                ReportTables.TOP_LABELS);
         out.flush();
         return 0;
     }

@@ -15,10 +15,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.multitag.model.Batch;
-import org.multitag.model.BertEncoder;
-import org.multitag.model.EncoderOutput;
-import org.multitag.model.NativeArrays;
+import org.multitag.model.kernels.NativeArrays;
+import org.multitag.model.nn.Batch;
+import org.multitag.model.nn.BertEncoder;
+import org.multitag.model.nn.EncoderOutput;
 import org.multitag.tokenizer.Encoding;
 import org.multitag.tokenizer.Tokenizer;
 import org.multitag.tokenizer.TruncationParams;
@@ -76,6 +76,8 @@ class EmbedCommandTest {
                 "--threads", "2");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("embedded 5 lines"), r.out());
+        assertEquals(1, r.err().lines().filter(l -> l.equals("note: ignored field \"id\" (not an encoder input)"))
+                .count(), r.err());
 
         Encoding fox = tokenizer.encode("The quick brown fox jumps over the lazy dog.", null, true);
         Encoding a = tokenizer.encode("a", null, true);
@@ -167,6 +169,62 @@ class EmbedCommandTest {
         assertFalse(Files.exists(dir.resolve("never")));
     }
 
+    /**
+     * Hugging Face's four inputs as given: a left-padded line with the mask 0 on its padding, a line with a masked
+     * position inside, explicit position ids. Every position of each line (masked ones too) equals the encoder on
+     * that line alone with the same four arrays; the written attention_mask is the lines'; and a left-padded line
+     * with position ids counting from its first real token equals the unpadded line at its real positions (as in
+     * transformers, where only explicit position ids make left padding harmless).
+     */
+    @Test
+    void attentionMaskAndPositionIdsAreHonoured() throws IOException {
+        int[][] ids = {{0, 0, 101, 7592, 2088, 102}, {101, 7592, 1010, 2088, 999, 102}, {101, 7592, 2088, 102}};
+        int[][] mask = {{0, 0, 1, 1, 1, 1}, {1, 1, 0, 1, 1, 1}, {1, 1, 1, 1}};
+        int[][] positions = {{0, 0, 0, 1, 2, 3}, {0, 1, 2, 3, 4, 5}, {0, 1, 2, 3}};
+        StringBuilder in = new StringBuilder();
+        for (int r = 0; r < ids.length; r++) {
+            in.append("{\"input_ids\": ").append(java.util.Arrays.toString(ids[r])).append(", \"attention_mask\": ")
+                    .append(java.util.Arrays.toString(mask[r]));
+            if (r == 0) {
+                in.append(", \"position_ids\": ").append(java.util.Arrays.toString(positions[r]));
+            }
+            in.append("}\n");
+        }
+        Path input = Files.writeString(dir.resolve("hf.jsonl"), in.toString());
+        Path output = dir.resolve("hf.safetensors");
+        TestModels.Result r = TestModels.run("embed", "--model", model.toString(), "--input", input.toString(),
+                "--output", output.toString(), "--batch-size", "3", "--attentions", "--threads", "2");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("", r.err().lines().filter(l -> !l.startsWith("WARNING")).collect(
+                java.util.stream.Collectors.joining("\n")), "no field ignored");
+        StateDict sd = SafetensorsReader.read(output);
+        float[] last = sd.get("last_hidden_state").toFloat32();
+        float[] att = sd.get("attentions.1").toFloat32();
+        long[] fileMask = longs(sd.get("attention_mask"));
+        int t = 6;
+        for (int b = 0; b < ids.length; b++) {
+            int len = ids[b].length;
+            for (int i = 0; i < t; i++) {
+                assertEquals(i < len ? mask[b][i] : 0, fileMask[b * t + i], "attention_mask " + b + "," + i);
+            }
+            Batch alone = Batch.of(new int[][] {ids[b]}, null, new int[][] {mask[b]}, new int[][] {positions[b]});
+            try (EncoderOutput out = encoder.forward(alone, BertEncoder.Outputs.ALL)) {
+                assertHiddenRow(NativeArrays.toFloats(out.lastHiddenState()), last, b, len, t, "last_hidden_state");
+                assertAttentionRow(NativeArrays.toFloats(out.attentions().get(0)), att, b, len, t, "attentions.1");
+            }
+        }
+        // row 0 is row 2 left-padded by two, with shifted position ids: the same at the real positions
+        for (int i = 0; i < 4; i++) {
+            for (int c = 0; c < hidden; c++) {
+                assertEquals(last[(2 * t + i) * hidden + c], last[(2 + i) * hidden + c], TOLERANCE, "left padding");
+            }
+        }
+        // masked keys get no attention
+        for (int q = 0; q < 6; q++) {
+            assertEquals(0f, att[((1 * heads) * t + q) * t + 2], "masked key 2 of row 1");
+        }
+    }
+
     @Test
     void badLinesAreOneErrorNamingFileAndLineAndWriteNothing() throws IOException {
         String longText = "word ".repeat(600);
@@ -190,6 +248,19 @@ class EmbedCommandTest {
                 "1: \"token_type_ids\"[1] = 2 is outside type_vocab_size [0, 2)"},
             {"{\"text\": \"a\", \"token_type_ids\": [0]}\n",
                 "1: \"token_type_ids\" goes with \"input_ids\", not with \"text\""},
+            {"{\"text\": \"a\", \"attention_mask\": [1, 1, 1]}\n",
+                "1: \"attention_mask\" goes with \"input_ids\", not with \"text\""},
+            {"{\"input_ids\": [101, 102], \"attention_mask\": [1, 1, 0]}\n", "1: 3 attention_mask for 2 input_ids"},
+            {"{\"input_ids\": [101, 102], \"attention_mask\": [1, 2]}\n",
+                "1: \"attention_mask\"[1] must be 0 or 1, got 2"},
+            {"{\"input_ids\": [101, 102], \"position_ids\": [0, 512]}\n",
+                "1: \"position_ids\"[1] = 512 is outside max_position_embeddings [0, 512)"},
+            {"{\"input_ids\": [101, 102], \"position_ids\": [0]}\n", "1: 1 position_ids for 2 input_ids"},
+            {"{\"input_ids\": [101, 102], \"head_mask\": [1, 1]}\n",
+                "1: \"head_mask\" is not supported: it changes the encoder's result"},
+            {"{\"input_ids\": [101, 102], \"output_attentions\": true}\n",
+                "1: \"output_attentions\" is not supported: it changes the encoder's result (use --attentions / "
+                    + "--hidden-states)"},
             {"{\"text\": \"ok\"}\n{\"text\": \"fine\"}\n{\"text\": \"" + longText + "\"}\n",
                 "3: 602 tokens, more than the model's max_position_embeddings 512 (use --max-length to truncate)"},
             {"{\"input_ids\": [" + longIds + ", 102]}\n",

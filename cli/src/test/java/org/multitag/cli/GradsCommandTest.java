@@ -17,13 +17,14 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.multitag.model.Batch;
-import org.multitag.model.BertEncoder;
-import org.multitag.model.BertWeights;
-import org.multitag.model.NativeArrays;
+import org.multitag.model.kernels.NativeArrays;
+import org.multitag.model.nn.Batch;
+import org.multitag.model.nn.BertEncoder;
+import org.multitag.model.nn.BertWeights;
+import org.multitag.model.nn.Freeze;
+import org.multitag.model.nn.Pass;
+import org.multitag.model.nn.TokenClassifier;
 import org.multitag.tokenizer.Tokenizer;
-import org.multitag.train.model.Freeze;
-import org.multitag.train.model.TrainableBert;
 import org.multitag.weights.DType;
 import org.multitag.weights.ImportedModel;
 import org.multitag.weights.ModelFolder;
@@ -34,7 +35,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * {@code multitag grads} on tinybert with a seeded random head: one padded batch of form-3 lines; the file holds
- * the loss, which equals BCE recomputed here from the TrainableBert eval-mode logits, and one gradient per model
+ * the loss, which equals BCE recomputed here from the TokenClassifier eval-mode logits, and one gradient per model
  * tensor under the model file's names and shapes; the head's gradients match their closed forms.
  */
 class GradsCommandTest {
@@ -136,7 +137,7 @@ class GradsCommandTest {
         assertArrayEquals(new int[] {200, 50}, grads.get("bert.encoder.layer.0.intermediate.dense.weight").shape(),
                 "HF layout [out, in]");
 
-        // the loss, from the eval-mode logits of TrainableBert: BCE mean over labelled tokens x labels
+        // the loss, from the eval-mode logits of TokenClassifier: BCE mean over labelled tokens x labels
         ImportedModel m = ModelFolder.read(model);
         int h = m.config().hiddenSize();
         Batch batch = Batch.of(ids, types);
@@ -145,9 +146,9 @@ class GradsCommandTest {
         float[] hidden;
         try (INDArray w = NativeArrays.of(m.weights().get("classifier.weight").toFloat32(), L, h);
                 INDArray b = NativeArrays.of(m.weights().get("classifier.bias").toFloat32(), L);
-                TrainableBert bert = new TrainableBert(BertWeights.of(m.config(), m.weights()), w, b, Freeze.none(),
-                        1)) {
-            z = NativeArrays.toFloats(bert.forward(batch, false, null));
+                TokenClassifier bert = TokenClassifier.trainable(BertWeights.of(m.config(), m.weights()), w, b,
+                        Freeze.none(), 1)) {
+            z = NativeArrays.toFloats(bert.forward(batch, Pass.forBackward()));
             bert.weights().close();
         }
         try (BertEncoder encoder = new BertEncoder(BertWeights.of(m.config(), m.weights()), 1)) {

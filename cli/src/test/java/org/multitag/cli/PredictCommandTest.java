@@ -20,11 +20,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.multitag.model.Batch;
-import org.multitag.model.BertEncoder;
-import org.multitag.model.EncoderOutput;
-import org.multitag.model.NativeArrays;
 import org.multitag.model.Thresholds;
+import org.multitag.model.kernels.NativeArrays;
+import org.multitag.model.nn.Batch;
+import org.multitag.model.nn.BertEncoder;
+import org.multitag.model.nn.EncoderOutput;
 import org.multitag.tokenizer.Encoding;
 import org.multitag.tokenizer.Tokenizer;
 import org.multitag.weights.DType;
@@ -181,8 +181,8 @@ class PredictCommandTest {
         TestModels.Result noLabels = TestModels.run("predict", "--model", plain.toString(), "--input", good.toString(),
                 "--output", output.toString());
         assertEquals(2, noLabels.code());
-        assertEquals("error: " + plain + ": the model has no labels (config.json id2label): train a head first",
-                noLabels.err().strip());
+        assertEquals("error: " + plain + ": the model has no token head (config.json has no id2label): train one "
+                + "first ('multitag train', or FineTuner)", noLabels.err().strip());
         TestModels.Result badThreshold = TestModels.run("predict", "--model", model.toString(), "--input",
                 good.toString(), "--threshold", "1.5");
         assertEquals(2, badThreshold.code());

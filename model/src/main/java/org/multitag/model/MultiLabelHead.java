@@ -1,27 +1,33 @@
 package org.multitag.model;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.multitag.weights.BertConfig;
-import org.multitag.weights.HfBertNames;
-import org.multitag.weights.StateDict;
-import org.multitag.weights.Tensor;
+import org.multitag.model.kernels.NativeArrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The token head of {@code BertForTokenClassification} read as multi-label: one logit per label per token
  * ({@code logits = hidden · Wᵀ + b}, W {@code [L, H]}), an independent sigmoid per label (never a softmax),
- * and a threshold per label deciding the label set.
+ * and a threshold per label deciding the label set. The logits themselves come from {@link
+ * org.multitag.model.nn.TokenClassifier}, the one forward path.
  */
 public final class MultiLabelHead implements AutoCloseable {
 
     private final List<String> labels;
     private final INDArray weight; // [L, H]
     private final INDArray bias;   // [L]
+    private final INDArray[] layerMix; // null, or {softmax logits [k], scale [1]}
     private Thresholds thresholds;
 
     public MultiLabelHead(List<String> labels, INDArray weight, INDArray bias, Thresholds thresholds) {
+        this(labels, weight, bias, null, thresholds);
+    }
+
+    /**
+     * A head reading a learned mix of the top layers ({@code layerMix}: the softmax logits {@code [k]} and the scale
+     * {@code [1]}; null: the last layer alone, as Hugging Face's head).
+     */
+    public MultiLabelHead(List<String> labels, INDArray weight, INDArray bias, INDArray[] layerMix,
+            Thresholds thresholds) {
         if (labels.isEmpty()) {
             throw new IllegalArgumentException("a head needs at least one label");
         }
@@ -32,40 +38,8 @@ public final class MultiLabelHead implements AutoCloseable {
         this.labels = List.copyOf(labels);
         this.weight = weight;
         this.bias = bias;
+        this.layerMix = layerMix == null ? null : layerMix.clone();
         this.thresholds = thresholds;
-    }
-
-    /**
-     * The head stored in a state dict ({@code classifier.weight [L, H]}, {@code classifier.bias [L]}) with the
-     * config's id2label names.
-     */
-    public static MultiLabelHead of(BertConfig config, StateDict sd, Thresholds thresholds) {
-        List<String> labels = new ArrayList<>();
-        for (Map.Entry<Integer, String> e : config.id2label().entrySet()) {
-            if (e.getKey() != labels.size()) {
-                throw new IllegalArgumentException("config id2label is not numbered 0.." + (config.numLabels() - 1));
-            }
-            labels.add(e.getValue());
-        }
-        Tensor w = find(sd, "classifier.weight");
-        Tensor b = find(sd, "classifier.bias");
-        int h = config.hiddenSize();
-        if (w.rank() != 2 || w.dim(0) != labels.size() || w.dim(1) != h || b.rank() != 1 || b.dim(0) != labels.size()) {
-            throw new IllegalArgumentException("tensor classifier.weight " + Tensor.shapeString(w.shape())
-                    + " / classifier.bias " + Tensor.shapeString(b.shape()) + ": the config needs [" + labels.size()
-                    + ", " + h + "] / [" + labels.size() + "]");
-        }
-        return new MultiLabelHead(labels, NativeArrays.of(w.toFloat32(), labels.size(), h),
-                NativeArrays.of(b.toFloat32(), labels.size()), thresholds);
-    }
-
-    private static Tensor find(StateDict sd, String name) {
-        for (Tensor t : sd.tensors()) {
-            if (HfBertNames.canonical(t.name()).equals(name)) {
-                return t;
-            }
-        }
-        throw new IllegalArgumentException("missing tensor " + name + " (the model has no token head)");
     }
 
     public List<String> labels() {
@@ -84,6 +58,11 @@ public final class MultiLabelHead implements AutoCloseable {
         return bias;
     }
 
+    /** The layer mix the head reads ({softmax logits [k], scale [1]}), or null for the last layer alone. */
+    public INDArray[] layerMix() {
+        return layerMix == null ? null : layerMix.clone();
+    }
+
     public Thresholds thresholds() {
         return thresholds;
     }
@@ -97,20 +76,6 @@ public final class MultiLabelHead implements AutoCloseable {
             throw new IllegalArgumentException("thresholds are for other labels");
         }
         this.thresholds = thresholds;
-    }
-
-    /** {@code out [N, L] = hidden [N, H] · Wᵀ + b}. */
-    public void logits(INDArray hidden, INDArray out) {
-        Linear.forwardTransposed(hidden, weight, out);
-        out.addiRowVector(bias);
-    }
-
-    /** Logits of {@code hidden [N, H]} as a new {@code [N, L]} array. */
-    public INDArray logits(INDArray hidden) {
-        INDArray out = org.nd4j.linalg.factory.Nd4j.createUninitialized(org.nd4j.linalg.api.buffer.DataType.FLOAT,
-                hidden.size(0), labels.size());
-        logits(hidden, out);
-        return out;
     }
 
     /** The logistic sigmoid, stable for large |x|. */
@@ -142,5 +107,9 @@ public final class MultiLabelHead implements AutoCloseable {
     public void close() {
         weight.close();
         bias.close();
+        if (layerMix != null) {
+            layerMix[0].close();
+            layerMix[1].close();
+        }
     }
 }

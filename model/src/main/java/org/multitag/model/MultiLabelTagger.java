@@ -3,20 +3,20 @@ package org.multitag.model;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
+import org.multitag.core.InputException;
 import org.multitag.core.LabelSet;
 import org.multitag.model.decoding.Decoder;
 import org.multitag.model.decoding.Decoding;
 import org.multitag.model.decoding.DecodingMode;
+import org.multitag.model.nn.BertEncoder;
+import org.multitag.model.nn.BertWeights;
+import org.multitag.model.nn.TokenClassifier;
 import org.multitag.tokenizer.Encoding;
 import org.multitag.tokenizer.Tokenizer;
 import org.multitag.tokenizer.TruncationParams;
 import org.multitag.tokenizer.labels.LabelAlignment;
 import org.multitag.tokenizer.labels.WordPrediction;
-import org.multitag.weights.ImportedModel;
-import org.multitag.weights.ModelFolder;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Text in, label sets per word out: the model folder's tokenizer, the encoder and the multi-label head.
@@ -57,27 +57,13 @@ public final class MultiLabelTagger implements AutoCloseable {
         }
     }
 
-    /** Raised for an input that is longer than the model allows (and truncation is off). */
-    public static final class TooLongException extends IllegalArgumentException {
-        private final int index;
-
-        TooLongException(int index, String message) {
-            super(message);
-            this.index = index;
-        }
-
-        /** Which input (0-based, in the order given) was too long. */
-        public int index() {
-            return index;
-        }
-    }
-
     private final Tokenizer tokenizer;
     private final BertEncoder encoder;
     private final MultiLabelHead head;
+    private final TokenClassifier classifier;
+    private final TokenScorer scorer;
     private final LabelSet labels;
     private final Options options;
-    private final int maxLength;
     private final Decoder decoder;
 
     /** A tagger deciding each label alone at the head's thresholds. */
@@ -88,10 +74,10 @@ public final class MultiLabelTagger implements AutoCloseable {
     /** A tagger whose words' label sets {@code decoder} decides. */
     public MultiLabelTagger(Tokenizer tokenizer, BertEncoder encoder, MultiLabelHead head, Options options,
             Decoder decoder) {
-        int limit = encoder.config().maxPositionEmbeddings();
-        this.maxLength = options.maxLength() == 0 ? limit : Math.min(options.maxLength(), limit);
+        this.classifier = new TokenClassifier(encoder, head.weight(), head.bias(), head.layerMix());
+        this.scorer = new TokenScorer(classifier, options.batchSize(), options.maxLength());
         this.tokenizer = tokenizer.withPadding(null)
-                .withTruncation(options.truncate() ? TruncationParams.of(maxLength) : null);
+                .withTruncation(options.truncate() ? TruncationParams.of(scorer.maxLength()) : null);
         this.encoder = encoder;
         this.head = head;
         this.labels = LabelSet.of(head.labels());
@@ -103,29 +89,44 @@ public final class MultiLabelTagger implements AutoCloseable {
         this.decoder = decoder;
     }
 
-    /** Loads a model folder with a head (config.json id2label, classifier tensors, optional thresholds.json). */
+    /** Loads a model folder with a head (config.json id2label, classifier tensors, optional decoding files). */
     public static MultiLabelTagger load(Path folder, Options options) throws IOException {
-        ImportedModel m = ModelFolder.read(folder);
-        if (m.config().numLabels() == 0) {
-            throw new org.multitag.core.InputException(folder.toString(),
-                    "the model has no labels (config.json id2label): train a head first");
-        }
-        Tokenizer tok = Tokenizer.load(folder);
-        BertWeights weights = BertWeights.of(m.config(), m.weights());
-        BertEncoder encoder = new BertEncoder(weights, options.threads());
-        List<String> names = new ArrayList<>(m.config().id2label().values());
-        Decoding decoding = Decoding.read(folder, names);
-        MultiLabelHead head = MultiLabelHead.of(m.config(), m.weights(), decoding.thresholds(
-                DecodingMode.INDEPENDENT));
+        return of(TaggingModel.read(folder), options);
+    }
+
+    /**
+     * A tagger over a model with a head, decoding in the options' mode (the model's default when null). A mode the
+     * model's decoding files do not allow, or an encoder this code cannot run, is an error naming the folder.
+     */
+    public static MultiLabelTagger of(TaggingModel model, Options options) throws IOException {
+        return of(model, model.decoding(), options);
+    }
+
+    /** As {@link #of(TaggingModel, Options)}, decoding with {@code decoding} instead of the folder's setup. */
+    public static MultiLabelTagger of(TaggingModel model, Decoding decoding, Options options) throws IOException {
         Decoder decoder;
         try {
             decoder = decoding.decoder(options.decoding());
         } catch (IllegalArgumentException e) {
-            head.close();
-            encoder.close();
-            throw new org.multitag.core.InputException(folder.toString(), e.getMessage());
+            throw new InputException(model.folder().toString(), e.getMessage());
         }
-        return new MultiLabelTagger(tok, encoder, head, options, decoder);
+        Tokenizer tokenizer = model.tokenizer();
+        BertWeights weights = model.encoderWeights();
+        BertEncoder encoder;
+        try {
+            encoder = new BertEncoder(weights, options.threads());
+        } catch (IllegalArgumentException e) {
+            weights.close();
+            throw new InputException(model.folder().toString(), e.getMessage());
+        }
+        MultiLabelHead head;
+        try {
+            head = model.head(decoding.thresholds(DecodingMode.INDEPENDENT));
+        } catch (RuntimeException | IOException e) {
+            encoder.close();
+            throw e;
+        }
+        return new MultiLabelTagger(tokenizer, encoder, head, options, decoder);
     }
 
     public Tokenizer tokenizer() {
@@ -215,49 +216,20 @@ public final class MultiLabelTagger implements AutoCloseable {
     /**
      * Per-token label probabilities {@code [tokens][labels]} for each encoding, run in length-sorted batches.
      *
-     * @throws TooLongException when an encoding is longer than the limit and truncation is off
+     * @throws TokenScorer.TooLongException when an encoding is longer than the limit and truncation is off
      */
     public List<float[][]> tokenProbabilities(List<Encoding> encodings) {
-        for (int i = 0; i < encodings.size(); i++) {
-            int len = encodings.get(i).length();
-            if (len > maxLength) {
-                throw new TooLongException(i, "input " + (i + 1) + " has " + len + " tokens, more than the limit of "
-                        + maxLength + " (truncate it, or ask for truncation)");
-            }
-        }
-        Integer[] order = new Integer[encodings.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        java.util.Arrays.sort(order, Comparator.comparingInt(i -> encodings.get(i).length()));
-        float[][][] result = new float[encodings.size()][][];
-        for (int from = 0; from < order.length; from += options.batchSize()) {
-            int to = Math.min(order.length, from + options.batchSize());
-            List<int[]> ids = new ArrayList<>();
-            List<int[]> types = new ArrayList<>();
-            for (int k = from; k < to; k++) {
-                ids.add(encodings.get(order[k]).ids());
-                types.add(encodings.get(order[k]).typeIds());
-            }
-            Batch batch = Batch.of(ids, types);
-            INDArray hidden = encoder.run(batch, null, null);
-            try (INDArray logits = head.logits(hidden)) {
-                float[][] p = MultiLabelHead.probabilities(logits);
-                int t = batch.maxLength();
-                for (int k = from; k < to; k++) {
-                    int row = k - from;
-                    int len = batch.lengths()[row];
-                    float[][] mine = new float[len][];
-                    System.arraycopy(p, row * t, mine, 0, len);
-                    result[order[k]] = mine;
-                }
-            }
-        }
-        return java.util.Arrays.asList(result);
+        return scorer.scoreEncodings(encodings);
+    }
+
+    /** The batched scorer this tagger runs. */
+    public TokenScorer scorer() {
+        return scorer;
     }
 
     @Override
     public void close() {
+        classifier.close();
         head.close();
         encoder.close();
     }

@@ -13,6 +13,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.multitag.core.InputException;
+import org.multitag.model.kernels.NativeArrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** The head against a direct computation, thresholds per label, and thresholds.json handling. */
@@ -26,33 +27,6 @@ class MultiLabelHeadTest {
             v[i] = (float) r.nextGaussian();
         }
         return v;
-    }
-
-    @Test
-    void logitsAreHiddenTimesWeightTransposedPlusBias() {
-        Random r = new Random(7);
-        int n = 13;
-        int h = 40;
-        int l = LABELS.size();
-        float[] hidden = random(r, n * h);
-        float[] w = random(r, l * h);
-        float[] b = random(r, l);
-        try (MultiLabelHead head = new MultiLabelHead(LABELS, NativeArrays.of(w, l, h), NativeArrays.of(b, l),
-                Thresholds.uniform(LABELS, 0.5f)); INDArray x = NativeArrays.of(hidden, n, h);
-                INDArray logits = head.logits(x)) {
-            float[] got = NativeArrays.toFloats(logits);
-            float[][] probs = MultiLabelHead.probabilities(logits);
-            for (int i = 0; i < n; i++) {
-                for (int j = 0; j < l; j++) {
-                    double z = b[j];
-                    for (int c = 0; c < h; c++) {
-                        z += (double) hidden[i * h + c] * w[j * h + c];
-                    }
-                    assertEquals(z, got[i * l + j], 1e-5);
-                    assertEquals(1 / (1 + Math.exp(-z)), probs[i][j], 1e-6);
-                }
-            }
-        }
     }
 
     @Test

@@ -4,22 +4,19 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.multitag.model.BertEncoder;
-import org.multitag.model.BertWeights;
 import org.multitag.model.MultiLabelHead;
 import org.multitag.model.MultiLabelTagger;
+import org.multitag.model.TaggingModel;
 import org.multitag.model.Thresholds;
 import org.multitag.model.decoding.Decoder;
 import org.multitag.model.decoding.Decoding;
 import org.multitag.model.decoding.DecodingMode;
+import org.multitag.model.nn.BertEncoder;
+import org.multitag.model.nn.BertWeights;
 import org.multitag.tokenizer.Tokenizer;
-import org.multitag.weights.ImportedModel;
-import org.multitag.weights.ModelFolder;
 
 /**
  * The models loaded in this JVM (an executor, or the driver in local mode): each {@link ModelSource} is read
@@ -27,7 +24,7 @@ import org.multitag.weights.ModelFolder;
  * read-only; every partition gets its own encoder scratch ({@link Loaded#openEncoder}), closed when the
  * partition ends, so concurrent tasks never share buffers and no native scratch outlives its partition.
  */
-public final class ExecutorModels {
+final class ExecutorModels {
 
     /** One loaded model: tokenizer, weights, and the token head when the folder has one. */
     public record Loaded(Tokenizer tokenizer, BertWeights weights, MultiLabelHead head, Decoding decoding) {
@@ -44,12 +41,10 @@ public final class ExecutorModels {
          */
         public MultiLabelTagger tagger(BertEncoder encoder, MultiLabelTagger.Options options, Float threshold) {
             if (head == null) {
-                throw new IllegalStateException("the model has no labels (config.json id2label): train a head first");
+                throw new IllegalStateException("the model has no token head (config.json has no id2label)");
             }
-            Decoder decoder = decoding.decoder(options.decoding());
-            if (threshold != null) {
-                decoder = decoder.withThresholds(Thresholds.uniform(head.labels(), threshold).values());
-            }
+            Decoder decoder = (threshold == null ? decoding : decoding.withUniformThresholds(threshold))
+                    .decoder(options.decoding());
             MultiLabelHead view = new MultiLabelHead(head.labels(), head.weight(), head.bias(),
                     Thresholds.of(head.labels(), decoder.thresholds()));
             return new MultiLabelTagger(tokenizer, encoder, view, options, decoder);
@@ -87,15 +82,18 @@ public final class ExecutorModels {
     }
 
     private static Loaded load(Path folder) throws IOException {
-        ImportedModel m = ModelFolder.read(folder);
-        Tokenizer tokenizer = Tokenizer.load(folder);
-        BertWeights weights = BertWeights.of(m.config(), m.weights());
+        TaggingModel m = TaggingModel.read(folder);
+        Tokenizer tokenizer = m.tokenizer();
+        Decoding decoding = m.hasHead() ? m.decoding() : null;
+        BertWeights weights = m.encoderWeights();
         MultiLabelHead head = null;
-        Decoding decoding = null;
-        if (m.config().numLabels() > 0) {
-            List<String> names = new ArrayList<>(m.config().id2label().values());
-            decoding = Decoding.read(folder, names);
-            head = MultiLabelHead.of(m.config(), m.weights(), decoding.thresholds(DecodingMode.INDEPENDENT));
+        if (decoding != null) {
+            try {
+                head = m.head(decoding.thresholds(DecodingMode.INDEPENDENT));
+            } catch (RuntimeException | IOException e) {
+                weights.close();
+                throw e;
+            }
         }
         return new Loaded(tokenizer, weights, head, decoding);
     }

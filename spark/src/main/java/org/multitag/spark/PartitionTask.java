@@ -13,7 +13,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.util.LongAccumulator;
-import org.multitag.model.BertEncoder;
+import org.multitag.model.nn.BertEncoder;
 
 /**
  * What a partition does, shared by tagging and embedding: rows are read in chunks (so the model sees full,

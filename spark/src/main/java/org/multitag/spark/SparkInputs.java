@@ -1,6 +1,10 @@
 package org.multitag.spark;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -26,11 +30,15 @@ import org.multitag.core.InputException;
  *   <li>{@code parquet}: a {@code text} string column (or {@code tokens}); other columns are kept;</li>
  *   <li>{@code text}: one row per line, blank lines included.</li>
  * </ul>
+ * A text or JSONL line that is not valid UTF-8 becomes a row with the error {@code not valid UTF-8}.
  * Gzip-compressed text and JSONL ({@code .gz}) are read as Spark reads them.
  */
 final class SparkInputs {
 
     static final String ROW_ID = "row_id";
+
+    /** The error of a text or JSONL line whose bytes are not UTF-8 (its {@code row_id} says which line). */
+    static final String NOT_UTF8 = "not valid UTF-8";
 
     /** Input formats. */
     enum Format {
@@ -105,11 +113,13 @@ final class SparkInputs {
         }
         return switch (format) {
             case TEXT -> spark.createDataFrame(lines(spark, path)
-                    .map(t -> RowFactory.create(t._2(), t._1(), null, null)), PARSED);
+                    .map(t -> t._1() == null ? RowFactory.create(t._2(), null, null, NOT_UTF8)
+                            : RowFactory.create(t._2(), t._1(), null, null)), PARSED);
             case JSONL -> spark.createDataFrame(lines(spark, path)
-                    .filter(t -> !t._1().isBlank())
+                    .filter(t -> t._1() == null || !t._1().isBlank())
                     .map(t -> {
-                        JsonLines.Parsed j = JsonLines.parse(t._1());
+                        JsonLines.Parsed j = t._1() == null ? JsonLines.Parsed.failed(NOT_UTF8)
+                                : JsonLines.parse(t._1());
                         return RowFactory.create(t._2(), j.text(),
                                 j.tokens() == null ? null : WordRows.seq(j.tokens()), j.error());
                     }), PARSED);
@@ -117,8 +127,24 @@ final class SparkInputs {
         };
     }
 
+    /**
+     * Each line of {@code path} with its index: its text, or {@code null} when it is not valid UTF-8. Spark's
+     * text source hands out a line's bytes unchecked (turned into a {@code String}, bad bytes would silently
+     * become U+FFFD), so the lines are read as bytes and decoded strictly here.
+     */
     private static org.apache.spark.api.java.JavaPairRDD<String, Long> lines(SparkSession spark, String path) {
-        return spark.read().text(path).javaRDD().map(r -> r.getString(0)).zipWithIndex();
+        return spark.read().text(path).select(functions.col("value").cast(DataTypes.BinaryType)).javaRDD()
+                .map(r -> utf8((byte[]) r.get(0))).zipWithIndex();
+    }
+
+    /** {@code bytes} as UTF-8, {@code null} when they are not valid UTF-8. */
+    static String utf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
     }
 
     private static Dataset<Row> parquet(SparkSession spark, String path) {

@@ -16,9 +16,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.multitag.core.InputException;
-import org.multitag.tokenizer.Tokenizer;
-import org.multitag.weights.BertConfig;
-import org.multitag.weights.ModelFolder;
+import org.multitag.model.TaggingModel;
+import org.multitag.model.decoding.DecodingMode;
 import org.multitag.weights.NamedModels;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -140,8 +139,7 @@ public final class SparkTagCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         SparkTagger.Options options = options();
-        Path folder = resolveModel(model);
-        checkDecoding(folder);
+        Path folder = checkModel(model, decodingMode());
         SparkInputs.Format in = inputFormat == null ? null : SparkInputs.Format.parse(inputFormat);
         SparkOutputs.Format out = format != null ? SparkOutputs.Format.parse(format)
                 : SparkOutputs.Format.ofName(output);
@@ -196,34 +194,19 @@ public final class SparkTagCommand implements Callable<Integer> {
                 .withThreshold(threshold).withThreads(threads).withDecoding(decodingMode());
     }
 
-    /** The model folder, checked on the driver (config with labels, a readable tokenizer) before Spark starts. */
-    static Path resolveModel(String nameOrPath) throws IOException {
-        Path folder = NamedModels.fromEnvironment().resolve(nameOrPath);
-        if (!ModelFolder.isModelFolder(folder)) {
-            throw new InputException(folder.toString(),
-                    "not a model folder (needs config.json and model.safetensors; see 'multitag import')");
-        }
-        if (BertConfig.read(folder).numLabels() == 0) {
-            throw new InputException(folder.toString(),
-                    "the model has no labels (config.json id2label): train a head first");
-        }
+    /**
+     * The model folder of a name or path, checked on the driver before Spark starts: a head, a readable tokenizer, a
+     * decoding setup that has {@code mode} (null: the default). Reads no weights.
+     */
+    static Path checkModel(String nameOrPath, DecodingMode mode) throws IOException {
+        TaggingModel m = TaggingModel.read(NamedModels.fromEnvironment().resolve(nameOrPath)).requireHead();
+        m.tokenizer();
         try {
-            Tokenizer.load(folder);
+            m.decoding().decoder(mode);
         } catch (IllegalArgumentException e) {
-            throw new InputException(folder.toString(), e.getMessage());
+            throw new InputException(m.folder().toString(), e.getMessage());
         }
-        return folder;
-    }
-
-    /** Checks on the driver that the model can decode in {@code --decode}'s mode (its files say which it can). */
-    void checkDecoding(Path folder) throws IOException {
-        org.multitag.model.decoding.DecodingMode mode = decodingMode();
-        java.util.List<String> labels = new java.util.ArrayList<>(BertConfig.read(folder).id2label().values());
-        try {
-            org.multitag.model.decoding.Decoding.read(folder, labels).decoder(mode);
-        } catch (IllegalArgumentException e) {
-            throw new InputException(folder.toString(), e.getMessage());
-        }
+        return m.folder();
     }
 
     private SparkSession session() {
@@ -267,11 +250,11 @@ public final class SparkTagCommand implements Callable<Integer> {
         return t.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
     }
 
-    private org.multitag.model.decoding.DecodingMode decodingMode() {
+    private DecodingMode decodingMode() {
         if (decode == null) {
             return null;
         }
-        org.multitag.model.decoding.DecodingMode m = org.multitag.model.decoding.DecodingMode.parse(decode);
+        DecodingMode m = DecodingMode.parse(decode);
         if (m == null) {
             throw new InputException("--decode must be independent, groups or label-sets, not '" + decode + "'");
         }

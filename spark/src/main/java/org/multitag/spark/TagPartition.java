@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.util.LongAccumulator;
-import org.multitag.model.BertEncoder;
 import org.multitag.model.MultiLabelTagger;
+import org.multitag.model.nn.BertEncoder;
 import org.multitag.tokenizer.labels.WordPrediction;
 
 /**

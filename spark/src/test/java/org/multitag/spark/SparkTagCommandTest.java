@@ -226,8 +226,8 @@ class SparkTagCommandTest {
         Result noLabels = sparkTag("--input", input.toString(), "--output", output.toString(), "--model",
                 TestModels.plain().toString(), "--master", "local[2]");
         assertEquals(2, noLabels.code());
-        assertEquals("error: " + TestModels.plain() + ": the model has no labels (config.json id2label): train a "
-                + "head first", noLabels.err().strip());
+        assertEquals("error: " + TestModels.plain() + ": the model has no token head (config.json has no id2label): "
+                + "train one first ('multitag train', or FineTuner)", noLabels.err().strip());
         Result missing = sparkTag("--input", dir.resolve("absent.jsonl").toString(), "--output", output.toString(),
                 "--model", model.toString(), "--master", "local[2]");
         assertEquals(2, missing.code());

@@ -3,13 +3,8 @@ package org.multitag.tokenizer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.multitag.core.InputException;
+import org.multitag.core.LineReader;
 import org.multitag.tokenizer.decoder.WordPieceDecoder;
 import org.multitag.tokenizer.model.WordPieceModel;
 import org.multitag.tokenizer.normalizer.BertNormalizer;
@@ -147,19 +143,18 @@ public final class TokenizerLoader {
                 new WordPieceDecoder("##", true), null, null);
     }
 
-    /** One token per line, id = line number; trailing whitespace is trimmed as HF's {@code WordPiece::read_file}. */
+    /**
+     * One token per line, id = line number; trailing whitespace is trimmed and a byte order mark kept, as HF's
+     * {@code WordPiece::read_file} ({@code BufRead::lines}, {@code trim_end}) does. A line that is not UTF-8 is
+     * an error naming it.
+     */
     static Map<String, Integer> readVocab(Path file) throws IOException {
         Map<String, Integer> vocab = new LinkedHashMap<>();
-        var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(Files.newInputStream(file), decoder))) {
-            String line;
+        try (LineReader r = new LineReader(Files.newInputStream(file), file.toString(), false)) {
             int index = 0;
-            while ((line = r.readLine()) != null) {
+            for (String line; (line = r.next()) != null; ) {
                 vocab.put(line.stripTrailing(), index++);
             }
-        } catch (CharacterCodingException e) {
-            throw new InputException(file.toString(), "not valid UTF-8");
         }
         if (vocab.isEmpty()) {
             throw new InputException(file.toString(), "empty vocabulary");

@@ -12,20 +12,20 @@ import java.util.Objects;
 import java.util.Set;
 import org.multitag.core.InputException;
 import org.multitag.core.LabelSet;
-import org.multitag.model.BertWeights;
-import org.multitag.model.NativeArrays;
+import org.multitag.data.Example;
+import org.multitag.data.ExampleReader;
+import org.multitag.data.SourceRecord;
+import org.multitag.data.TrainingData;
+import org.multitag.model.TaggingModel;
 import org.multitag.model.decoding.LabelGroups;
+import org.multitag.model.kernels.NativeArrays;
+import org.multitag.model.nn.BertWeights;
+import org.multitag.model.nn.TokenClassifier;
 import org.multitag.tokenizer.Tokenizer;
-import org.multitag.train.data.Example;
-import org.multitag.train.data.ExampleReader;
-import org.multitag.train.data.SourceRecord;
-import org.multitag.train.data.TrainingData;
 import org.multitag.train.loop.TrainOptions;
 import org.multitag.train.loop.Trainer;
-import org.multitag.train.model.TrainableBert;
 import org.multitag.weights.BertConfig;
-import org.multitag.weights.ImportedModel;
-import org.multitag.weights.ModelFolder;
+import org.multitag.weights.HfBertNames;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -40,33 +40,25 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class FineTuner {
 
-    private final Path folder;
-    private final ImportedModel model;
+    private final TaggingModel model;
     private final BertConfig config;
     private final LabelSet labels;
-    private final LabelSet headLabels;
     private final ExampleReader reader;
     private final TrainOptions options;
     private final LabelGroups groups;
     private final int threads;
+    private final int layerMix;
     private final PrintStream progress;
     private final boolean terminal;
 
     private FineTuner(Builder b) throws IOException {
-        this.folder = b.folder;
-        this.model = ModelFolder.read(b.folder);
+        this.model = b.model != null ? b.model : TaggingModel.read(b.folder);
         this.config = b.dropout == null ? model.config() : withDropout(model.config(), b.dropout);
-        this.headLabels = headLabels(b.folder, model);
-        this.labels = b.labels != null ? b.labels : headLabels;
+        this.labels = b.labels != null ? b.labels : model.labels();
         if (labels.size() == 0) {
-            throw new InputException(folder.toString(), "the model has no token head: give the label set");
+            throw new InputException(model.folder().toString(), "the model has no token head: give the label set");
         }
-        Tokenizer tokenizer;
-        try {
-            tokenizer = Tokenizer.load(folder).withPadding(null).withTruncation(null);
-        } catch (IllegalArgumentException e) {
-            throw new InputException(folder.toString(), e.getMessage());
-        }
+        Tokenizer tokenizer = model.tokenizer();
         int positions = config.maxPositionEmbeddings();
         if (b.maxLength != null && (b.maxLength < 3 || b.maxLength > positions)) {
             throw new InputException("max length must be in [3, " + positions + "] (the model's "
@@ -77,13 +69,24 @@ public final class FineTuner {
         this.options = b.options;
         this.groups = LabelGroups.fromSpec(b.labelGroups, labels.names());
         this.threads = b.threads > 0 ? b.threads : Runtime.getRuntime().availableProcessors();
+        int layers = config.numHiddenLayers();
+        this.layerMix = b.layerMix != null ? b.layerMix : startsFromHead() ? HfBertNames.layerMix(model.config()) : 0;
+        if (layerMix < 0 || layerMix > layers) {
+            throw new InputException("the layer mix must take 0 to " + layers + " layers (the model's), not "
+                    + layerMix);
+        }
         this.progress = b.progress;
         this.terminal = b.terminal;
     }
 
     /** Starts a fine-tuning setup from a model folder (an HF folder; see {@code multitag import}). */
     public static Builder builder(Path modelFolder) {
-        return new Builder(modelFolder);
+        return new Builder(Objects.requireNonNull(modelFolder, "model folder"), null);
+    }
+
+    /** Starts a fine-tuning setup from a model folder already read. */
+    public static Builder builder(TaggingModel model) {
+        return new Builder(null, Objects.requireNonNull(model, "model"));
     }
 
     /** The labels the head is trained for, in output order. */
@@ -148,21 +151,20 @@ public final class FineTuner {
      * @param resume continue from {@code out/checkpoint} when it is there
      */
     public Trainer.Result fit(TrainingData train, TrainingData dev, Path out, boolean resume) throws IOException {
-        BertWeights weights;
+        BertWeights weights = model.encoderWeights(config);
+        INDArray[] head;
         try {
-            weights = BertWeights.of(config, model.weights());
-        } catch (IllegalArgumentException e) {
-            throw new InputException(folder.toString(), e.getMessage());
+            head = startsFromHead() ? model.classifier(labels) : newHead(train);
+        } catch (RuntimeException | IOException e) {
+            weights.close();
+            throw e;
         }
-        INDArray[] head = startsFromHead() ? headArrays() : newHead(train);
+        INDArray[] mix = null;
         try {
-            TrainableBert trainable;
-            try {
-                trainable = new TrainableBert(weights, head[0], head[1], options.freeze(), threads);
-            } catch (IllegalArgumentException e) {
-                throw new InputException(folder.toString(), "cannot train this model: " + e.getMessage());
-            }
-            try (trainable) {
+            // the folder's own mix when the head continues and the mix is the same size, else a new even one
+            boolean sameMix = startsFromHead() && HfBertNames.layerMix(model.config()) == layerMix;
+            mix = layerMix == 0 ? null : sameMix ? model.layerMix() : TokenClassifier.layerMix(layerMix);
+            try (TokenClassifier trainable = model.trainable(weights, head, mix, options.freeze(), threads)) {
                 return new Trainer(trainable, config, model.tokenizerFiles(), train, dev, options, out, progress,
                         terminal, groups).run(resume);
             }
@@ -170,12 +172,21 @@ public final class FineTuner {
             weights.close();
             head[0].close();
             head[1].close();
+            if (mix != null) {
+                mix[0].close();
+                mix[1].close();
+            }
         }
+    }
+
+    /** How many top layers the trained head mixes (0: it reads the last layer, as Hugging Face's head). */
+    public int layerMix() {
+        return layerMix;
     }
 
     /** A new head: seeded weights; biases at zero or at the label priors of {@code train}. */
     private INDArray[] newHead(TrainingData train) {
-        INDArray[] head = TrainableBert.newClassifier(config, labels.size(), options.seed());
+        INDArray[] head = TokenClassifier.newClassifier(config, labels.size(), options.seed());
         if (options.headInit() == TrainOptions.HeadInit.PRIOR) {
             long[][] counts = train.labelCounts();
             float[] pw = Trainer.posWeights(options, train);
@@ -199,48 +210,11 @@ public final class FineTuner {
 
     /** Whether training continues the folder's own head (its labels are the training labels, in any order). */
     public boolean startsFromHead() {
-        return headLabels.size() == labels.size() && headLabels.names().containsAll(labels.names())
-                && model.weights().contains("classifier.weight") && model.weights().contains("classifier.bias");
+        LabelSet own = model.labels();
+        return model.hasHead() && own.size() == labels.size() && own.names().containsAll(labels.names());
     }
 
-    /** The folder's classifier rows in the order of {@link #labels()}. */
-    private INDArray[] headArrays() {
-        return classifierArrays(model, headLabels, labels);
-    }
-
-    /**
-     * A model's classifier ({@code weight [L, H]}, {@code bias [L]}) as new native arrays (the caller closes them),
-     * rows reordered from the head's label order {@code from} to {@code order}.
-     *
-     * @throws IllegalArgumentException when a label of {@code order} is not in the head
-     */
-    public static INDArray[] classifierArrays(ImportedModel model, LabelSet from, LabelSet order) {
-        float[] wv = model.weights().get("classifier.weight").toFloat32();
-        float[] bv = model.weights().get("classifier.bias").toFloat32();
-        int h = model.config().hiddenSize();
-        int n = order.size();
-        float[] weight = new float[n * h];
-        float[] bias = new float[n];
-        for (int l = 0; l < n; l++) {
-            int row = from.indexOf(order.name(l));
-            if (row < 0) {
-                throw new IllegalArgumentException("label " + order.name(l) + " is not in the head");
-            }
-            System.arraycopy(wv, row * h, weight, l * h, h);
-            bias[l] = bv[row];
-        }
-        return new INDArray[] {NativeArrays.of(weight, n, h), NativeArrays.of(bias, n)};
-    }
-
-    private static LabelSet headLabels(Path folder, ImportedModel m) {
-        try {
-            return LabelSet.of(new ArrayList<>(m.config().id2label().values()));
-        } catch (IllegalArgumentException e) {
-            throw new InputException(folder.resolve(BertConfig.FILE).toString(), "id2label: " + e.getMessage());
-        }
-    }
-
-    /** {@code c} with hidden and attention dropout set to {@code p} (what TrainableBert reads). */
+    /** {@code c} with hidden and attention dropout set to {@code p} (what TokenClassifier reads). */
     private static BertConfig withDropout(BertConfig c, double p) {
         ObjectNode extra = c.extra().deepCopy();
         extra.put("hidden_dropout_prob", p);
@@ -253,6 +227,7 @@ public final class FineTuner {
     /** Options of a {@link FineTuner}; everything but the model folder has a default. */
     public static final class Builder {
         private final Path folder;
+        private final TaggingModel model;
         private LabelSet labels;
         private TrainOptions options = TrainOptions.DEFAULT;
         private Integer maxLength;
@@ -260,13 +235,15 @@ public final class FineTuner {
         private boolean labelAllSubtokens;
         private boolean skipBad;
         private Double dropout;
+        private Integer layerMix;
         private String labelGroups = "auto";
         private int threads;
         private PrintStream progress = new PrintStream(OutputStream.nullOutputStream());
         private boolean terminal;
 
-        private Builder(Path folder) {
-            this.folder = Objects.requireNonNull(folder, "model folder");
+        private Builder(Path folder, TaggingModel model) {
+            this.folder = folder;
+            this.model = model;
         }
 
         /** The label set, in output order (default: the folder's head labels). */
@@ -313,6 +290,17 @@ public final class FineTuner {
         }
 
         /** Hidden and attention dropout instead of the config's (null: the config's). */
+        /**
+         * The head reads a learned scalar mix of the top {@code k} layers' outputs (UDify, Stanza) instead of the last
+         * layer alone; 0: the last layer, as Hugging Face's head (null, the default: the folder head's own mix when
+         * training continues it, else 0). The mix is saved with the model ({@code multitag_layer_mix} in
+         * config.json); transformers would ignore it and read the last layer.
+         */
+        public Builder layerMix(Integer k) {
+            this.layerMix = k;
+            return this;
+        }
+
         public Builder dropout(Double value) {
             if (value != null && !(value >= 0 && value < 1)) {
                 throw new InputException("dropout must be in [0, 1), not " + value);

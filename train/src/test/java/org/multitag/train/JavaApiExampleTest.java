@@ -12,9 +12,12 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.multitag.data.SourceRecord;
+import org.multitag.eval.EvaluationReport;
+import org.multitag.eval.Evaluator;
 import org.multitag.model.MultiLabelTagger;
+import org.multitag.model.TaggingModel;
 import org.multitag.tokenizer.labels.WordPrediction;
-import org.multitag.train.data.SourceRecord;
 import org.multitag.train.loop.TrainOptions;
 import org.multitag.train.loop.Trainer;
 import org.multitag.weights.DType;
@@ -23,7 +26,7 @@ import org.multitag.weights.ModelImporter;
 
 /**
  * The README's Java API example, compiled and run here on the real all-MiniLM-L6-v2: fine-tune on word label sets
- * held in memory, then load the saved folder and tag a sentence. The README's code block must appear in
+ * held in memory, then read the saved folder, tag a sentence and score the dev set. The README's code block must appear in
  * {@link #readmeExample} line for line.
  */
 class JavaApiExampleTest {
@@ -42,8 +45,11 @@ class JavaApiExampleTest {
         return out;
     }
 
+    /** What the README example produced. */
+    record Outcome(Trainer.Result result, List<WordPrediction> words, EvaluationReport dev) {}
+
     /** The README example; {@code baseModel} is a model folder (e.g. from {@code multitag import minilm-l6}). */
-    static List<WordPrediction> readmeExample(Path baseModel, Path runDir, List<SourceRecord.Words> moreExamples,
+    static Outcome readmeExample(Path baseModel, Path runDir, List<SourceRecord.Words> moreExamples,
             List<SourceRecord.Words> devSet) throws Exception {
         // Fine-tune: a new 4-label head (PERSON, FEMALE, PLACE, CITY) on word label sets held in memory.
         List<SourceRecord.Words> trainSet = new ArrayList<>(List.of(
@@ -58,13 +64,20 @@ class JavaApiExampleTest {
         // result.modelDir() is a Hugging Face folder (config.json, model.safetensors, tokenizer, thresholds.json)
 
         // Tag: sigmoid per label, each label's tuned threshold decides the word's label set.
-        try (MultiLabelTagger tagger = MultiLabelTagger.load(result.modelDir(), MultiLabelTagger.Options.DEFAULT)) {
-            List<WordPrediction> words = tagger.tag("Jane walked to London.");
+        TaggingModel model = TaggingModel.read(result.modelDir()); // labels, decoding setup, tokenizer, weights
+        List<WordPrediction> words;
+        try (MultiLabelTagger tagger = MultiLabelTagger.of(model, MultiLabelTagger.Options.DEFAULT)) {
+            words = tagger.tag("Jane walked to London.");
             for (WordPrediction w : words) {
                 System.out.println(w.text() + " " + w.labels() + " " + w.scores());
             }
-            return words;
         }
+
+        // Evaluate: score labelled data once, then decode (here: the model's default mode) and measure.
+        Evaluator scored = Evaluator.score(model, tuner.examples(devSet), 0, 32); // threads (0: all), batch size
+        EvaluationReport dev = scored.evaluate(model.decoding().decoder(null));
+        System.out.println("dev micro-F1 " + dev.microF1() + ", words exactly right " + dev.subsetAccuracy());
+        return new Outcome(result, words, dev);
     }
 
     @Test
@@ -74,7 +87,8 @@ class JavaApiExampleTest {
         Path base = tmp.resolve("minilm-l6");
         ModelFolder.write(base, ModelImporter.importFile(jar), DType.F32);
 
-        List<WordPrediction> words = readmeExample(base, tmp.resolve("run"), sentences(32), sentences(9));
+        Outcome outcome = readmeExample(base, tmp.resolve("run"), sentences(32), sentences(9));
+        List<WordPrediction> words = outcome.words();
 
         assertEquals(List.of("Jane", "walked", "to", "London", "."), words.stream().map(WordPrediction::text).toList());
         for (WordPrediction w : words) {
@@ -83,6 +97,10 @@ class JavaApiExampleTest {
         }
         assertTrue(Files.exists(tmp.resolve("run/model/thresholds.json")));
         assertTrue(Files.exists(tmp.resolve("run/training-curve.png")));
+        // the saved folder scores dev as the trainer did before saving it: the same forward, the same decoding
+        assertEquals(9 * 5, outcome.dev().nWords());
+        assertEquals(outcome.result().devReport().microF1(), outcome.dev().microF1(), 0.0);
+        assertEquals(outcome.result().devReport().subsetAccuracy(), outcome.dev().subsetAccuracy(), 0.0);
     }
 
     @Test

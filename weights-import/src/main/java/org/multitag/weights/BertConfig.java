@@ -94,6 +94,14 @@ public record BertConfig(int vocabSize, int hiddenSize, int numHiddenLayers, int
                 List.of("BertForTokenClassification"), extra);
     }
 
+    /** This config with one more (or a replaced) field kept in {@code extra}. */
+    public BertConfig withExtra(String field, int value) {
+        ObjectNode e = extra.deepCopy();
+        e.put(field, value);
+        return new BertConfig(vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize, hiddenAct,
+                maxPositionEmbeddings, typeVocabSize, layerNormEps, padTokenId, id2label, problemType, architectures, e);
+    }
+
     /** Reads {@code config.json}, or the one inside a folder. */
     public static BertConfig read(Path path) throws IOException {
         Path file = Files.isDirectory(path) ? path.resolve(FILE) : path;

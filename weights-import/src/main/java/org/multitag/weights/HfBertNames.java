@@ -21,6 +21,23 @@ public final class HfBertNames {
 
     /** Prefix of encoder tensors in checkpoints of models with a head. */
     public static final String PREFIX = "bert.";
+    /** Prefix of the token classification head's tensors. */
+    public static final String CLASSIFIER_PREFIX = "classifier.";
+    /** The head's weight, {@code [L, H]}. */
+    public static final String CLASSIFIER_WEIGHT = CLASSIFIER_PREFIX + "weight";
+    /** The head's bias, {@code [L]}. */
+    public static final String CLASSIFIER_BIAS = CLASSIFIER_PREFIX + "bias";
+    /**
+     * The config field that says the head reads a learned mix of the top {@code k} layers (multitag's, not Hugging
+     * Face's: transformers would ignore the mix's two tensors and read the last layer alone).
+     */
+    public static final String LAYER_MIX_FIELD = "multitag_layer_mix";
+    /** The mix's softmax logits [k]. */
+    public static final String LAYER_MIX_SCALARS = CLASSIFIER_PREFIX + "layer_mix.scalars";
+    /** The mix's scale, [1]. */
+    public static final String LAYER_MIX_GAMMA = CLASSIFIER_PREFIX + "layer_mix.gamma";
+    /** The word embeddings, {@code [V, H]}. */
+    public static final String WORD_EMBEDDINGS = "embeddings.word_embeddings.weight";
 
     /** One row of the table. */
     public record Row(String hf, String tf, String shape, boolean transposeFromTf) {}
@@ -33,9 +50,11 @@ public final class HfBertNames {
         return new Row(hf, tf, shape, true);
     }
 
+    private static final String LAYER_PREFIX = "encoder.layer.";
+
     // @formatter:off
     static final List<Row> EMBEDDINGS = List.of(
-        row("embeddings.word_embeddings.weight",       "bert/embeddings/word_embeddings",       "V H"),
+        row(WORD_EMBEDDINGS,                           "bert/embeddings/word_embeddings",       "V H"),
         row("embeddings.position_embeddings.weight",   "bert/embeddings/position_embeddings",   "P H"),
         row("embeddings.token_type_embeddings.weight", "bert/embeddings/token_type_embeddings", "T H"),
         row("embeddings.LayerNorm.weight",             "bert/embeddings/LayerNorm/gamma",       "H"),
@@ -65,8 +84,8 @@ public final class HfBertNames {
 
     /** The token classification head; it has no TF counterpart. */
     static final List<Row> HEAD = List.of(
-        row("classifier.weight", null, "L H"),
-        row("classifier.bias",   null, "L"));
+        row(CLASSIFIER_WEIGHT, null, "L H"),
+        row(CLASSIFIER_BIAS,   null, "L"));
 
     /** BERT's pre-training heads: named here so TF imports can report them, never loaded by multitag. */
     static final List<Row> PRETRAINING = List.of(
@@ -105,13 +124,92 @@ public final class HfBertNames {
         return out;
     }
 
-    /** Expected HF names and shapes for a config: a base model has a pooler, a token-classification head none. */
+    /** Whether {@code name} (canonical) is a weight or bias of BERT's encoder or pooler (not of a head). */
+    public static boolean isEncoderParameter(String name) {
+        return (name.startsWith("embeddings.") || name.startsWith("encoder.") || name.startsWith("pooler."))
+                && (name.endsWith(".weight") || name.endsWith(".bias"));
+    }
+
+    /** Whether {@code name} (canonical) is one of the embedding tables or their LayerNorm. */
+    public static boolean isEmbedding(String name) {
+        return EMBEDDINGS.stream().anyMatch(r -> r.hf().equals(name));
+    }
+
+    /** Whether a state dict (canonical names) holds the pooler. */
+    public static boolean hasPooler(StateDict sd) {
+        return sd.contains(POOLER.get(0).hf());
+    }
+
+    /** Whether a state dict (canonical names) holds the token classification head. */
+    public static boolean hasHead(StateDict sd) {
+        return sd.contains(CLASSIFIER_WEIGHT) && sd.contains(CLASSIFIER_BIAS);
+    }
+
+    /** Encoder layers in a state dict with canonical names: one more than the highest layer index. */
+    public static int layerCount(StateDict sd) {
+        int layers = 0;
+        for (String n : sd.names()) {
+            if (n.startsWith(LAYER_PREFIX)) {
+                String rest = n.substring(LAYER_PREFIX.length());
+                layers = Math.max(layers, Integer.parseInt(rest.substring(0, rest.indexOf('.'))) + 1);
+            }
+        }
+        return layers;
+    }
+
+    /**
+     * The config that a state dict's shapes imply (vocabulary, hidden and intermediate sizes, positions, token types)
+     * with {@code layers} layers of {@code heads} heads, everything else at BERT's defaults.
+     */
+    public static BertConfig configFromShapes(StateDict hf, int layers, int heads) {
+        List<String> emb = embeddingNames();
+        int[] words = hf.get(emb.get(0)).shape();
+        return BertConfig.encoder(words[0], words[1], layers, heads, hf.get(layerNames(0).get(11)).dim(0),
+                hf.get(emb.get(1)).dim(0), hf.get(emb.get(2)).dim(0));
+    }
+
+    /** The HF names of the embedding parameters, in state-dict order. */
+    public static List<String> embeddingNames() {
+        return EMBEDDINGS.stream().map(Row::hf).toList();
+    }
+
+    /**
+     * The HF names of layer {@code n}'s parameters in state-dict order: query, key and value (weight, bias), the
+     * attention output dense and LayerNorm, the intermediate dense, the output dense and LayerNorm.
+     */
+    public static List<String> layerNames(int n) {
+        String idx = Integer.toString(n);
+        return LAYER.stream().map(r -> r.hf().replace("{N}", idx)).toList();
+    }
+
+    /**
+     * The name of layer {@code n}'s query, key and value fused into one tensor ({@code [H, 3H]} weight or {@code [3H]}
+     * bias, as the model stores them): not a Hugging Face tensor, the name optimizers and checkpoints use.
+     */
+    public static String fusedQkvName(int n, boolean bias) {
+        return LAYER_PREFIX + n + ".attention.self.qkv." + (bias ? "bias" : "weight");
+    }
+
+    /**
+     * Expected HF names and shapes for a config: a base model has a pooler, a token-classification head none (and the
+     * layer mix's tensors when the config names one, see {@link #layerMix}).
+     */
     public static Map<String, int[]> expected(BertConfig c, boolean head) {
         Map<String, int[]> out = new LinkedHashMap<>();
         for (Row r : rows(c.numHiddenLayers(), !head, head, false)) {
             out.put(r.hf(), shape(r.shape(), c));
         }
+        int k = layerMix(c);
+        if (head && k > 0) {
+            out.put(LAYER_MIX_SCALARS, new int[] {k});
+            out.put(LAYER_MIX_GAMMA, new int[] {1});
+        }
         return out;
+    }
+
+    /** How many top layers the head of a config mixes (0: it reads the last layer, as Hugging Face's does). */
+    public static int layerMix(BertConfig c) {
+        return c.extra().path(LAYER_MIX_FIELD).asInt(0);
     }
 
     /** Evaluates a shape expression of the table for a config. */
@@ -146,7 +244,7 @@ public final class HfBertNames {
 
     /** The name a tensor gets in a file: encoder tensors prefixed with {@code bert.} when there is a head. */
     public static String fileName(String canonical, boolean head) {
-        return head && !canonical.startsWith("classifier.") ? PREFIX + canonical : canonical;
+        return head && !canonical.startsWith(CLASSIFIER_PREFIX) ? PREFIX + canonical : canonical;
     }
 
     /**

@@ -66,7 +66,7 @@ public final class ModelFolder {
         if (Files.exists(dir) && !isEmptyDir(dir) && !Files.isRegularFile(dir.resolve(BertConfig.FILE))) {
             throw new InputException(dir.toString(), "exists and is not a model folder; refusing to replace it");
         }
-        boolean head = model.weights().contains("classifier.weight");
+        boolean head = model.weights().contains(HfBertNames.CLASSIFIER_WEIGHT);
         StateDict out = new StateDict();
         out.metadata().put("format", "pt");
         for (Tensor t : model.weights().tensors()) {

@@ -14,7 +14,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import org.multitag.core.InputException;
 
 /**
@@ -68,10 +67,10 @@ public final class OnnxImporter {
         List<String> skipped = new ArrayList<>();
         for (TensorProto t : inits.values()) {
             String name = HfBertNames.canonical(t.getName());
-            if (isHfParameter(name)) {
+            if (HfBertNames.isEncoderParameter(name)) {
                 Tensor tensor = OnnxTensors.toTensor(t, name, where);
                 // A named matrix may still be stored [in, out] when a MatMul or Gemm(transB=0) consumes it.
-                boolean transpose = tensor.rank() == 2 && !name.startsWith("embeddings.")
+                boolean transpose = tensor.rank() == 2 && !HfBertNames.isEmbedding(name)
                         && storedInOut(t.getName(), consumers);
                 weights.put(transpose ? tensor.transposed(name) : tensor);
                 continue;
@@ -92,11 +91,6 @@ public final class OnnxImporter {
             notes.add("skipped " + skipped.size() + " ONNX initializers that are not BERT parameters: " + skipped);
         }
         return new ImportedModel(config, ordered, Map.of(), notes);
-    }
-
-    private static boolean isHfParameter(String name) {
-        return (name.startsWith("embeddings.") || name.startsWith("encoder.") || name.startsWith("pooler."))
-                && (name.endsWith(".weight") || name.endsWith(".bias"));
     }
 
     /**
@@ -139,7 +133,7 @@ public final class OnnxImporter {
             }
             for (String in : candidates) {
                 String name = HfBertNames.canonical(in);
-                if (inits.containsKey(in) && name.endsWith(".bias") && isHfParameter(name)) {
+                if (inits.containsKey(in) && name.endsWith(".bias") && HfBertNames.isEncoderParameter(name)) {
                     return name;
                 }
             }
@@ -149,9 +143,9 @@ public final class OnnxImporter {
 
     /** Puts tensors in HF state-dict order and checks that every encoder tensor was found. */
     private static StateDict reorder(StateDict found, String where) {
-        int layers = layerCount(found);
+        int layers = HfBertNames.layerCount(found);
         StateDict out = new StateDict();
-        boolean pooler = found.contains("pooler.dense.weight");
+        boolean pooler = HfBertNames.hasPooler(found);
         List<String> missing = new ArrayList<>();
         for (HfBertNames.Row r : HfBertNames.rows(layers, pooler, false, false)) {
             Tensor t = found.get(r.hf());
@@ -167,21 +161,9 @@ public final class OnnxImporter {
         return out;
     }
 
-    static int layerCount(StateDict sd) {
-        TreeSet<Integer> layers = new TreeSet<>();
-        for (String n : sd.names()) {
-            if (n.startsWith("encoder.layer.")) {
-                String rest = n.substring("encoder.layer.".length());
-                layers.add(Integer.parseInt(rest.substring(0, rest.indexOf('.'))));
-            }
-        }
-        return layers.isEmpty() ? 0 : layers.last() + 1;
-    }
-
     private static BertConfig config(StateDict w, GraphProto g, Map<String, TensorProto> constants,
             Map<String, NodeProto> producers, String where) {
-        Tensor words = w.get("embeddings.word_embeddings.weight");
-        int hidden = words.dim(1);
+        int hidden = w.get(HfBertNames.WORD_EMBEDDINGS).dim(1);
         int headSize = 0;
         double eps = 1e-12;
         boolean erf = false;
@@ -210,10 +192,7 @@ public final class OnnxImporter {
             throw new InputException(where, "cannot find the attention scale (a Div of the score MatMul by "
                     + "sqrt(head size)) in the ONNX graph, so the number of attention heads is unknown");
         }
-        BertConfig base = BertConfig.encoder(words.dim(0), hidden, layerCount(w), hidden / headSize,
-                w.get("encoder.layer.0.intermediate.dense.bias").dim(0),
-                w.get("embeddings.position_embeddings.weight").dim(0),
-                w.get("embeddings.token_type_embeddings.weight").dim(0));
+        BertConfig base = HfBertNames.configFromShapes(w, HfBertNames.layerCount(w), hidden / headSize);
         return new BertConfig(base.vocabSize(), base.hiddenSize(), base.numHiddenLayers(), base.numAttentionHeads(),
                 base.intermediateSize(), erf ? "gelu" : "gelu_new", base.maxPositionEmbeddings(), base.typeVocabSize(),
                 // Via Float.toString: the graph holds eps as float32, and 1e-12 should read back as 1e-12.

@@ -181,11 +181,8 @@ public final class TfImporter {
     }
 
     private static BertConfig config(StateDict hf, int layers, byte[] bertConfigJson, String where) {
-        int[] words = hf.get("embeddings.word_embeddings.weight").shape();
-        BertConfig shapes = BertConfig.encoder(words[0], words[1], layers, Math.max(1, words[1] / BERT_HEAD_SIZE),
-                hf.get("encoder.layer.0.intermediate.dense.bias").dim(0),
-                hf.get("embeddings.position_embeddings.weight").dim(0),
-                hf.get("embeddings.token_type_embeddings.weight").dim(0));
+        int hidden = hf.get(HfBertNames.WORD_EMBEDDINGS).dim(1);
+        BertConfig shapes = HfBertNames.configFromShapes(hf, layers, Math.max(1, hidden / BERT_HEAD_SIZE));
         if (bertConfigJson == null) {
             return shapes;
         }

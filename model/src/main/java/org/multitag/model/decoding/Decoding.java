@@ -65,6 +65,15 @@ public final class Decoding {
                 Map.of(DecodingMode.INDEPENDENT, thresholds), DecodingMode.INDEPENDENT);
     }
 
+    /** This setup (groups, seen sets, default mode) with every mode deciding at one threshold for all labels. */
+    public Decoding withUniformThresholds(float value) {
+        Map<DecodingMode, Thresholds> th = new EnumMap<>(DecodingMode.class);
+        for (DecodingMode mode : DecodingMode.values()) {
+            th.put(mode, Thresholds.uniform(labels, value));
+        }
+        return new Decoding(groups, seen, th, defaultMode);
+    }
+
     /**
      * The setup of a model folder whose head has {@code labels}; missing files give the defaults above.
      *

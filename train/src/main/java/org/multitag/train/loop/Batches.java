@@ -2,14 +2,13 @@ package org.multitag.train.loop;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.multitag.model.Batch;
-import org.multitag.model.MultiLabelHead;
-import org.multitag.model.NativeArrays;
-import org.multitag.train.data.Example;
+import org.multitag.data.Example;
+import org.multitag.model.kernels.NativeArrays;
+import org.multitag.model.nn.Batch;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Turns examples into what a step needs: the padded {@link Batch}, targets {@code [B·T, L]}, loss mask {@code [B·T]}. */
-public final class Batches {
+final class Batches {
 
     private Batches() {}
 
@@ -43,17 +42,5 @@ public final class Batches {
             }
         }
         return NativeArrays.of(v, v.length);
-    }
-
-    /** Splits logits {@code [B·T, L]} into per-example token probabilities {@code [length][L]} (sigmoid). */
-    public static List<float[][]> probabilities(INDArray logits, List<Example> examples, int t) {
-        float[][] all = MultiLabelHead.probabilities(logits);
-        List<float[][]> out = new ArrayList<>(examples.size());
-        for (int b = 0; b < examples.size(); b++) {
-            float[][] mine = new float[examples.get(b).length()][];
-            System.arraycopy(all, b * t, mine, 0, mine.length);
-            out.add(mine);
-        }
-        return out;
     }
 }

@@ -10,13 +10,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import org.multitag.core.LineReader;
 
 /**
  * The training run's metrics as JSON Lines, one object per event ({@code {"event": "step", "step": 10,
  * "loss": 0.31, ...}}), appended and flushed as they happen so a crashed run keeps its history. On resume the
  * log is cut back to the checkpoint's step first, so the file reads like an uninterrupted run.
  */
-public final class MetricsLog {
+final class MetricsLog {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -54,9 +55,11 @@ public final class MetricsLog {
         if (!Files.exists(file)) {
             return out;
         }
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            if (!line.isBlank()) {
-                out.add((ObjectNode) JSON.readTree(line));
+        try (LineReader r = new LineReader(Files.newInputStream(file), file.toString())) {
+            for (String line; (line = r.next()) != null; ) {
+                if (!line.isBlank()) {
+                    out.add((ObjectNode) JSON.readTree(line));
+                }
             }
         }
         return out;

@@ -8,7 +8,7 @@ import java.util.Locale;
  * 4m12s}, redrawn in place with a carriage return at most every {@code minIntervalMillis}; when the stream is
  * not a terminal (a log file), it prints a plain line every {@code plainEvery} steps instead.
  */
-public final class ProgressBar {
+final class ProgressBar {
 
     private final PrintStream out;
     private final long total;

@@ -1,6 +1,6 @@
 package org.multitag.train.loop;
 
-import org.multitag.train.model.Freeze;
+import org.multitag.model.nn.Freeze;
 
 /**
  * The knobs of a training run, with Hugging Face Trainer-like defaults.

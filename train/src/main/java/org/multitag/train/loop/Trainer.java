@@ -11,22 +11,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.multitag.core.LabelSet;
-import org.multitag.model.Batch;
-import org.multitag.model.BertEncoder;
-import org.multitag.model.MultiLabelHead;
-import org.multitag.model.NativeArrays;
+import org.multitag.data.Example;
+import org.multitag.data.TrainingData;
+import org.multitag.eval.DecodingTuner;
+import org.multitag.eval.EvaluationReport;
+import org.multitag.eval.Evaluator;
 import org.multitag.model.Thresholds;
+import org.multitag.model.TokenScorer;
 import org.multitag.model.decoding.Decoding;
 import org.multitag.model.decoding.LabelGroups;
 import org.multitag.model.decoding.SeenLabelSets;
-import org.multitag.train.data.Example;
-import org.multitag.train.data.TrainingData;
-import org.multitag.train.eval.DecodingTuner;
-import org.multitag.train.eval.EvaluationReport;
-import org.multitag.train.eval.MultiLabelMetrics;
+import org.multitag.model.kernels.NativeArrays;
+import org.multitag.model.nn.Batch;
+import org.multitag.model.nn.Parameter;
+import org.multitag.model.nn.Pass;
+import org.multitag.model.nn.TokenClassifier;
 import org.multitag.train.loss.BceWithLogitsLoss;
-import org.multitag.train.model.Parameter;
-import org.multitag.train.model.TrainableBert;
 import org.multitag.train.optim.AdamW;
 import org.multitag.train.optim.GradientClipping;
 import org.multitag.train.optim.LinearWarmupDecay;
@@ -61,7 +61,7 @@ public final class Trainer {
     public record Result(Path modelDir, EvaluationReport devReport, double bestDevF1, long steps, double seconds,
             DecodingTuner.Result decoding) {}
 
-    private final TrainableBert model;
+    private final TokenClassifier model;
     private final BertConfig baseConfig;
     private final Map<String, byte[]> tokenizerFiles;
     private final TrainingData train;
@@ -73,7 +73,7 @@ public final class Trainer {
     private final BceWithLogitsLoss loss;
     private final LabelGroups groups;
 
-    public Trainer(TrainableBert model, BertConfig baseConfig, Map<String, byte[]> tokenizerFiles, TrainingData train,
+    public Trainer(TokenClassifier model, BertConfig baseConfig, Map<String, byte[]> tokenizerFiles, TrainingData train,
             TrainingData dev, TrainOptions options, Path out, PrintStream progress, boolean terminal) {
         this(model, baseConfig, tokenizerFiles, train, dev, options, out, progress, terminal,
                 LabelGroups.none(train.labels().names()));
@@ -83,7 +83,7 @@ public final class Trainer {
      * @param groups the label groups of the trained model: its decoding modes are tuned on dev, the best becomes
      *     its default, and the label sets of {@code train} are kept for {@code label-sets}
      */
-    public Trainer(TrainableBert model, BertConfig baseConfig, Map<String, byte[]> tokenizerFiles, TrainingData train,
+    public Trainer(TokenClassifier model, BertConfig baseConfig, Map<String, byte[]> tokenizerFiles, TrainingData train,
             TrainingData dev, TrainOptions options, Path out, PrintStream progress, boolean terminal,
             LabelGroups groups) {
         if (train.examples().isEmpty()) {
@@ -235,7 +235,7 @@ public final class Trainer {
                             : GradientClipping.globalNorm(grads.values());
                     double lr = schedule.lr(step);
                     double headLr = lr * (options.headLr() / options.lr());
-                    adam.step(grads, name -> TrainableBert.isHead(name) ? headLr : lr);
+                    adam.step(grads, name -> TokenClassifier.isHead(name) ? headLr : lr);
                     model.zeroGradients();
                     step++;
                     double meanLoss = lossSum / inAccum;
@@ -249,7 +249,8 @@ public final class Trainer {
             }
             // end of epoch: dev evaluation, best model, checkpoint
             if (!dev.examples().isEmpty()) {
-                lastReport = evaluate(dev.examples(), Thresholds.uniform(labels.names(), 0.5f).values());
+                lastReport = Evaluator.score(scorer(), dev).evaluate(Thresholds.uniform(labels.names(), 0.5f)
+                        .values());
                 log.append(log.event("dev", step).put("epoch", epoch + 1).put("micro_f1", lastReport.microF1())
                         .put("macro_f1", lastReport.macroF1()).put("hamming_loss", lastReport.hammingLoss())
                         .put("subset_accuracy", lastReport.subsetAccuracy()));
@@ -280,12 +281,9 @@ public final class Trainer {
         EvaluationReport devReport = lastReport;
         DecodingTuner.Result tuned = null;
         if (!dev.examples().isEmpty()) {
-            // tuned on the inference path's probabilities (what eval and predict compute): thresholds sit
-            // exactly on dev probabilities, and the training forward rounds a few ulps differently
-            List<float[][]> probs = inferenceProbabilities(dev.examples());
             SeenLabelSets seen = groups.isEmpty() ? null
                     : SeenLabelSets.collect(groups, train.goldWordLabels());
-            tuned = DecodingTuner.tune(labels, groups, seen, dev.examples(), probs);
+            tuned = DecodingTuner.tune(Evaluator.score(scorer(), dev), groups, seen);
             decoding = tuned.decoding();
             devReport = tuned.modes().get(decoding.defaultMode()).dev();
             ObjectNode event = log.event("tuned", step).put("micro_f1", devReport.microF1())
@@ -305,13 +303,28 @@ public final class Trainer {
 
     /** One forward/backward; returns the batch's loss (before the gradAccum scaling). */
     private double trainBatch(List<Example> batch, int labels, INDArray posWeight, long microStep) {
+        return lossAndGradients(model, loss, batch, labels,
+                Pass.training(new SplittableRandom(options.seed() * 7_919L + microStep)), posWeight,
+                1.0 / options.gradAccum());
+    }
+
+    /**
+     * The BCE loss of one batch, right-padded, and its gradients, {@code scale}d, added to the model's (a training
+     * step's work before the optimizer; {@code multitag grads} runs it once in eval mode).
+     *
+     * @param pass a pass that saves what backward needs
+     * @param posWeight {@code [L]}, or null
+     * @return the loss before scaling
+     */
+    public static double lossAndGradients(TokenClassifier model, BceWithLogitsLoss loss, List<Example> batch,
+            int labels, Pass pass, INDArray posWeight, double scale) {
         Batch in = Batches.inputs(batch);
         int t = in.maxLength();
         try (INDArray targets = Batches.targets(batch, t, labels); INDArray mask = Batches.lossMask(batch, t)) {
-            INDArray logits = model.forward(in, true, new SplittableRandom(options.seed() * 7_919L + microStep));
+            INDArray logits = model.forward(in, pass);
             double l = loss.forward(logits, targets, mask, posWeight);
             try (INDArray dLogits = logits.ulike()) {
-                loss.backward(dLogits, 1.0 / options.gradAccum());
+                loss.backward(dLogits, scale);
                 model.backward(dLogits);
             }
             return l;
@@ -332,42 +345,12 @@ public final class Trainer {
         return BceWithLogitsLoss.autoPosWeight(counts[0], counts[1], BceWithLogitsLoss.DEFAULT_POS_WEIGHT_CAP);
     }
 
-    /** Per-example token probabilities in eval mode (no dropout), in batches. */
-    public List<float[][]> tokenProbabilities(List<Example> examples) {
-        List<float[][]> out = new ArrayList<>(examples.size());
-        for (int i = 0; i < examples.size(); i += options.batchSize()) {
-            List<Example> batch = examples.subList(i, Math.min(examples.size(), i + options.batchSize()));
-            Batch in = Batches.inputs(batch);
-            INDArray logits = model.forward(in, false, null);
-            out.addAll(Batches.probabilities(logits, batch, in.maxLength()));
-        }
-        return out;
-    }
-
-    /** Per-example token probabilities through {@link BertEncoder} + {@link MultiLabelHead}, as inference runs. */
-    List<float[][]> inferenceProbabilities(List<Example> examples) {
-        List<float[][]> out = new ArrayList<>(examples.size());
-        MultiLabelHead head = new MultiLabelHead(train.labels().names(), model.classifierWeight(),
-                model.classifierBias(), Thresholds.uniform(train.labels().names(), 0.5f));
-        try (BertEncoder encoder = new BertEncoder(model.weights(), options.threads(), false)) {
-            for (int i = 0; i < examples.size(); i += options.batchSize()) {
-                List<Example> batch = examples.subList(i, Math.min(examples.size(), i + options.batchSize()));
-                Batch in = Batches.inputs(batch);
-                try (INDArray logits = head.logits(encoder.run(in, null, null))) {
-                    out.addAll(Batches.probabilities(logits, batch, in.maxLength()));
-                }
-            }
-        }
-        return out;
-    }
-
-    EvaluationReport evaluate(List<Example> examples, float[] thresholds) {
-        MultiLabelMetrics m = new MultiLabelMetrics(train.labels());
-        List<float[][]> probs = tokenProbabilities(examples);
-        for (int i = 0; i < probs.size(); i++) {
-            m.addExample(examples.get(i), probs.get(i), thresholds);
-        }
-        return m.report(thresholds);
+    /**
+     * The model as it stands, scored in inference mode through the same scorer (and so the same bits) as
+     * {@code eval} and {@code predict} on the saved model.
+     */
+    public TokenScorer scorer() {
+        return new TokenScorer(model, options.batchSize(), 0);
     }
 
     private void saveModel(Path dir, Thresholds thresholds) throws IOException {

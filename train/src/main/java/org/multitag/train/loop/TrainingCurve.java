@@ -19,7 +19,7 @@ import org.multitag.core.AtomicFiles;
  * The training curve as a PNG (JFreeChart): training loss over steps on the left axis, dev micro-F1 at each
  * evaluation on the right axis. Rendered headless.
  */
-public final class TrainingCurve {
+final class TrainingCurve {
 
     /** One point of the loss curve. */
     public record LossPoint(long step, double loss) {}

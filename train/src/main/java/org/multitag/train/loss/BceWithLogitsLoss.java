@@ -1,7 +1,7 @@
 package org.multitag.train.loss;
 
 import java.nio.FloatBuffer;
-import org.multitag.model.NativeArrays;
+import org.multitag.model.kernels.NativeArrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**

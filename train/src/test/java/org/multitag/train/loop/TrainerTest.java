@@ -17,17 +17,18 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.multitag.core.LabelSet;
-import org.multitag.model.BertWeights;
+import org.multitag.data.ExampleReader;
+import org.multitag.data.TrainingData;
+import org.multitag.eval.Baselines;
+import org.multitag.eval.EvaluationReport;
+import org.multitag.eval.Evaluator;
 import org.multitag.model.MultiLabelTagger;
+import org.multitag.model.nn.BertWeights;
+import org.multitag.model.nn.Freeze;
+import org.multitag.model.nn.TokenClassifier;
 import org.multitag.tokenizer.Tokenizer;
 import org.multitag.tokenizer.TokenizerLoader;
 import org.multitag.tokenizer.labels.WordPrediction;
-import org.multitag.train.data.ExampleReader;
-import org.multitag.train.data.TrainingData;
-import org.multitag.train.eval.Baselines;
-import org.multitag.train.eval.EvaluationReport;
-import org.multitag.train.model.Freeze;
-import org.multitag.train.model.TrainableBert;
 import org.multitag.weights.ImportedModel;
 import org.multitag.weights.OnnxImporter;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -76,9 +77,9 @@ class TrainerTest {
         return out;
     }
 
-    static TrainableBert newModel(ImportedModel m, int labels, long seed) {
-        INDArray[] head = TrainableBert.newClassifier(m.config(), labels, seed);
-        return new TrainableBert(BertWeights.of(m.config(), m.weights()), head[0], head[1], Freeze.none(), 2);
+    static TokenClassifier newModel(ImportedModel m, int labels, long seed) {
+        INDArray[] head = TokenClassifier.newClassifier(m.config(), labels, seed);
+        return TokenClassifier.trainable(BertWeights.of(m.config(), m.weights()), head[0], head[1], Freeze.none(), 2);
     }
 
     @Test
@@ -97,9 +98,11 @@ class TrainerTest {
         PrintStream ps = new PrintStream(log, true, StandardCharsets.UTF_8);
         Path full = tmp.resolve("full");
         Trainer.Result result;
-        try (TrainableBert model = newModel(miniLm, labels.size(), 7)) {
-            result = new Trainer(model, miniLm.config(), tokenizerFiles, train, dev, opt, full, ps, false)
-                    .run(false);
+        List<float[][]> trainerProbabilities;
+        try (TokenClassifier model = newModel(miniLm, labels.size(), 7)) {
+            Trainer trainer = new Trainer(model, miniLm.config(), tokenizerFiles, train, dev, opt, full, ps, false);
+            result = trainer.run(false);
+            trainerProbabilities = Evaluator.score(trainer.scorer(), dev).probabilities();
         }
         System.out.print(log.toString(StandardCharsets.UTF_8));
         EvaluationReport allNegative = Baselines.allNegative(labels, dev.goldWordLabels());
@@ -115,8 +118,18 @@ class TrainerTest {
             assertTrue(Files.isRegularFile(full.resolve(f)), f);
         }
 
-        // the saved folder tags text through the inference path
-        try (MultiLabelTagger tagger = MultiLabelTagger.load(result.modelDir(), MultiLabelTagger.Options.DEFAULT)) {
+        // the saved folder tags text through the same forward: the trainer's dev probabilities (what its thresholds
+        // were tuned on) are the tagger's, bit for bit
+        try (MultiLabelTagger tagger = MultiLabelTagger.load(result.modelDir(),
+                new MultiLabelTagger.Options(2, opt.batchSize(), 0, false))) {
+            List<float[][]> taggerProbabilities = tagger.scorer().score(
+                    dev.examples().stream().map(org.multitag.data.Example::inputIds).toList(),
+                    dev.examples().stream().map(org.multitag.data.Example::typeIds).toList());
+            assertEquals(trainerProbabilities.size(), taggerProbabilities.size());
+            for (int i = 0; i < trainerProbabilities.size(); i++) {
+                assertTrue(java.util.Arrays.deepEquals(trainerProbabilities.get(i), taggerProbabilities.get(i)),
+                        "dev example " + i + ": trainer and tagger probabilities differ");
+            }
             List<WordPrediction> words = tagger.tag("The dogs barked loudly.");
             assertEquals(List.of("The", "dogs", "barked", "loudly", "."),
                     words.stream().map(WordPrediction::text).collect(Collectors.toList()));
@@ -125,11 +138,11 @@ class TrainerTest {
 
         // stop after epoch 1, resume: the loss curve equals the uninterrupted run's
         Path split = tmp.resolve("split");
-        try (TrainableBert model = newModel(miniLm, labels.size(), 7)) {
+        try (TokenClassifier model = newModel(miniLm, labels.size(), 7)) {
             new Trainer(model, miniLm.config(), tokenizerFiles, train, dev, opt.withEpochs(2), split, ps, false)
                     .runUntilEpoch(1);
         }
-        try (TrainableBert model = newModel(miniLm, labels.size(), 7)) {
+        try (TokenClassifier model = newModel(miniLm, labels.size(), 7)) {
             new Trainer(model, miniLm.config(), tokenizerFiles, train, dev, opt, split, ps, false).run(true);
         }
         assertEquals(losses(full), losses(split));
@@ -159,9 +172,9 @@ class TrainerTest {
         Trainer g = new Trainer(null, miniLm.config(), tokenizerFiles, train, train, grouped, tmp, quiet, false);
         Trainer p = new Trainer(null, miniLm.config(), tokenizerFiles, train, train, plain, tmp, quiet, false);
         for (int epoch = 0; epoch < 2; epoch++) {
-            List<List<org.multitag.train.data.Example>> gb = g.epochBatches(epoch);
+            List<List<org.multitag.data.Example>> gb = g.epochBatches(epoch);
             assertEquals(p.epochBatches(epoch).size(), gb.size());
-            java.util.Map<org.multitag.train.data.Example, Integer> seen = new java.util.IdentityHashMap<>();
+            java.util.Map<org.multitag.data.Example, Integer> seen = new java.util.IdentityHashMap<>();
             gb.forEach(b -> b.forEach(e -> seen.merge(e, 1, Integer::sum)));
             assertEquals(train.examples().size(), seen.size(), "every example in the epoch");
             assertTrue(seen.values().stream().allMatch(c -> c == 1), "each example once");
@@ -174,10 +187,10 @@ class TrainerTest {
     }
 
     /** Tokens a batch list computes on: each batch padded to its longest example. */
-    private static long padded(List<List<org.multitag.train.data.Example>> batches) {
+    private static long padded(List<List<org.multitag.data.Example>> batches) {
         long n = 0;
-        for (List<org.multitag.train.data.Example> b : batches) {
-            n += (long) b.size() * b.stream().mapToInt(org.multitag.train.data.Example::length).max().orElse(0);
+        for (List<org.multitag.data.Example> b : batches) {
+            n += (long) b.size() * b.stream().mapToInt(org.multitag.data.Example::length).max().orElse(0);
         }
         return n;
     }

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.InputStream;
 import org.junit.jupiter.api.Test;
-import org.multitag.model.NativeArrays;
+import org.multitag.model.kernels.NativeArrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**

@@ -1,0 +1,13 @@
+/**
+ * The compute kernels of the BERT blocks, forward and backward, behind one interface over ND4J arrays ({@link
+ * org.multitag.model.kernels.Kernels}): fused elementwise steps (bias + activation, residual + LayerNorm, embedding
+ * sums), the attention core with any attention mask, dropout, column sums. Two implementations read host memory:
+ * the Java Vector API one (what {@code Kernels.create} picks when the JVM has {@code jdk.incubator.vector}) and a
+ * plain-Java scalar one, computed in double, that the tests hold the vector one to. A device backend is one more
+ * implementation of the same interface. Also here: the activations' definitions, the threads the kernels run on,
+ * and helpers between ND4J arrays and Java arrays.
+ *
+ * <p>Uses ND4J (arrays, and its gemm for the matrix products); knows nothing of BERT's layers, weights or training.
+ * {@link org.multitag.model.kernels.KernelProfile} times any implementation call by call.
+ */
+package org.multitag.model.kernels;

@@ -1,0 +1,12 @@
+/**
+ * Multi-label token tagging on top of the network: a model folder read in one place ({@link
+ * org.multitag.model.TaggingModel}: config, the head's labels, decoding setup, tokenizer, tensors), the head's labels
+ * and thresholds ({@link org.multitag.model.MultiLabelHead}, {@link org.multitag.model.Thresholds}), the one batched
+ * scorer from token ids to per-label probabilities ({@link org.multitag.model.TokenScorer}) and the tagger from text
+ * or words to label sets ({@link org.multitag.model.MultiLabelTagger}), with decoding in
+ * {@code org.multitag.model.decoding}.
+ *
+ * <p>Uses the network ({@code org.multitag.model.nn}), the tokenizer and the weights module; no data files, no
+ * evaluation, no training code.
+ */
+package org.multitag.model;
