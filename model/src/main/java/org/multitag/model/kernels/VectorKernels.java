@@ -144,7 +144,8 @@ final class VectorKernels extends HostKernels {
     }
 
     // ---------------------------------------------------------------- bias, activations
-    // The activations compute on a heap copy of each row: they are the longest loops here, and in them C2 stopped
+    // The activations compute on a heap copy of each row (one row function each, the copies shared): they are the
+    // longest loops here, and in them C2 stopped
     // inlining the native-memory loads and stores (HostMemory), whose vectors then went through the heap: three times
     // slower than the copies (measured, KernelTiming: bias + GELU + derivative over [2048, 1536] 3.0–4.8 ms on heap
     // rows, 7 ms through HostMemory).
@@ -177,127 +178,106 @@ final class VectorKernels extends HostKernels {
         int cols = cols(x);
         float[] b = bias == null ? new float[padded(cols)] : row(bias, cols);
         par.range(rows(x), cols * 16L, (from, to) -> {
-            switch (act) {
-                case GELU -> geluRows(xb, b, db, cols, from, to);
-                case GELU_TANH -> geluTanhRows(xb, b, db, cols, from, to);
-                case RELU -> reluRows(xb, b, db, cols, from, to);
-                default -> throw new AssertionError(act);
+            float[] v = new float[cols];
+            float[] dv = db == null ? null : new float[cols];
+            for (int r = from; r < to; r++) {
+                xb.get(r * cols, v, cols);
+                switch (act) {
+                    case GELU -> geluRow(v, b, dv, cols);
+                    case GELU_TANH -> geluTanhRow(v, b, dv, cols);
+                    case RELU -> reluRow(v, b, dv, cols);
+                    default -> throw new AssertionError(act);
+                }
+                xb.put(r * cols, v, cols);
+                if (db != null) {
+                    db.put(r * cols, dv, cols);
+                }
             }
         });
     }
 
     /**
-     * Rows {@code [from, to)} of {@code x = GELU(x + b)} in place, with Φ(u) = ½(1 + erf(u/√2)) and erf(|z|) =
-     * 1 − poly(t)·e^(−z²) (A&S 7.1.26); with {@code d}, also {@code d = GELU'(u) = Φ(u) + u·φ(u)}.
+     * A row {@code v = GELU(v + b)} in place, with Φ(u) = ½(1 + erf(u/√2)) and erf(|z|) =
+     * 1 − poly(t)·e^(−z²) (A&S 7.1.26); with {@code dv}, also {@code dv = GELU'(u) = Φ(u) + u·φ(u)}.
      */
-    private static void geluRows(HostMemory x, float[] b, HostMemory d, int cols, int from, int to) {
-        float[] v = new float[cols];
-        float[] dv = d == null ? null : new float[cols];
-        for (int r = from; r < to; r++) {
-            int base = r * cols;
-            x.get(base, v, cols);
-            int c = 0;
-            for (; c <= cols - L; c += L) {
-                FloatVector u = FloatVector.fromArray(S, v, c).add(FloatVector.fromArray(S, b, c));
-                FloatVector z = u.mul(INV_SQRT2);
-                FloatVector e = exp(z.mul(z).neg());
-                FloatVector tt = FloatVector.broadcast(S, 1f).div(z.abs().mul(P).add(1f));
-                FloatVector poly = tt.fma(A5, A4).fma(tt, FloatVector.broadcast(S, A3))
-                        .fma(tt, FloatVector.broadcast(S, A2)).fma(tt, FloatVector.broadcast(S, A1)).mul(tt);
-                FloatVector half = poly.mul(e).mul(0.5f);
-                FloatVector cdf = FloatVector.broadcast(S, 1f).sub(half).blend(half, u.lt(0f));
-                u.mul(cdf).intoArray(v, c);
-                if (dv != null) {
-                    u.mul(e).fma(FloatVector.broadcast(S, INV_SQRT_2PI), cdf).intoArray(dv, c);
-                }
+    private static void geluRow(float[] v, float[] b, float[] dv, int cols) {
+        int c = 0;
+        for (; c <= cols - L; c += L) {
+            FloatVector u = FloatVector.fromArray(S, v, c).add(FloatVector.fromArray(S, b, c));
+            FloatVector z = u.mul(INV_SQRT2);
+            FloatVector e = exp(z.mul(z).neg());
+            FloatVector tt = FloatVector.broadcast(S, 1f).div(z.abs().mul(P).add(1f));
+            FloatVector poly = tt.fma(A5, A4).fma(tt, FloatVector.broadcast(S, A3))
+                    .fma(tt, FloatVector.broadcast(S, A2)).fma(tt, FloatVector.broadcast(S, A1)).mul(tt);
+            FloatVector half = poly.mul(e).mul(0.5f);
+            FloatVector cdf = FloatVector.broadcast(S, 1f).sub(half).blend(half, u.lt(0f));
+            u.mul(cdf).intoArray(v, c);
+            if (dv != null) {
+                u.mul(e).fma(FloatVector.broadcast(S, INV_SQRT_2PI), cdf).intoArray(dv, c);
             }
-            for (; c < cols; c++) {
-                float u = v[c] + b[c];
-                float z = Math.abs(u * INV_SQRT2);
-                float t = 1f / (1f + P * z);
-                float poly = t * (A1 + t * (A2 + t * (A3 + t * (A4 + t * A5))));
-                float e = (float) StrictMath.exp(-z * z);
-                float half = 0.5f * poly * e;
-                float cdf = u < 0 ? half : 1f - half;
-                v[c] = u * cdf;
-                if (dv != null) {
-                    dv[c] = u * e * INV_SQRT_2PI + cdf;
-                }
-            }
-            x.put(base, v, cols);
-            if (d != null) {
-                d.put(base, dv, cols);
+        }
+        for (; c < cols; c++) {
+            float u = v[c] + b[c];
+            float z = Math.abs(u * INV_SQRT2);
+            float t = 1f / (1f + P * z);
+            float poly = t * (A1 + t * (A2 + t * (A3 + t * (A4 + t * A5))));
+            float e = (float) StrictMath.exp(-z * z);
+            float half = 0.5f * poly * e;
+            float cdf = u < 0 ? half : 1f - half;
+            v[c] = u * cdf;
+            if (dv != null) {
+                dv[c] = u * e * INV_SQRT_2PI + cdf;
             }
         }
     }
 
     /**
-     * {@code x = u·(1 − s)}, {@code s = 1/(e^(2w) + 1)}, {@code w = √(2/π)(u + 0.044715u³)}, u = x + b: the tanh
-     * GELU ({@code ½u(1 + tanh w)}); with {@code d}, also its derivative {@code (1 − s) + 2u·s(1 − s)·√(2/π)(1 +
+     * {@code v = u·(1 − s)}, {@code s = 1/(e^(2w) + 1)}, {@code w = √(2/π)(u + 0.044715u³)}, u = v + b: the tanh
+     * GELU ({@code ½u(1 + tanh w)}) on a row; with {@code dv}, also its derivative {@code (1 − s) + 2u·s(1 − s)·√(2/π)(1 +
      * 3·0.044715u²)}.
      */
-    private static void geluTanhRows(HostMemory x, float[] b, HostMemory d, int cols, int from, int to) {
-        float[] v = new float[cols];
-        float[] dv = d == null ? null : new float[cols];
-        for (int r = from; r < to; r++) {
-            int base = r * cols;
-            x.get(base, v, cols);
-            int c = 0;
-            for (; c <= cols - L; c += L) {
-                FloatVector u = FloatVector.fromArray(S, v, c).add(FloatVector.fromArray(S, b, c));
-                FloatVector u2 = u.mul(u);
-                FloatVector e = exp(u2.mul(u).mul(TANH_C).add(u).mul(2 * SQRT_2_OVER_PI));
-                FloatVector s = FloatVector.broadcast(S, 1f).div(e.add(1f));
-                FloatVector keep = FloatVector.broadcast(S, 1f).sub(s);
-                u.mul(keep).intoArray(v, c);
-                if (dv != null) {
-                    FloatVector slope = u2.mul(3 * TANH_C).add(1f).mul(SQRT_2_OVER_PI);
-                    u.mul(2f).mul(s).mul(keep).fma(slope, keep).intoArray(dv, c);
-                }
+    private static void geluTanhRow(float[] v, float[] b, float[] dv, int cols) {
+        int c = 0;
+        for (; c <= cols - L; c += L) {
+            FloatVector u = FloatVector.fromArray(S, v, c).add(FloatVector.fromArray(S, b, c));
+            FloatVector u2 = u.mul(u);
+            FloatVector e = exp(u2.mul(u).mul(TANH_C).add(u).mul(2 * SQRT_2_OVER_PI));
+            FloatVector s = FloatVector.broadcast(S, 1f).div(e.add(1f));
+            FloatVector keep = FloatVector.broadcast(S, 1f).sub(s);
+            u.mul(keep).intoArray(v, c);
+            if (dv != null) {
+                FloatVector slope = u2.mul(3 * TANH_C).add(1f).mul(SQRT_2_OVER_PI);
+                u.mul(2f).mul(s).mul(keep).fma(slope, keep).intoArray(dv, c);
             }
-            for (; c < cols; c++) {
-                float u = v[c] + b[c];
-                float e = (float) StrictMath.exp(Math.max(EXP_MIN, Math.min(EXP_MAX,
-                        (u * u * u * TANH_C + u) * (2 * SQRT_2_OVER_PI))));
-                float s = 1f / (e + 1f);
-                v[c] = u * (1f - s);
-                if (dv != null) {
-                    float slope = (u * u * (3 * TANH_C) + 1f) * SQRT_2_OVER_PI;
-                    dv[c] = 2f * u * s * (1f - s) * slope + (1f - s);
-                }
-            }
-            x.put(base, v, cols);
-            if (d != null) {
-                d.put(base, dv, cols);
+        }
+        for (; c < cols; c++) {
+            float u = v[c] + b[c];
+            float e = (float) StrictMath.exp(Math.max(EXP_MIN, Math.min(EXP_MAX,
+                    (u * u * u * TANH_C + u) * (2 * SQRT_2_OVER_PI))));
+            float s = 1f / (e + 1f);
+            v[c] = u * (1f - s);
+            if (dv != null) {
+                float slope = (u * u * (3 * TANH_C) + 1f) * SQRT_2_OVER_PI;
+                dv[c] = 2f * u * s * (1f - s) * slope + (1f - s);
             }
         }
     }
 
-    /** {@code x = max(x + b, 0)}; with {@code d}, also {@code d = 1} where {@code x + b > 0}, else 0. */
-    private static void reluRows(HostMemory x, float[] b, HostMemory d, int cols, int from, int to) {
-        float[] v = new float[cols];
-        float[] dv = d == null ? null : new float[cols];
-        for (int r = from; r < to; r++) {
-            int base = r * cols;
-            x.get(base, v, cols);
-            int c = 0;
-            for (; c <= cols - L; c += L) {
-                FloatVector u = FloatVector.fromArray(S, v, c).add(FloatVector.fromArray(S, b, c));
-                u.max(0f).intoArray(v, c);
-                if (dv != null) {
-                    FloatVector.zero(S).blend(1f, u.compare(VectorOperators.GT, 0f)).intoArray(dv, c);
-                }
+    /** {@code v = max(v + b, 0)} on a row; with {@code dv}, also {@code dv = 1} where {@code v + b > 0}, else 0. */
+    private static void reluRow(float[] v, float[] b, float[] dv, int cols) {
+        int c = 0;
+        for (; c <= cols - L; c += L) {
+            FloatVector u = FloatVector.fromArray(S, v, c).add(FloatVector.fromArray(S, b, c));
+            u.max(0f).intoArray(v, c);
+            if (dv != null) {
+                FloatVector.zero(S).blend(1f, u.compare(VectorOperators.GT, 0f)).intoArray(dv, c);
             }
-            for (; c < cols; c++) {
-                float u = v[c] + b[c];
-                v[c] = Math.max(u, 0f);
-                if (dv != null) {
-                    dv[c] = u > 0 ? 1f : 0f;
-                }
-            }
-            x.put(base, v, cols);
-            if (d != null) {
-                d.put(base, dv, cols);
+        }
+        for (; c < cols; c++) {
+            float u = v[c] + b[c];
+            v[c] = Math.max(u, 0f);
+            if (dv != null) {
+                dv[c] = u > 0 ? 1f : 0f;
             }
         }
     }
