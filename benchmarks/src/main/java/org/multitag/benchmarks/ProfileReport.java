@@ -38,8 +38,10 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class ProfileReport {
 
     private static final int THREADS = 2;
-    private static final int WARMUP = 5;
-    private static final int RUNS = 10;
+    /** Warm-up until the JIT has compiled the kernels: at least this long, and at least {@link #MIN_WARMUP} runs. */
+    private static final long WARMUP_NANOS = 10_000_000_000L;
+    private static final int MIN_WARMUP = 5;
+    private static final int RUNS = 20;
 
     private final StringBuilder md = new StringBuilder();
 
@@ -66,15 +68,17 @@ public final class ProfileReport {
                 try (TokenClassifier model = TokenClassifier.trainable(w, head[0], head[1], Freeze.none(), THREADS)) {
                     Batch in = EncoderInputs.batch(batch, 128);
                     KernelProfile p = model.encoder().kernelProfile();
+                    long start = System.nanoTime();
+                    for (int i = 0; i < MIN_WARMUP || System.nanoTime() - start < WARMUP_NANOS; i++) {
+                        model.encoder().forward(in, Pass.inference());
+                    }
+                    p.reset();
+                    p.enable(true);
                     long total = 0;
-                    for (int i = 0; i < WARMUP + RUNS; i++) {
-                        if (i == WARMUP) {
-                            p.reset();
-                            p.enable(true);
-                        }
+                    for (int i = 0; i < RUNS; i++) {
                         long t0 = System.nanoTime();
                         model.encoder().forward(in, Pass.inference());
-                        total += i >= WARMUP ? System.nanoTime() - t0 : 0;
+                        total += System.nanoTime() - t0;
                     }
                     p.enable(false);
                     table("all-MiniLM-L6-v2 forward, batch " + batch + " × 128 (inference)", p, total, ceiling,
@@ -142,13 +146,17 @@ public final class ProfileReport {
                 KernelProfile profile = model.encoder().kernelProfile();
                 long[] rest = new long[3];
                 long total = 0;
-                for (int step = 0; step < WARMUP + RUNS; step++) {
-                    if (step == WARMUP) {
-                        profile.reset();
-                        profile.enable(true);
-                        java.util.Arrays.fill(rest, 0);
-                        total = 0;
-                    }
+                long start = System.nanoTime();
+                int warmup = 0;
+                while (warmup < MIN_WARMUP || System.nanoTime() - start < WARMUP_NANOS) {
+                    model.zeroGradients();
+                    model.forward(batch, Pass.training(new SplittableRandom(warmup)));
+                    model.backward(dLogits);
+                    warmup++;
+                }
+                profile.reset();
+                profile.enable(true);
+                for (int step = warmup; step < warmup + RUNS; step++) {
                     long t0 = System.nanoTime();
                     model.zeroGradients();
                     INDArray logits = model.forward(batch, Pass.training(new SplittableRandom(step)));
