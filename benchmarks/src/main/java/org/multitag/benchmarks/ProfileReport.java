@@ -55,9 +55,9 @@ public final class ProfileReport {
         Nd4j.getEnvironment().setMaxMasterThreads(THREADS);
         md.append("# Where the time goes\n\n");
         md.append(String.format(Locale.ROOT, "CPU: %s, %s cores; JDK %s; %s kernels; %d threads; mean of %d runs "
-                + "after %d warm-up runs, wall time.%n%n", Machine.cpuModel(true), Machine.nproc(),
+                + "after at least %d s of warm-up, wall time.%n%n", Machine.cpuModel(true), Machine.nproc(),
                 System.getProperty("java.version"), Kernels.vectorized() ? "Vector API" : "scalar", THREADS, RUNS,
-                WARMUP));
+                WARMUP_NANOS / 1_000_000_000L));
         double ceiling = gemmCeiling();
         md.append(String.format(Locale.ROOT, "ND4J gemm ceiling (the best of 4096×384·384×1152, 4096×384·384×1536, "
                 + "4096×1536·1536×384, 4096×384·384×384, same run): **%.0f GFLOP/s**.%n%n", ceiling));
