@@ -2,7 +2,7 @@
 """PyTorch's time for the step TrainStepBenchmark times: all-MiniLM-L6-v2 + a 16-label head, batch 16 x 128,
 forward, BCE-with-logits over labelled tokens, backward, clip_grad_norm_(1.0), torch.optim.AdamW; 2 threads.
 
-The forward is the plain-torch BertForTokenClassification of train/src/test/python/make_grad_fixture.py (checked
+The forward is the plain-torch BertForTokenClassification of model/src/test/python/make_grad_fixture.py (checked
 there against our gradients), run in eval mode: no dropout, which slightly favours PyTorch.
 
 Usage: OMP_WAIT_POLICY=passive /usr/bin/python3 benchmarks/torch/train_step_torch.py [MODEL_DIR] [--json FILE]
@@ -21,7 +21,7 @@ import torch.nn.functional as F
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 spec = importlib.util.spec_from_file_location(
-    "gradfx", os.path.join(HERE, "..", "..", "train", "src", "test", "python", "make_grad_fixture.py"))
+    "gradfx", os.path.join(HERE, "..", "..", "model", "src", "test", "python", "make_grad_fixture.py"))
 gradfx = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(gradfx)
 
