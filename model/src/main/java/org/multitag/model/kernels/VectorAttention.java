@@ -37,6 +37,7 @@ final class VectorAttention {
         float[] rows = new float[2 * tp]; // a pair of queries' scores, then probabilities, at 0 and tp
         float[] ctx = new float[2 * d];
         float[] lanes = new float[L];
+        RowBlock row = new RowBlock(t, cols);
         for (int task = from; task < to; task++) {
             int b = task / s.heads();
             int head = task % s.heads();
@@ -44,13 +45,12 @@ final class VectorAttention {
             int nk = keys.length;
             int kp = padded(nk);
             boolean uniform = s.uniform(b);
-            int q0 = b * t * cols + head * d;
             int qb = head * d;
-            loadTransposed(qkv, q0 + hd, cols, keys, kp, d, bias, hd + qb, tmp, kT);
+            float[] blk = row.of(qkv, bias, b);
+            loadTransposed(blk, hd + qb, cols, keys, kp, d, tmp, kT);
             java.util.Arrays.fill(v, 0f);
             for (int jj = 0; jj < nk; jj++) {
-                qkv.get(q0 + 2 * hd + keys[jj] * cols, v, jj * d, d);
-                addInPlace(v, jj * d, bias, 2 * hd + qb, d);
+                System.arraycopy(blk, keys[jj] * cols + 2 * hd + qb, v, jj * d, d);
             }
             int i = 0;
             for (; i + 1 < t; i += 2) {
@@ -58,10 +58,8 @@ final class VectorAttention {
                     uniformRow(rows, 0, nk, tp);
                     uniformRow(rows, tp, nk, tp);
                 } else {
-                    qkv.get(q0 + i * cols, q, 0, d);
-                    qkv.get(q0 + (i + 1) * cols, q, d, d);
-                    addInPlace(q, 0, bias, qb, d);
-                    addInPlace(q, d, bias, qb, d);
+                    System.arraycopy(blk, i * cols + qb, q, 0, d);
+                    System.arraycopy(blk, (i + 1) * cols + qb, q, d, d);
                     VectorProducts.scoresPair(q, 0, d, kT, rows, 0, rows, tp, d, kp, s.scale());
                     softmax(rows, 0, nk, kp, tp, lanes);
                     softmax(rows, tp, nk, kp, tp, lanes);
@@ -77,8 +75,7 @@ final class VectorAttention {
                 if (uniform) {
                     uniformRow(rows, 0, nk, tp);
                 } else {
-                    qkv.get(q0 + i * cols, q, 0, d);
-                    addInPlace(q, 0, bias, qb, d);
+                    System.arraycopy(blk, i * cols + qb, q, 0, d);
                     VectorProducts.scores(q, 0, kT, rows, d, kp, s.scale());
                     softmax(rows, 0, nk, kp, tp, lanes);
                 }
@@ -160,6 +157,9 @@ final class VectorAttention {
         float[] dv = new float[tp * d];
         float[] zeros = new float[d];
         float[] lanes = new float[L];
+        RowBlock row = new RowBlock(t, cols);
+        float[] gblk = new float[t * hd]; // row b's dmerged [T, H]
+        int gLoaded = -1;
         for (int task = from; task < to; task++) {
             int b = task / s.heads();
             int head = task % s.heads();
@@ -167,18 +167,20 @@ final class VectorAttention {
             int nk = keys.length;
             int kp = padded(nk);
             int q0 = b * t * cols + head * d;
-            int g0 = b * t * hd + head * d;
             int qb = head * d;
+            float[] blk = row.of(qkv, bias, b);
+            if (gLoaded != b) {
+                dMerged.get(b * t * hd, gblk, 0, t * hd);
+                gLoaded = b;
+            }
             java.util.Arrays.fill(k, 0f);
             for (int jj = 0; jj < nk; jj++) {
-                qkv.get(q0 + hd + keys[jj] * cols, k, jj * d, d);
-                addInPlace(k, jj * d, bias, hd + qb, d);
+                System.arraycopy(blk, keys[jj] * cols + hd + qb, k, jj * d, d);
             }
-            loadTransposed(qkv, q0 + 2 * hd, cols, keys, kp, d, bias, 2 * hd + qb, tmp, vT);
+            loadTransposed(blk, 2 * hd + qb, cols, keys, kp, d, tmp, vT);
             for (int i = 0; i < t; i++) {
-                qkv.get(q0 + i * cols, q, i * d, d);
-                addInPlace(q, i * d, bias, qb, d);
-                dMerged.get(g0 + i * hd, g, i * d, d);
+                System.arraycopy(blk, i * cols + qb, q, i * d, d);
+                System.arraycopy(gblk, i * hd + qb, g, i * d, d);
             }
             int i = 0;
             for (; i + 1 < t; i += 2) { // d(pd) = dctx · vᵀ, two queries at a time, into ds for now
@@ -237,16 +239,14 @@ final class VectorAttention {
     }
 
     /**
-     * {@code out[c·kp + jj] = src[base + keys[jj]·cols + c] + bias[bo + c]} for jj < |keys|, 0 up to kp: a head's
-     * keys or values, transposed. Rows come over in bulk copies into {@code tmp [|keys|, d]}, then are transposed on
-     * the heap.
+     * {@code out[c·kp + jj] = blk[keys[jj]·cols + col + c]} for jj < |keys|, 0 up to kp: a head's keys or values,
+     * transposed (through {@code tmp [|keys|, d]}).
      */
-    private static void loadTransposed(FloatBuffer src, int base, int cols, int[] keys, int kp, int d, float[] bias,
-            int bo, float[] tmp, float[] out) {
+    private static void loadTransposed(float[] blk, int col, int cols, int[] keys, int kp, int d, float[] tmp,
+            float[] out) {
         int nk = keys.length;
         for (int jj = 0; jj < nk; jj++) {
-            src.get(base + keys[jj] * cols, tmp, jj * d, d);
-            addInPlace(tmp, jj * d, bias, bo, d);
+            System.arraycopy(blk, keys[jj] * cols + col, tmp, jj * d, d);
         }
         for (int c = 0; c < d; c++) {
             int o = c * kp;
@@ -254,6 +254,34 @@ final class VectorAttention {
                 out[o + jj] = tmp[jj * d + c];
             }
             java.util.Arrays.fill(out, o + nk, o + kp, 0f);
+        }
+    }
+
+    /**
+     * Row b's projections {@code [T, 3H]} on the heap with the bias added, loaded by one bulk copy when the row
+     * changes: every head of the row reads its query, key and value slices from here.
+     */
+    private static final class RowBlock {
+        private final float[] data;
+        private final int t;
+        private final int cols;
+        private int loaded = -1;
+
+        RowBlock(int t, int cols) {
+            this.data = new float[t * cols];
+            this.t = t;
+            this.cols = cols;
+        }
+
+        float[] of(FloatBuffer qkv, float[] bias, int b) {
+            if (b != loaded) {
+                qkv.get(b * t * cols, data, 0, t * cols);
+                for (int j = 0; j < t; j++) {
+                    addInPlace(data, j * cols, bias, 0, cols);
+                }
+                loaded = b;
+            }
+            return data;
         }
     }
 
