@@ -6,7 +6,8 @@ The forward is the plain-torch BertForTokenClassification of model/src/test/pyth
 there against our gradients), run in eval mode: no dropout, which slightly favours PyTorch.
 
 Usage: OMP_WAIT_POLICY=passive /usr/bin/python3 benchmarks/torch/train_step_torch.py [MODEL_DIR] [--json FILE]
-MODEL_DIR defaults to ~/.cache/multitag/models/minilm-l6 (./multitag import minilm-l6 creates it). --json writes the
+MODEL_DIR defaults to ~/.cache/multitag/models/minilm-l6 (any ./multitag command run with --model minilm-l6 creates
+it, e.g. ./multitag import minilm-l6 --out ~/.cache/multitag/models/minilm-l6). --json writes the
 timings and the BLAS torch loaded (Debian's torch uses whatever libblas.so.3 points to: install libopenblas0 for
 OpenBLAS; the reference BLAS is about 20x slower).
 """
@@ -36,6 +37,8 @@ def main():
         json_out = args[i + 1]
         del args[i:i + 2]
     folder = args[0] if args else os.path.expanduser("~/.cache/multitag/models/minilm-l6")
+    if not os.path.isfile(os.path.join(folder, "config.json")):
+        sys.exit(f"error: {folder}: no config.json (make it with: ./multitag import minilm-l6 --out {folder})")
     torch.set_num_threads(THREADS)
     torch.manual_seed(1)
     cfg = json.load(open(os.path.join(folder, "config.json")))
