@@ -158,8 +158,7 @@ final class VectorAttention {
         float[] zeros = new float[d];
         float[] lanes = new float[L];
         RowBlock row = new RowBlock(t, cols);
-        float[] gblk = new float[t * hd]; // row b's dmerged [T, H]
-        int gLoaded = -1;
+        RowBlock gradRow = new RowBlock(t, hd); // row b's dmerged [T, H]
         for (int task = from; task < to; task++) {
             int b = task / s.heads();
             int head = task % s.heads();
@@ -169,10 +168,7 @@ final class VectorAttention {
             int q0 = b * t * cols + head * d;
             int qb = head * d;
             float[] blk = row.of(qkv, bias, b);
-            if (gLoaded != b) {
-                dMerged.get(b * t * hd, gblk, 0, t * hd);
-                gLoaded = b;
-            }
+            float[] gblk = gradRow.of(dMerged, null, b);
             java.util.Arrays.fill(k, 0f);
             for (int jj = 0; jj < nk; jj++) {
                 System.arraycopy(blk, keys[jj] * cols + hd + qb, k, jj * d, d);
@@ -258,8 +254,9 @@ final class VectorAttention {
     }
 
     /**
-     * Row b's projections {@code [T, 3H]} on the heap with the bias added, loaded by one bulk copy when the row
-     * changes: every head of the row reads its query, key and value slices from here.
+     * Row b's slice {@code [T, cols]} of a batch array on the heap (the projections {@code [T, 3H]} with their bias
+     * added, or the gradient {@code [T, H]} as it is), loaded by one bulk copy when the row changes: every head of
+     * the row reads its slices from here.
      */
     private static final class RowBlock {
         private final float[] data;
@@ -273,11 +270,14 @@ final class VectorAttention {
             this.cols = cols;
         }
 
-        float[] of(FloatBuffer qkv, float[] bias, int b) {
+        /** Row b of {@code src}, plus {@code bias} on every position when it is not null. */
+        float[] of(FloatBuffer src, float[] bias, int b) {
             if (b != loaded) {
-                qkv.get(b * t * cols, data, 0, t * cols);
-                for (int j = 0; j < t; j++) {
-                    addInPlace(data, j * cols, bias, 0, cols);
+                src.get(b * t * cols, data, 0, t * cols);
+                if (bias != null) {
+                    for (int j = 0; j < t; j++) {
+                        addInPlace(data, j * cols, bias, 0, cols);
+                    }
                 }
                 loaded = b;
             }
