@@ -9,9 +9,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * The host memory of a contiguous float32 array as {@link VectorKernels} reads and writes it in place, indexed by
  * element. This is the JDK 17 version, over the array's little-endian {@link ByteBuffer} (the Vector API's buffer
- * loads); JDK 20 removed those, and the jar's {@code META-INF/versions/22} holds the same class over a {@code
- * MemorySegment}, which JDK 22 and later pick instead. Every method is small enough for the JIT to inline, so the
- * vectors never leave registers.
+ * loads); JDK 20 removed those, and the jar's {@code META-INF/versions/21} holds the same class over a {@code
+ * MemorySegment}, which JDK 21 and later pick instead (JDK 18 to 20 run the scalar kernels). Every method is small
+ * enough for the JIT to inline, so the vectors never leave registers.
  */
 final class HostMemory {
 

@@ -9,9 +9,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The host memory of a contiguous float32 array as {@link VectorKernels} reads and writes it in place, indexed by
- * element: the JDK 22+ version of this class (the jar's {@code META-INF/versions/22}), over a {@link MemorySegment}
+ * element: the JDK 21+ version of this class (the jar's {@code META-INF/versions/21}), over a {@link MemorySegment}
  * of the array's native buffer, since the Vector API's {@code ByteBuffer} loads are gone from JDK 20 on. The same
- * methods as the JDK 17 version, so the kernels compile once against either.
+ * methods as the JDK 17 version, so the kernels compile once against either. {@code java.lang.foreign} is a preview
+ * API in JDK 21 and final from 22; this class is compiled against JDK 25's final API for JDK 21's class version
+ * (model/pom.xml says why), and calls only methods whose signatures JDK 21 already had.
  */
 final class HostMemory {
 
