@@ -24,6 +24,7 @@ final class ScalarKernels extends HostKernels {
                 v.put(i, v.get(i) + b[i % cols]);
             }
         });
+        keepAlive(y, bias);
     }
 
     @Override
@@ -41,6 +42,7 @@ final class ScalarKernels extends HostKernels {
                 }
             }
         });
+        keepAlive(x, bias, derivative);
     }
 
     @Override
@@ -91,6 +93,7 @@ final class ScalarKernels extends HostKernels {
                 }
             }
         });
+        keepAlive(x, bias, residual, gamma, beta, out, xhat, rstd);
     }
 
     @Override
@@ -113,6 +116,7 @@ final class ScalarKernels extends HostKernels {
                 }
             }
         });
+        keepAlive(word, type, position, out);
     }
 
     @Override
@@ -126,6 +130,7 @@ final class ScalarKernels extends HostKernels {
         float scale = keep == null ? 1f : keep.scale();
         par.range(shape.batch() * shape.heads(), (long) shape.t() * shape.t() * shape.d(),
                 (from, to) -> ScalarAttention.forward(q, b, shape, k, scale, p, m, from, to));
+        keepAlive(qkv, bias, probs, merged);
     }
 
     @Override
@@ -139,6 +144,7 @@ final class ScalarKernels extends HostKernels {
                 dst.put(i, k[i] ? src.get(i) * s : 0f);
             }
         });
+        keepAlive(in, out);
     }
 
     @Override
@@ -160,6 +166,7 @@ final class ScalarKernels extends HostKernels {
                 out.put(c, (float) (out.get(c) + s[c - from]));
             }
         });
+        keepAlive(a, w, acc);
     }
 
     @Override
@@ -190,6 +197,7 @@ final class ScalarKernels extends HostKernels {
                 }
             }
         });
+        keepAlive(dy, xhat, rstd, gamma, dx);
     }
 
     @Override
@@ -204,5 +212,6 @@ final class ScalarKernels extends HostKernels {
         float scale = keep == null ? 1f : keep.scale();
         par.range(shape.batch() * shape.heads(), (long) shape.t() * shape.t() * shape.d(),
                 (from, to) -> ScalarAttention.backward(q, b, p, shape, k, scale, g, out, from, to));
+        keepAlive(qkv, bias, probs, dMerged, dQkv);
     }
 }

@@ -156,6 +156,7 @@ final class VectorKernels extends HostKernels {
         int cols = cols(y);
         float[] b = row(bias, cols);
         par.range(rows(y), cols, (from, to) -> addBiasRows(yb, b, cols, from, to));
+        keepAlive(y, bias);
     }
 
     private static void addBiasRows(HostMemory y, float[] b, int cols, int from, int to) {
@@ -194,6 +195,7 @@ final class VectorKernels extends HostKernels {
                 }
             }
         });
+        keepAlive(x, bias, derivative);
     }
 
     /**
@@ -297,6 +299,7 @@ final class VectorKernels extends HostKernels {
         float[] g = row(gamma, cols);
         float[] be = row(beta, cols);
         par.range(rows(x), cols * 4L, (from, to) -> layerNormRows(xb, b, rb, g, be, eps, sb, ob, rs, cols, from, to));
+        keepAlive(x, bias, residual, gamma, beta, out, xhat, rstd);
     }
 
     /**
@@ -373,6 +376,7 @@ final class VectorKernels extends HostKernels {
         FloatBuffer rs = floats(rstd);
         float[] g = row(gamma, cols);
         par.range(rows(dy), cols * 4L, (from, to) -> layerNormBackwardRows(dyb, xhb, g, rs, dxb, cols, from, to));
+        keepAlive(dy, xhat, rstd, gamma, dx);
     }
 
     /** {@code dx = rstd · (gc − mean(gc) − xhat · mean(gc ⊙ xhat))}, {@code gc = dy ⊙ g}, rows {@code [from, to)}. */
@@ -430,21 +434,52 @@ final class VectorKernels extends HostKernels {
                 out.put(c, (float) (out.get(c) + s[c - c0]));
             }
         });
+        keepAlive(a, w, acc);
     }
 
     /**
      * {@code sums[c − c0] += Σ_r a[r, c] (· w[r, c] when w is not null)} for columns {@code [c0, c1)}: blocks of
-     * {@value #SUM_BLOCK} rows in float lanes, each block's sum then added in double.
+     * {@value #SUM_BLOCK} rows in float lanes, each block's sum then added in double. A block runs row by row over
+     * four vectors of columns at once, so the loads follow memory (one column vector down all rows strides a whole
+     * row per load, which the prefetcher does not follow); each column still sums its rows in order.
      */
     private static void columnSums(HostMemory a, HostMemory w, int rows, int cols, int c0, int c1, double[] sums) {
-        float[] lanes = new float[L];
-        int c = c0;
-        for (; c <= c1 - L; c += L) {
-            for (int r0 = 0; r0 < rows; r0 += SUM_BLOCK) {
-                int r1 = Math.min(rows, r0 + SUM_BLOCK);
+        float[] lanes = new float[4 * L];
+        int vectorEnd = c0 + (c1 - c0) / L * L;
+        for (int r0 = 0; r0 < rows; r0 += SUM_BLOCK) {
+            int r1 = Math.min(rows, r0 + SUM_BLOCK);
+            int c = c0;
+            for (; c <= vectorEnd - 4 * L; c += 4 * L) {
+                FloatVector s0 = FloatVector.zero(S);
+                FloatVector s1 = s0;
+                FloatVector s2 = s0;
+                FloatVector s3 = s0;
+                if (w == null) {
+                    for (int r = r0, o = r0 * cols + c; r < r1; r++, o += cols) {
+                        s0 = s0.add(a.load(S, o));
+                        s1 = s1.add(a.load(S, o + L));
+                        s2 = s2.add(a.load(S, o + 2 * L));
+                        s3 = s3.add(a.load(S, o + 3 * L));
+                    }
+                } else {
+                    for (int r = r0, o = r0 * cols + c; r < r1; r++, o += cols) {
+                        s0 = a.load(S, o).fma(w.load(S, o), s0);
+                        s1 = a.load(S, o + L).fma(w.load(S, o + L), s1);
+                        s2 = a.load(S, o + 2 * L).fma(w.load(S, o + 2 * L), s2);
+                        s3 = a.load(S, o + 3 * L).fma(w.load(S, o + 3 * L), s3);
+                    }
+                }
+                s0.intoArray(lanes, 0);
+                s1.intoArray(lanes, L);
+                s2.intoArray(lanes, 2 * L);
+                s3.intoArray(lanes, 3 * L);
+                for (int k = 0; k < 4 * L; k++) {
+                    sums[c - c0 + k] += lanes[k];
+                }
+            }
+            for (; c < vectorEnd; c += L) {
                 FloatVector acc = FloatVector.zero(S);
-                for (int r = r0; r < r1; r++) {
-                    int o = r * cols + c;
+                for (int r = r0, o = r0 * cols + c; r < r1; r++, o += cols) {
                     FloatVector v = a.load(S, o);
                     acc = w == null ? acc.add(v) : v.fma(w.load(S, o), acc);
                 }
@@ -454,7 +489,7 @@ final class VectorKernels extends HostKernels {
                 }
             }
         }
-        for (; c < c1; c++) {
+        for (int c = vectorEnd; c < c1; c++) {
             double s = 0;
             for (int r = 0; r < rows; r++) {
                 int o = r * cols + c;
@@ -494,6 +529,7 @@ final class VectorKernels extends HostKernels {
                 of.put(k * h, a, 0, h);
             }
         });
+        keepAlive(word, type, position, out);
     }
 
     // ---------------------------------------------------------------- attention
@@ -520,6 +556,7 @@ final class VectorKernels extends HostKernels {
             par.range(s.batch() * s.heads(), cost,
                     (from, to) -> ScalarAttention.forward(q, b, s, k, scale, p, m, from, to));
         }
+        keepAlive(qkv, bias, probs, merged);
     }
 
     @Override
@@ -540,6 +577,7 @@ final class VectorKernels extends HostKernels {
             par.range(s.batch() * s.heads(), cost,
                     (from, to) -> ScalarAttention.backward(q, b, p, s, k, scale, g, out, from, to));
         }
+        keepAlive(qkv, bias, probs, dMerged, dQkv);
     }
 
     // ---------------------------------------------------------------- dropout
@@ -589,6 +627,7 @@ final class VectorKernels extends HostKernels {
         HostMemory src = HostMemory.of(in);
         HostMemory dst = HostMemory.of(out);
         par.range(keep.size(), 2, (from, to) -> dropoutRange(src, dst, k, s, from, to));
+        keepAlive(in, out);
     }
 
     private static void dropoutRange(HostMemory in, HostMemory out, boolean[] keep, float scale, int from, int to) {

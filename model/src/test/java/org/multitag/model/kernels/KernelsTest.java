@@ -407,4 +407,33 @@ class KernelsTest {
             }
         }
     }
+
+    /**
+     * A temporary passed straight into a kernel is not freed under it. With nothing else holding the array, a
+     * collection mid-kernel let ND4J's deallocator free the memory the loops were reading: a SIGSEGV on JDK 25,
+     * which kills the test JVM, or wrong sums. Heap arrays of the inputs' size keep the collector busy.
+     */
+    @Test
+    void kernelsKeepTemporariesAlive() {
+        SplittableRandom r = new SplittableRandom(11);
+        for (int round = 0; round < 6; round++) {
+            for (int cols : new int[] {384, 1536}) {
+                int rows = 2048;
+                float[] values = new float[rows * cols];
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = r.nextInt(-8, 9);
+                }
+                INDArray acc = zeros(cols);
+                VECTOR.addColumnSums(NativeArrays.of(values, rows, cols), null, acc);
+                float[] sums = NativeArrays.toFloats(acc);
+                for (int c = 0; c < cols; c++) {
+                    float expected = 0;
+                    for (int row = 0; row < rows; row++) {
+                        expected += values[row * cols + c]; // small integers: exact in any order
+                    }
+                    assertEquals(expected, sums[c], "column " + c);
+                }
+            }
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package org.multitag.train.loss;
 
+import java.lang.ref.Reference;
 import java.nio.FloatBuffer;
 import org.multitag.model.kernels.NativeArrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -85,6 +86,7 @@ public final class BceWithLogitsLoss {
             }
             sum += w * row;
         }
+        keepAlive(logits, targets, tokenMask, posWeight);
         return tokens == 0 ? 0 : sum / (tokens * (sumOverLabels ? 1 : labels));
     }
 
@@ -130,6 +132,7 @@ public final class BceWithLogitsLoss {
                 out.put(i, (float) (w * norm * ((1 + pwy - yi) * sigmoid(zi) - pwy)));
             }
         }
+        keepAlive(logits, targets, tokenMask, posWeight, dLogits);
     }
 
     /**
@@ -164,6 +167,7 @@ public final class BceWithLogitsLoss {
                 }
             }
         }
+        keepAlive(targets, tokenMask);
         return autoPosWeight(positives, negatives, cap);
     }
 
@@ -217,5 +221,10 @@ public final class BceWithLogitsLoss {
 
     private static FloatBuffer floats(INDArray a) {
         return NativeArrays.bytes(a).asFloatBuffer();
+    }
+
+    /** The buffers above do not hold their arrays: this keeps arrays passed straight in alive until the end. */
+    private static void keepAlive(INDArray... arrays) {
+        Reference.reachabilityFence(arrays);
     }
 }
