@@ -4,10 +4,11 @@
 # needs a newer glibc than Debian 12's, so Debian 13's libc (and libstdc++, libgcc, zlib) come along into DEST/lib
 # and DEST/bin/java starts the JVM through that libc's own loader. apt only downloads (its lists in a temporary
 # folder, from the Debian mirror the machine is set up with): nothing on the system is installed or changed.
-# Exits 0 at once when DEST/bin/java already runs.
+# Exits 0 at once when DEST holds this script's current layout and its java runs.
 set -euo pipefail
 dest="${1:-$HOME/.cache/multitag/jdk21}"
-if [ -x "$dest/bin/java" ] && "$dest/bin/java" -version >/dev/null 2>&1; then
+layout=2   # bump when what this script writes changes, so older copies are replaced
+if [ "$(cat "$dest/layout" 2>/dev/null)" = "$layout" ] && "$dest/bin/java" -version >/dev/null 2>&1; then
   exit 0
 fi
 
@@ -43,11 +44,14 @@ cp -a "$work/root/usr/lib/x86_64-linux-gnu" "$dest.new/lib"
 cp "$dest.new/jdk/release" "$dest.new/release"   # tools (surefire) read the Java version from it
 cat > "$dest.new/bin/java" <<'WRAPPER'
 #!/bin/sh
-# Debian 13's OpenJDK 21 on an older system: started through Debian 13's own glibc loader.
+# Debian 13's OpenJDK 21 on an older system: started through Debian 13's own glibc loader. Child processes are
+# forked straight from the JVM (launchMechanism=FORK): the default goes through lib/jspawnhelper, which the
+# system's loader would start and fail on.
 home="$(cd "$(dirname "$0")/.." && pwd)"
 exec "$home/lib/ld-linux-x86-64.so.2" --library-path "$home/lib:$home/jdk/lib:$home/jdk/lib/server" \
-  "$home/jdk/bin/java" "$@"
+  "$home/jdk/bin/java" -Djdk.lang.Process.launchMechanism=FORK "$@"
 WRAPPER
 chmod +x "$dest.new/bin/java"
+echo "$layout" > "$dest.new/layout"
 "$dest.new/bin/java" -version
 rm -rf "$dest" && mv "$dest.new" "$dest"
