@@ -1,6 +1,5 @@
 package org.multitag.model.kernels;
 
-import java.lang.ref.Reference;
 import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -20,16 +19,6 @@ abstract class HostKernels implements Kernels {
     /** The elements of a contiguous row-major float32 array, indexed from 0 (a view, no copy). */
     static FloatBuffer floats(INDArray a) {
         return NativeArrays.bytes(a).asFloatBuffer();
-    }
-
-    /**
-     * Keeps the arrays reachable up to this call, which every kernel makes after its last access. The kernels
-     * read and write native memory through buffers that do not hold the array, so an array its caller no longer
-     * uses (a temporary passed straight in) could otherwise be collected mid-kernel and its memory freed by ND4J's
-     * deallocator under the running loops (seen on JDK 25: a SIGSEGV in a column sum over a temporary).
-     */
-    static void keepAlive(Object... arrays) {
-        Reference.reachabilityFence(arrays);
     }
 
     /** Rows of {@code a}: its first dimension (1 for a vector). */
@@ -124,7 +113,7 @@ abstract class HostKernels implements Kernels {
                 }
             }
         });
-        keepAlive(dOut, dWord, dType, dPosition);
+        NativeArrays.keepAlive(dOut, dWord, dType, dPosition);
     }
 
     @Override
@@ -151,6 +140,6 @@ abstract class HostKernels implements Kernels {
                 }
             }
         });
-        keepAlive(probs);
+        NativeArrays.keepAlive(probs);
     }
 }

@@ -1,5 +1,6 @@
 package org.multitag.model.kernels;
 
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -13,7 +14,9 @@ public final class NativeArrays {
 
     /**
      * The native bytes of a contiguous row-major float32 array, little-endian, positioned at its first
-     * element (offset applied). Kernels index it from 0.
+     * element (offset applied). Kernels index it from 0. The buffer does not hold the array: a caller that may be
+     * handed a temporary ends its work with {@link #keepAlive}, or the array could be collected and its memory
+     * freed while the buffer is still read.
      */
     public static ByteBuffer bytes(INDArray a) {
         if (a.dataType() != DataType.FLOAT) {
@@ -29,6 +32,16 @@ public final class NativeArrays {
             bb = bb.position((int) offset).slice().order(ByteOrder.LITTLE_ENDIAN);
         }
         return bb;
+    }
+
+    /**
+     * Keeps the arrays reachable up to this call, made after the last access through their {@link #bytes} views.
+     * Without it an array its caller no longer uses (a temporary passed straight in) could be collected
+     * mid-loop and its memory freed by ND4J's deallocator under the running code (seen on JDK 25: a SIGSEGV in a
+     * column sum over a temporary).
+     */
+    public static void keepAlive(Object... arrays) {
+        Reference.reachabilityFence(arrays);
     }
 
     /** A new float32 array holding {@code values} in row-major order. */

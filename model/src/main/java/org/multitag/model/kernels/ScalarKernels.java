@@ -24,7 +24,7 @@ final class ScalarKernels extends HostKernels {
                 v.put(i, v.get(i) + b[i % cols]);
             }
         });
-        keepAlive(y, bias);
+        NativeArrays.keepAlive(y, bias);
     }
 
     @Override
@@ -42,7 +42,7 @@ final class ScalarKernels extends HostKernels {
                 }
             }
         });
-        keepAlive(x, bias, derivative);
+        NativeArrays.keepAlive(x, bias, derivative);
     }
 
     @Override
@@ -93,7 +93,7 @@ final class ScalarKernels extends HostKernels {
                 }
             }
         });
-        keepAlive(x, bias, residual, gamma, beta, out, xhat, rstd);
+        NativeArrays.keepAlive(x, bias, residual, gamma, beta, out, xhat, rstd);
     }
 
     @Override
@@ -116,7 +116,7 @@ final class ScalarKernels extends HostKernels {
                 }
             }
         });
-        keepAlive(word, type, position, out);
+        NativeArrays.keepAlive(word, type, position, out);
     }
 
     @Override
@@ -130,7 +130,7 @@ final class ScalarKernels extends HostKernels {
         float scale = keep == null ? 1f : keep.scale();
         par.range(shape.batch() * shape.heads(), (long) shape.t() * shape.t() * shape.d(),
                 (from, to) -> ScalarAttention.forward(q, b, shape, k, scale, p, m, from, to));
-        keepAlive(qkv, bias, probs, merged);
+        NativeArrays.keepAlive(qkv, bias, probs, merged);
     }
 
     @Override
@@ -144,7 +144,7 @@ final class ScalarKernels extends HostKernels {
                 dst.put(i, k[i] ? src.get(i) * s : 0f);
             }
         });
-        keepAlive(in, out);
+        NativeArrays.keepAlive(in, out);
     }
 
     @Override
@@ -166,7 +166,7 @@ final class ScalarKernels extends HostKernels {
                 out.put(c, (float) (out.get(c) + s[c - from]));
             }
         });
-        keepAlive(a, w, acc);
+        NativeArrays.keepAlive(a, w, acc);
     }
 
     @Override
@@ -197,7 +197,7 @@ final class ScalarKernels extends HostKernels {
                 }
             }
         });
-        keepAlive(dy, xhat, rstd, gamma, dx);
+        NativeArrays.keepAlive(dy, xhat, rstd, gamma, dx);
     }
 
     @Override
@@ -212,6 +212,6 @@ final class ScalarKernels extends HostKernels {
         float scale = keep == null ? 1f : keep.scale();
         par.range(shape.batch() * shape.heads(), (long) shape.t() * shape.t() * shape.d(),
                 (from, to) -> ScalarAttention.backward(q, b, p, shape, k, scale, g, out, from, to));
-        keepAlive(qkv, bias, probs, dMerged, dQkv);
+        NativeArrays.keepAlive(qkv, bias, probs, dMerged, dQkv);
     }
 }

@@ -156,7 +156,7 @@ final class VectorKernels extends HostKernels {
         int cols = cols(y);
         float[] b = row(bias, cols);
         par.range(rows(y), cols, (from, to) -> addBiasRows(yb, b, cols, from, to));
-        keepAlive(y, bias);
+        NativeArrays.keepAlive(y, bias);
     }
 
     private static void addBiasRows(HostMemory y, float[] b, int cols, int from, int to) {
@@ -195,7 +195,7 @@ final class VectorKernels extends HostKernels {
                 }
             }
         });
-        keepAlive(x, bias, derivative);
+        NativeArrays.keepAlive(x, bias, derivative);
     }
 
     /**
@@ -299,7 +299,7 @@ final class VectorKernels extends HostKernels {
         float[] g = row(gamma, cols);
         float[] be = row(beta, cols);
         par.range(rows(x), cols * 4L, (from, to) -> layerNormRows(xb, b, rb, g, be, eps, sb, ob, rs, cols, from, to));
-        keepAlive(x, bias, residual, gamma, beta, out, xhat, rstd);
+        NativeArrays.keepAlive(x, bias, residual, gamma, beta, out, xhat, rstd);
     }
 
     /**
@@ -376,7 +376,7 @@ final class VectorKernels extends HostKernels {
         FloatBuffer rs = floats(rstd);
         float[] g = row(gamma, cols);
         par.range(rows(dy), cols * 4L, (from, to) -> layerNormBackwardRows(dyb, xhb, g, rs, dxb, cols, from, to));
-        keepAlive(dy, xhat, rstd, gamma, dx);
+        NativeArrays.keepAlive(dy, xhat, rstd, gamma, dx);
     }
 
     /** {@code dx = rstd · (gc − mean(gc) − xhat · mean(gc ⊙ xhat))}, {@code gc = dy ⊙ g}, rows {@code [from, to)}. */
@@ -434,7 +434,7 @@ final class VectorKernels extends HostKernels {
                 out.put(c, (float) (out.get(c) + s[c - c0]));
             }
         });
-        keepAlive(a, w, acc);
+        NativeArrays.keepAlive(a, w, acc);
     }
 
     /**
@@ -529,7 +529,7 @@ final class VectorKernels extends HostKernels {
                 of.put(k * h, a, 0, h);
             }
         });
-        keepAlive(word, type, position, out);
+        NativeArrays.keepAlive(word, type, position, out);
     }
 
     // ---------------------------------------------------------------- attention
@@ -556,7 +556,7 @@ final class VectorKernels extends HostKernels {
             par.range(s.batch() * s.heads(), cost,
                     (from, to) -> ScalarAttention.forward(q, b, s, k, scale, p, m, from, to));
         }
-        keepAlive(qkv, bias, probs, merged);
+        NativeArrays.keepAlive(qkv, bias, probs, merged);
     }
 
     @Override
@@ -577,7 +577,7 @@ final class VectorKernels extends HostKernels {
             par.range(s.batch() * s.heads(), cost,
                     (from, to) -> ScalarAttention.backward(q, b, p, s, k, scale, g, out, from, to));
         }
-        keepAlive(qkv, bias, probs, dMerged, dQkv);
+        NativeArrays.keepAlive(qkv, bias, probs, dMerged, dQkv);
     }
 
     // ---------------------------------------------------------------- dropout
@@ -627,7 +627,7 @@ final class VectorKernels extends HostKernels {
         HostMemory src = HostMemory.of(in);
         HostMemory dst = HostMemory.of(out);
         par.range(keep.size(), 2, (from, to) -> dropoutRange(src, dst, k, s, from, to));
-        keepAlive(in, out);
+        NativeArrays.keepAlive(in, out);
     }
 
     private static void dropoutRange(HostMemory in, HostMemory out, boolean[] keep, float scale, int from, int to) {

@@ -1,6 +1,5 @@
 package org.multitag.train.loss;
 
-import java.lang.ref.Reference;
 import java.nio.FloatBuffer;
 import org.multitag.model.kernels.NativeArrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -86,7 +85,7 @@ public final class BceWithLogitsLoss {
             }
             sum += w * row;
         }
-        keepAlive(logits, targets, tokenMask, posWeight);
+        NativeArrays.keepAlive(logits, targets, tokenMask, posWeight);
         return tokens == 0 ? 0 : sum / (tokens * (sumOverLabels ? 1 : labels));
     }
 
@@ -132,7 +131,7 @@ public final class BceWithLogitsLoss {
                 out.put(i, (float) (w * norm * ((1 + pwy - yi) * sigmoid(zi) - pwy)));
             }
         }
-        keepAlive(logits, targets, tokenMask, posWeight, dLogits);
+        NativeArrays.keepAlive(logits, targets, tokenMask, posWeight, dLogits);
     }
 
     /**
@@ -167,7 +166,7 @@ public final class BceWithLogitsLoss {
                 }
             }
         }
-        keepAlive(targets, tokenMask);
+        NativeArrays.keepAlive(targets, tokenMask);
         return autoPosWeight(positives, negatives, cap);
     }
 
@@ -221,10 +220,5 @@ public final class BceWithLogitsLoss {
 
     private static FloatBuffer floats(INDArray a) {
         return NativeArrays.bytes(a).asFloatBuffer();
-    }
-
-    /** The buffers above do not hold their arrays: this keeps arrays passed straight in alive until the end. */
-    private static void keepAlive(INDArray... arrays) {
-        Reference.reachabilityFence(arrays);
     }
 }
