@@ -16,22 +16,27 @@
 # The clone is of the commit checked out here (uncommitted changes are not in it). It shares ~/.m2 and the model
 # cache (~/.cache/multitag, or $MULTITAG_HOME) with this machine, so models imported before are not fetched again.
 #
-# Usage: tools/docs/run-examples.sh [--slow] [--list] [--keep] [FILE.md ...]
+# Before running anything it checks that every relative link of those files (and CHANGELOG.md) and its #anchor
+# resolve (python3).
+#
+# Usage: tools/docs/run-examples.sh [--slow] [--list] [--keep] [--no-links] [FILE.md ...]
 #   --slow    also run the blocks marked <!-- slow -->
 #   --list    print every block and what would happen to it; run nothing
 #   --keep    keep the temporary clone (its path is printed at the end)
+#   --no-links  skip the link check
 #   FILE.md   only these files (paths from the repository root), in the order given
 # Exit code: 0 when every block that ran succeeded, 1 at the first failure, 2 for bad arguments.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
-slow=false list=false keep=false files=()
+slow=false list=false keep=false links=true files=()
 for arg in "$@"; do
   case "$arg" in
     --slow) slow=true ;;
     --list) list=true ;;
     --keep) keep=true ;;
-    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --no-links) links=false ;;
+    -h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "error: unknown option $arg (see --help)" >&2; exit 2 ;;
     *) [ -f "$root/$arg" ] || { echo "error: $arg: no such file under $root" >&2; exit 2; }; files+=("$arg") ;;
   esac
@@ -85,6 +90,35 @@ if $list; then
     sed 's/^/    /' "$work/blocks/$(printf %04d "$i").sh"
   done < "$work/blocks/index.tsv"
   exit 0
+fi
+
+if $links; then
+  # Relative links and their #anchors (GitHub's heading slugs) must resolve, before anything runs.
+  if ! (cd "$root" && python3 - "${files[@]}" CHANGELOG.md <<'PY'
+import os, re, sys
+def slug(h):
+    return re.sub(r'[^\w\- ]', '', h.strip().lower()).replace(' ', '-')
+def headings(path):
+    text = re.sub(r'```.*?```', '', open(path, encoding='utf-8').read(), flags=re.S)
+    return {slug(m.group(1)) for m in re.finditer(r'^#+ (.*)$', text, re.M)}
+bad = 0
+for f in dict.fromkeys(a for a in sys.argv[1:] if os.path.exists(a)):
+    for n, line in enumerate(open(f, encoding='utf-8'), 1):
+        for target in re.findall(r'\]\(([^)\s]+)\)', line):
+            if re.match(r'[a-z]+:', target):
+                continue
+            path, _, anchor = target.partition('#')
+            dest = os.path.normpath(os.path.join(os.path.dirname(f), path)) if path else f
+            if not os.path.exists(dest):
+                print(f'{f}:{n}: link to {target}: {dest} does not exist'); bad += 1
+            elif anchor and dest.endswith('.md') and anchor not in headings(dest):
+                print(f'{f}:{n}: link to {target}: no heading #{anchor} in {dest}'); bad += 1
+sys.exit(1 if bad else 0)
+PY
+  ); then
+    echo "run-examples: FAILED: broken links above (--no-links skips this check)" >&2
+    exit 1
+  fi
 fi
 
 commit="$(git -C "$root" rev-parse HEAD)"
