@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Spark throughput benchmark (README "Spark"): tags N sentences of UD English EWT (read from ../shared/data, never
+# Spark throughput benchmark (docs/spark.md): tags N sentences of UD English EWT (read from ../shared/data, never
 # copied) single-JVM with 1 and 2 threads and on Spark local[1] and local[2], interleaved, and writes
 # spark/target/bench/spark-bench.md. Then checks end to end that `./multitag spark-tag --master local[2]` gives the
 # same words, labels and scores as `./multitag predict` on the same input. Arguments go to SparkThroughput

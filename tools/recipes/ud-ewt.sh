@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Reproduces a row of the README's UD English EWT table from a fresh clone: fine-tunes MODEL on EWT train,
+# Reproduces a row of the UD English EWT table in docs/ewt.md from a fresh clone: fine-tunes MODEL on EWT train,
 # tunes every decoding mode on dev (the best becomes the model's default), then scores the test set once, in all
 # decoding modes side by side, and writes the test set back as CoNLL-U for the official CoNLL 2018 script.
 #

@@ -75,7 +75,7 @@ class SparkInputsTest {
         }
     }
 
-    /** Spark's (Hadoop's) line reader ends a line at a lone CR too, unlike predict's (README "Limitations"). */
+    /** Spark's (Hadoop's) line reader ends a line at a lone CR too, unlike predict's (docs/limits.md). */
     @Test
     void aLoneCarriageReturnEndsASparkLine() throws IOException {
         Path text = write("cr.txt", utf8("a\rb\r\nc"));
