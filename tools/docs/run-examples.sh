@@ -62,7 +62,10 @@ for f in "${files[@]}"; do
       if (!inblock && $0 ~ /^```bash[ \t]*$/) {
         n++; inblock = 1; out = sprintf("%s/%04d.sh", dir, n)
         mark = "run"; reason = ""
-        if (prev ~ /^<!-- *no-run/) { mark = "no-run"; reason = prev; sub(/^<!-- *no-run:? */, "", reason); sub(/ *-->.*$/, "", reason) }
+        if (prev ~ /^<!-- *no-run/) {
+          mark = "no-run"; reason = prev
+          sub(/^<!-- *no-run:? */, "", reason); sub(/ *-->.*$/, "", reason)
+        }
         else if (prev ~ /^<!-- *slow *-->/) { mark = "slow" }
         printf "%d\t%s\t%d\t%s\t%s\n", n, file, NR, mark, reason >> (dir "/index.tsv")
         printf "" > out
@@ -73,7 +76,10 @@ for f in "${files[@]}"; do
       }
       prev = $0
     }
-    END { if (inblock) { printf "error: %s: the ```bash block opened at line %d is never closed\n", file, NR > "/dev/stderr"; exit 3 } print n > (dir "/count") }
+    END {
+      if (inblock) { printf "error: %s: a ```bash block is never closed\n", file > "/dev/stderr"; exit 3 }
+      print n > (dir "/count")
+    }
   ' "$root/$f" || { echo "error: $f: could not read its blocks" >&2; exit 2; }
   n=$(cat "$work/blocks/count")
 done
@@ -142,7 +148,8 @@ while IFS=$'\t' read -r i f line mark reason; do
     ran=$((ran + 1))
   else
     code=$?
-    echo "run-examples: FAILED: $f:$line (exit $code, after $(( $(date +%s) - start )) s); $ran block(s) passed before it" >&2
+    echo "run-examples: FAILED: $f:$line (exit $code, after $(( $(date +%s) - start )) s);" \
+      "$ran block(s) passed before it" >&2
     keep=true
     exit 1
   fi
