@@ -120,8 +120,8 @@ final class JsonlInput {
                 throw JsonErrors.line(name, number, e);
             }
             throw new InputException(JsonErrors.location(name, number, e), "not valid JSON: "
-                    + JsonErrors.describe(e, "line") + (auto ? "; the first line made this input JSON Lines" : "")
-                    + " (for plain text lines give --input-format text)");
+                    + JsonErrors.describe(e, "line") + (auto ? "; the first line made this input JSON Lines:" : ";")
+                    + " for plain text lines give --input-format text");
         }
         if (node == null || !node.isObject()) {
             throw new InputException(InputException.at(name, number), "expected a JSON object");
