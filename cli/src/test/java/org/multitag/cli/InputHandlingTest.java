@@ -92,6 +92,26 @@ class InputHandlingTest {
     }
 
     @Test
+    void predictReadsAConlluFileAsCoNLLUByDefaultAndSaysHowItDecides() throws IOException {
+        Path conllu = Files.writeString(dir.resolve("in.conllu"), "# sent_id = 1\n"
+                + "1\tJane\tJane\tPROPN\tNNP\t_\t2\tnsubj\t_\t_\n"
+                + "2\tdanced\tdance\tVERB\tVBD\t_\t0\troot\t_\t_\n\n");
+        TestModels.Result auto = TestModels.run("predict", "--model", model.toString(), "--input", conllu.toString());
+        assertEquals(0, auto.code(), auto.err());
+        TestModels.Result explicit = TestModels.run("predict", "--model", model.toString(), "--input",
+                conllu.toString(), "--input-format", "conllu");
+        assertEquals(0, explicit.code(), explicit.err());
+        assertEquals(explicit.out(), auto.out());
+        assertTrue(auto.out().startsWith("# sent_id = 1\n1\tJane\t"), auto.out());
+
+        TestModels.Result help = TestModels.run("predict", "--help");
+        assertTrue(help.out().contains("auto (default), decided once for the whole input"), help.out());
+        TestModels.Result embedHelp = TestModels.run("embed", "--help");
+        assertTrue(embedHelp.out().contains("--input-format auto (default) decides once for the whole file"),
+                embedHelp.out());
+    }
+
+    @Test
     void jsonErrorsNameFileLineAndColumnWithAHintForText() throws IOException {
         Path output = dir.resolve("never/out.jsonl");
         // a truncated line is an error, never read as text
