@@ -63,6 +63,17 @@ class InputHandlingTest {
 
     // ---------------------------------------------------------------- predict and embed: text by default
 
+    /** predict's output for {@code input} with no --input-format, checked to be that of {@code format}. */
+    static String predictAutoAs(Path input, String format) {
+        TestModels.Result auto = TestModels.run("predict", "--model", model.toString(), "--input", input.toString());
+        assertEquals(0, auto.code(), auto.err());
+        TestModels.Result explicit = TestModels.run("predict", "--model", model.toString(), "--input",
+                input.toString(), "--input-format", format);
+        assertEquals(0, explicit.code(), explicit.err());
+        assertEquals(explicit.out(), auto.out());
+        return auto.out();
+    }
+
     @Test
     void predictReadsPlainTextByDefault() throws IOException {
         TestModels.Result text = withStdin("Elizabeth saw the house.\n", "predict", "--model", model.toString());
@@ -78,13 +89,7 @@ class InputHandlingTest {
         // decided once per input from the first non-blank line: a later line starting with '{' is text too
         String lines = "\nJane danced.\n{Lizzy} said the lady\n";
         Path file = Files.writeString(dir.resolve("plain.txt"), lines);
-        TestModels.Result auto = TestModels.run("predict", "--model", model.toString(), "--input", file.toString());
-        assertEquals(0, auto.code(), auto.err());
-        TestModels.Result explicit = TestModels.run("predict", "--model", model.toString(), "--input",
-                file.toString(), "--input-format", "text");
-        assertEquals(0, explicit.code(), explicit.err());
-        assertEquals(explicit.out(), auto.out());
-        List<String> out = auto.out().lines().toList();
+        List<String> out = predictAutoAs(file, "text").lines().toList();
         assertEquals(2, out.size());
         JsonNode second = JSON.readTree(out.get(1)).get("words");
         assertEquals("{", second.get(0).get("text").asText());
@@ -96,13 +101,8 @@ class InputHandlingTest {
         Path conllu = Files.writeString(dir.resolve("in.conllu"), "# sent_id = 1\n"
                 + "1\tJane\tJane\tPROPN\tNNP\t_\t2\tnsubj\t_\t_\n"
                 + "2\tdanced\tdance\tVERB\tVBD\t_\t0\troot\t_\t_\n\n");
-        TestModels.Result auto = TestModels.run("predict", "--model", model.toString(), "--input", conllu.toString());
-        assertEquals(0, auto.code(), auto.err());
-        TestModels.Result explicit = TestModels.run("predict", "--model", model.toString(), "--input",
-                conllu.toString(), "--input-format", "conllu");
-        assertEquals(0, explicit.code(), explicit.err());
-        assertEquals(explicit.out(), auto.out());
-        assertTrue(auto.out().startsWith("# sent_id = 1\n1\tJane\t"), auto.out());
+        String out = predictAutoAs(conllu, "conllu");
+        assertTrue(out.startsWith("# sent_id = 1\n1\tJane\t"), out);
 
         TestModels.Result help = TestModels.run("predict", "--help");
         assertTrue(help.out().contains("auto (default), decided once for the whole input"), help.out());
@@ -220,6 +220,18 @@ class InputHandlingTest {
         assertFalse(Files.exists(never));
     }
 
+    /** {@code multitag eval} of the test model on {@code data} with {@code --report}; it must succeed. */
+    static TestModels.Result eval(Path data, Path report) {
+        return eval(model, data, report);
+    }
+
+    static TestModels.Result eval(Path tagger, Path data, Path report) {
+        TestModels.Result r = TestModels.run("eval", "--model", tagger.toString(), "--data", data.toString(),
+                "--report", report.toString());
+        assertEquals(0, r.code(), r.err());
+        return r;
+    }
+
     @Test
     void anUnknownLabelIsACountedMissInEveryEvaluationDataForm() throws IOException {
         // spans: BUILDING is not a label of the model
@@ -227,9 +239,7 @@ class InputHandlingTest {
                 "{\"text\": \"Elizabeth saw the house.\", \"spans\": [{\"start\": 0, \"end\": 9, \"label\": \"PERSON\"}, "
                         + "{\"start\": 14, \"end\": 23, \"label\": \"BUILDING\"}]}\n");
         Path report = dir.resolve("unknown-spans.json");
-        TestModels.Result r = TestModels.run("eval", "--model", model.toString(), "--data", spans.toString(),
-                "--report", report.toString());
-        assertEquals(0, r.code(), r.err());
+        TestModels.Result r = eval(spans, report);
         JsonNode j = JSON.readTree(report.toFile());
         assertEquals(2, j.get("unknown_gold_labels").asLong(), "BUILDING on each of 'the' and 'house'");
         assertEquals(2, j.get("n_gold_spans").asLong(), "the BUILDING span is a gold span, never predicted");
@@ -241,9 +251,7 @@ class InputHandlingTest {
                 + "1\tJane\tJane\tPROPN\tNNP\tNumber=Sing\t2\tnsubj\t_\t_\n"
                 + "2\tdanced\tdance\tVERB\tVBD\tMood=Ind|Tense=Past\t0\troot\t_\t_\n\n");
         Path conlluReport = dir.resolve("unknown-conllu.json");
-        TestModels.Result c = TestModels.run("eval", "--model", model.toString(), "--data", conllu.toString(),
-                "--report", conlluReport.toString());
-        assertEquals(0, c.code(), c.err());
+        eval(conllu, conlluReport);
         JsonNode k = JSON.readTree(conlluReport.toFile());
         assertEquals(5, k.get("unknown_gold_labels").asLong(), "UPOS=PROPN, Number=Sing, UPOS=VERB, Mood, Tense");
         assertEquals(0.0, k.get("micro_recall").asDouble());
@@ -298,8 +306,7 @@ class InputHandlingTest {
         }
         // the new folder is a model eval reads, and its thresholds are what tune-thresholds chose
         Path report = dir.resolve("tuned-report.json");
-        assertEquals(0, TestModels.run("eval", "--model", out.toString(), "--data", dev.toString(), "--report",
-                report.toString()).code());
+        eval(out, dev, report);
         JsonNode thresholds = JSON.readTree(out.resolve("thresholds.json").toFile());
         JsonNode perLabel = JSON.readTree(report.toFile()).get("per_label");
         for (String label : TrainCommandTest.LABELS) {

@@ -277,12 +277,9 @@ class ExampleReaderTest {
                 + "values on one line?)"},
             {"{\"tokens\": [\"a\"] \"labels\": [[]]}", "18: not valid JSON: unexpected '\"': expected ',' or '}'"},
         };
+        Path file = tmp.resolve("case.jsonl");
         for (String[] c : cases) {
-            // the bad line is line 3, after a good line and a blank one
-            Path file = TestData.write(tmp, "syntax.jsonl",
-                    "{\"tokens\": [\"a\"], \"labels\": [[\"A\"]]}\n\n" + c[0] + "\n");
-            InputException e = assertThrows(InputException.class,
-                    () -> reader(abc, ExampleReader.Options.DEFAULT).read(file), c[0]);
+            InputException e = badLine3(abc, c[0]);
             String column = c[1].substring(0, c[1].indexOf(':'));
             assertEquals(file + ":3:" + column, e.location(), c[0]);
             assertEquals(file + ":3:" + c[1], e.getMessage());
@@ -385,12 +382,9 @@ class ExampleReaderTest {
             {"{\"input_ids\": [2, -1], \"labels\": [[0, 0, 0], [0, 0, 0]]}", "\"input_ids\"[1] is negative"},
             {"{\"input_ids\": [], \"labels\": []}", "\"input_ids\" is empty"},
         };
+        Path file = tmp.resolve("case.jsonl");
         for (String[] c : cases) {
-            // the bad line is line 3, after a good line and a blank one
-            Path file = TestData.write(tmp, "case.jsonl",
-                    "{\"tokens\": [\"a\"], \"labels\": [[\"A\"]]}\n\n" + c[0] + "\n");
-            InputException e = assertThrows(InputException.class,
-                    () -> reader(abc, ExampleReader.Options.DEFAULT).read(file), c[0]);
+            InputException e = badLine3(abc, c[0]);
             assertEquals(file + ":3", e.location(), c[0]);
             assertTrue(e.getMessage().startsWith(file + ":3: " + c[1]), c[0] + " -> " + e.getMessage());
             if (!c[1].endsWith(": ")) {
@@ -518,6 +512,14 @@ class ExampleReaderTest {
         TrainingData both = reader(all, ExampleReader.Options.DEFAULT).read(List.of(TestData.resource("words.jsonl"),
                 TestData.resource("spans.jsonl")));
         assertEquals(5, both.examples().size());
+    }
+
+    /** The error reading {@code case.jsonl} whose line 3 is {@code line}, after a good line and a blank one. */
+    private InputException badLine3(LabelSet labels, String line) throws IOException {
+        Path file = TestData.write(tmp, "case.jsonl", "{\"tokens\": [\"a\"], \"labels\": [[\"A\"]]}\n\n" + line
+                + "\n");
+        return assertThrows(InputException.class, () -> reader(labels, ExampleReader.Options.DEFAULT).read(file),
+                line);
     }
 
     static void assertError(String location, String message, org.junit.jupiter.api.function.Executable run) {
