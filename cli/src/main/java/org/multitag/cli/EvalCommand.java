@@ -149,7 +149,7 @@ final class EvalCommand implements Callable<Integer> {
         if (!decoding.modes().contains(mode)) {
             throw new InputException("--decode " + mode + " needs label groups" + (mode == DecodingMode.LABEL_SETS
                     ? " and the label sets seen in training" : "") + ", and the model has none (add them with "
-                    + "'multitag tune-thresholds --label-groups auto --train TRAIN')");
+                    + "'multitag tune-thresholds --label-groups auto --train TRAIN --data DEV --out NEW_MODEL')");
         }
         return List.of(mode);
     }

@@ -94,10 +94,10 @@ final class TuneThresholdsCommand implements Callable<Integer> {
                     + "folder; the model's stays as it is) or --in-place (rewrite the model's decoding files, keeping "
                     + "each replaced file as FILE.bak)" + (inPlace ? ", not both" : ""));
         }
-        if (outDir != null) {
-            TunedModelWriter.checkNewFolder(outDir);
-        }
         TaggingModel m = model.read().requireHead();
+        if (outDir != null) {
+            TunedModelWriter.checkNewFolder(outDir, m.folder());
+        }
         LabelSet labels = m.labels();
         List<String> names = labels.names();
         Decoding existing;

@@ -24,10 +24,16 @@ final class TunedModelWriter {
     private TunedModelWriter() {}
 
     /**
-     * Fails unless {@code target} can become a new model folder: absent, or an empty folder. Checked before any
-     * work, and again when writing.
+     * Fails unless {@code target} can become a new model folder: absent, or an empty folder, and not inside
+     * {@code source}. Checked before any work, and again when writing.
      */
-    static void checkNewFolder(Path target) throws IOException {
+    static void checkNewFolder(Path target, Path source) throws IOException {
+        Path t = target.toAbsolutePath().normalize();
+        Path s = source.toAbsolutePath().normalize();
+        if (!t.equals(s) && t.startsWith(s)) {
+            throw new InputException(target.toString(), "is inside the model folder " + source + " (--out takes a "
+                    + "folder elsewhere)");
+        }
         if (!Files.exists(target)) {
             return;
         }
@@ -43,14 +49,14 @@ final class TunedModelWriter {
     }
 
     /**
-     * Writes a new model folder {@code target}: every file of {@code source} but its decoding files, then the
-     * tuned ones; built in a temporary folder and renamed into place, so {@code target} is never half-written and
-     * {@code source} is never changed. Weights ({@code *.safetensors}) are hard-linked where the file system
+     * Writes a new model folder {@code target}: every file of {@code source} but its decoding files (and their
+     * {@code .bak} copies), then the tuned ones; built in a temporary folder and renamed into place, so
+     * {@code target} is never half-written and {@code source} is never changed. Weights ({@code *.safetensors}) are hard-linked where the file system
      * allows (multitag replaces files by renaming, never rewrites them, so the two folders cannot change each
      * other's weights), else copied; the other files are copied.
      */
     static Written newFolder(Path source, Path target, Decoding decoding) throws IOException {
-        checkNewFolder(target);
+        checkNewFolder(target, source);
         Map<String, byte[]> tuned = decoding.files();
         int[] counts = new int[2];
         AtomicFiles.writeFolder(target, tmp -> {
@@ -60,7 +66,10 @@ final class TunedModelWriter {
             }
             for (Path file : files) {
                 Path relative = source.relativize(file);
-                if (relative.getNameCount() == 1 && Decoding.FILES.contains(relative.toString())) {
+                String name = relative.toString();
+                // the decoding files are replaced; their backups from an --in-place run are not part of the model
+                if (relative.getNameCount() == 1 && (Decoding.FILES.contains(name)
+                        || name.endsWith(".bak") && Decoding.FILES.contains(name.substring(0, name.length() - 4)))) {
                     continue;
                 }
                 Path to = tmp.resolve(relative.toString());

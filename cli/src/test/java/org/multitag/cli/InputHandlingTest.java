@@ -236,8 +236,8 @@ class InputHandlingTest {
     void anUnknownLabelIsACountedMissInEveryEvaluationDataForm() throws IOException {
         // spans: BUILDING is not a label of the model
         Path spans = Files.writeString(dir.resolve("unknown-spans.jsonl"),
-                "{\"text\": \"Elizabeth saw the house.\", \"spans\": [{\"start\": 0, \"end\": 9, \"label\": \"PERSON\"}, "
-                        + "{\"start\": 14, \"end\": 23, \"label\": \"BUILDING\"}]}\n");
+                "{\"text\": \"Elizabeth saw the house.\", \"spans\": [{\"start\": 0, \"end\": 9, "
+                        + "\"label\": \"PERSON\"}, {\"start\": 14, \"end\": 23, \"label\": \"BUILDING\"}]}\n");
         Path report = dir.resolve("unknown-spans.json");
         TestModels.Result r = eval(spans, report);
         JsonNode j = JSON.readTree(report.toFile());
@@ -320,6 +320,9 @@ class InputHandlingTest {
         assertError(model + ": exists and is not empty (--out takes a new folder; --in-place rewrites the model "
                 + "folder itself)", TestModels.run("tune-thresholds", "--model", model.toString(), "--data",
                         dev.toString(), "--out", model.toString()));
+        assertError(model.resolve("tuned") + ": is inside the model folder " + model + " (--out takes a folder "
+                + "elsewhere)", TestModels.run("tune-thresholds", "--model", model.toString(), "--data",
+                        dev.toString(), "--out", model.resolve("tuned").toString()));
         Path emptyDir = Files.createDirectories(dir.resolve("empty-dir"));
         assertEquals(0, TestModels.run("tune-thresholds", "--model", model.toString(), "--data", dev.toString(),
                 "--out", emptyDir.toString()).code());

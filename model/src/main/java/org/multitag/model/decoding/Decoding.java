@@ -240,7 +240,7 @@ public final class Decoding {
             throw new IllegalArgumentException("decoding mode " + m + " needs label groups"
                     + (m == DecodingMode.LABEL_SETS ? " and the label sets seen in training" : "")
                     + "; the model has none (train with --label-groups auto, or add them with 'multitag "
-                    + "tune-thresholds --label-groups auto --train TRAIN')");
+                    + "tune-thresholds --label-groups auto --train TRAIN --data DEV --out NEW_MODEL')");
         }
         return Decoder.of(m, groups, seen, thresholds(m).values());
     }
