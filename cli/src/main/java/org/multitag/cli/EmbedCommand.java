@@ -39,13 +39,17 @@ import picocli.CommandLine.Spec;
 
 /** {@code multitag embed}: JSONL texts or token ids in, the encoder's contextual embeddings out (safetensors). */
 @Command(name = "embed", mixinStandardHelpOptions = true,
-        description = {"Run the BERT encoder over JSON Lines and write contextual embeddings to a safetensors file.",
+        description = {"Run the BERT encoder over JSON Lines (or plain text, one text a line) and write contextual "
+                + "embeddings to a safetensors file.",
             "A line is {\"text\": ...} (optionally with \"text_pair\"), tokenized with the model's tokenizer with "
                 + "[CLS]/[SEP] added, or Hugging Face's inputs {\"input_ids\": [...]} with optional "
                 + "\"token_type_ids\" (default 0), \"attention_mask\" (0/1, any pattern: left padding, masked "
                 + "positions; default 1) and \"position_ids\" (default 0..n-1), used as given. Other fields are "
                 + "ignored (named once on stderr); inputs the encoder does not take (inputs_embeds, head_mask...) "
-                + "are errors. Blank lines are skipped.",
+                + "are errors. Blank lines are skipped; an input with no non-blank line is an error.",
+            "--input-format auto (default) decides once for the whole file: JSON Lines when the first non-blank line "
+                + "starts with '{', else plain text, each line read as {\"text\": LINE} (so a later text line "
+                + "starting with '{' is text, and a broken JSON line is an error, never text).",
             "The file holds, rows in input order, T the longest line, every position past a line's end zero: "
                 + "last_hidden_state F32 [N, T, H] (masked positions too, as transformers computes them), "
                 + "attention_mask I64 [N, T], input_ids I64 [N, T]; "
@@ -63,8 +67,13 @@ final class EmbedCommand implements Callable<Integer> {
     @Mixin
     ModelOption.WithDefault model;
 
-    @Option(names = "--input", required = true, paramLabel = "FILE", description = "JSONL input.")
+    @Option(names = "--input", required = true, paramLabel = "FILE", description = "JSONL or text input.")
     Path input;
+
+    @Option(names = "--input-format", paramLabel = "auto|jsonl|text", defaultValue = "auto",
+            description = "What the input lines are (default: ${DEFAULT-VALUE}: JSON Lines when the first non-blank "
+                    + "line starts with '{', else plain text).")
+    String inputFormat;
 
     @Option(names = "--output", required = true, paramLabel = "OUT.safetensors",
             description = "Safetensors output, written atomically.")
@@ -112,13 +121,14 @@ final class EmbedCommand implements Callable<Integer> {
             throw new InputException("--max-length must be >= 1, not " + maxLength);
         }
         Checks.outputFile(output);
+        JsonlInput.Format format = JsonlInput.Format.parse(inputFormat, "--input-format");
         TaggingModel m = model.read();
         BertConfig config = m.config();
         if (maxLength != null && maxLength > config.maxPositionEmbeddings()) {
             throw new InputException("--max-length " + maxLength + " exceeds the model's max_position_embeddings "
                     + config.maxPositionEmbeddings());
         }
-        List<JsonlInput.Line> lines = JsonlInput.readAll(input, System.in);
+        List<JsonlInput.Line> lines = JsonlInput.read(input, System.in, format);
         List<Sequence> seqs = parse(lines, m);
 
         int n = seqs.size();
@@ -165,9 +175,6 @@ final class EmbedCommand implements Callable<Integer> {
         }
         SafetensorsWriter.write(output, sd);
 
-        if (n == 0) {
-            spec.commandLine().getErr().println("warning: " + input + " holds no input lines");
-        }
         long tokens = seqs.stream().mapToLong(Sequence::length).sum();
         spec.commandLine().getOut().printf(Locale.ROOT, "embedded %d lines (%,d tokens, padded to %d) with %s in "
                 + "%.1f s -> %s (%d tensors, %,d bytes)%n", n, tokens, t, model.value(), (System.nanoTime() - t0) / 1e9,

@@ -38,8 +38,9 @@ import picocli.CommandLine.Spec;
                 + "labels. --report writes every score as JSON (micro_*, macro_*, hamming_loss, subset_accuracy, "
                 + "per_label, n_words, span_*, ud, unknown_gold_labels ...).",
             "The labels are the model's (config.json id2label): a gold label the model does not know counts as "
-                + "missed, and their number is reported. Words cut off by --truncate count as predicted with no "
-                + "label."})
+                + "missed, in every data form (a word's label; a span's, on each word the span covers and as a missed "
+                + "gold span; a CoNLL-U UPOS or feature), and their number is reported (unknown_gold_labels). Words "
+                + "cut off by --truncate count as predicted with no label. An empty data file is an error."})
 final class EvalCommand implements Callable<Integer> {
 
     @Spec
@@ -148,7 +149,7 @@ final class EvalCommand implements Callable<Integer> {
         if (!decoding.modes().contains(mode)) {
             throw new InputException("--decode " + mode + " needs label groups" + (mode == DecodingMode.LABEL_SETS
                     ? " and the label sets seen in training" : "") + ", and the model has none (add them with "
-                    + "'multitag tune-thresholds --label-groups auto --train TRAIN')");
+                    + "'multitag tune-thresholds --label-groups auto --train TRAIN --data DEV --out NEW_MODEL')");
         }
         return List.of(mode);
     }

@@ -82,6 +82,10 @@ public final class Multitag implements Runnable {
         if (t instanceof java.nio.file.AccessDeniedException e) {
             return e.getFile() + ": permission denied";
         }
+        if (t instanceof com.fasterxml.jackson.core.JsonProcessingException j) {
+            // a JSON file read without naming it (the named ones throw InputException): at least not Jackson's words
+            return "not valid JSON: " + org.multitag.core.JsonErrors.describe(j, "file");
+        }
         if (t instanceof IOException) {
             return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
         }

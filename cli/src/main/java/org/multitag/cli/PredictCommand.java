@@ -37,10 +37,14 @@ import picocli.CommandLine.Spec;
 /** {@code multitag predict}: texts, word lists or CoNLL-U in, words with label sets out. */
 @Command(name = "predict", mixinStandardHelpOptions = true,
         description = {"Tag words with a multi-label token classification model.",
-            "Input (--input-format): jsonl (default), one JSON object a line: {\"text\": ...} (words from the "
+            "Input (--input-format): jsonl, one JSON object a line: {\"text\": ...} (words from the "
                 + "model's pre-tokenizer; start/end index the text) or {\"tokens\": [...]} (words given; start/end "
                 + "index the words joined by single spaces); text, one plain text a line; conllu, a CoNLL-U file "
-                + "whose FORM column gives the words. Blank lines are skipped (jsonl, text).",
+                + "whose FORM column gives the words; auto (default), decided once for the whole input: a file named "
+                + "*.conllu is CoNLL-U, else the first non-blank line decides, JSON Lines when it starts with '{', "
+                + "plain text otherwise (a later line is then read the same way: a text line starting with '{' is "
+                + "text, and a broken JSON line is an error, never text). Blank lines are skipped (jsonl, text); an "
+                + "input with no non-blank line is an error.",
             "Output (--format): json, one line per input line: {\"words\": [{\"text\", \"start\", \"end\", "
                 + "\"labels\": [...], \"scores\": {label: p}}]}, scores in label order rounded to 4 decimals; "
                 + "table, each word with its labels, for people; conllu (CoNLL-U input only, and its default), the "
@@ -63,8 +67,9 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--output", paramLabel = "FILE", description = "Output file (default: stdout); written atomically.")
     Path output;
 
-    @Option(names = "--input-format", paramLabel = "jsonl|text|conllu", defaultValue = "jsonl",
-            description = "What the input lines are (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--input-format", paramLabel = "auto|jsonl|text|conllu", defaultValue = "auto",
+            description = "What the input lines are (default: ${DEFAULT-VALUE}: *.conllu is CoNLL-U, else JSON Lines "
+                    + "when the first non-blank line starts with '{', else plain text).")
     String inputFormat;
 
     @Option(names = "--format", paramLabel = "json|table|conllu",
@@ -104,8 +109,12 @@ final class PredictCommand implements Callable<Integer> {
         int threads = compute.apply();
         Checks.outputFile(output);
         String in = inputFormat.toLowerCase(Locale.ROOT);
-        if (!List.of("jsonl", "text", "conllu").contains(in)) {
-            throw new InputException("--input-format must be jsonl, text or conllu, not '" + inputFormat + "'");
+        if (!List.of("auto", "jsonl", "text", "conllu").contains(in)) {
+            throw new InputException("--input-format must be auto, jsonl, text or conllu, not '" + inputFormat + "'");
+        }
+        if (in.equals("auto") && input != null
+                && input.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".conllu")) {
+            in = "conllu";
         }
         String outFormat = format == null ? (in.equals("conllu") ? "conllu" : "json") : format.toLowerCase(Locale.ROOT);
         if (!List.of("json", "table", "conllu").contains(outFormat)) {
@@ -149,10 +158,6 @@ final class PredictCommand implements Callable<Integer> {
         } else {
             AtomicFiles.write(output, body);
         }
-        if (read.items().isEmpty()) {
-            spec.commandLine().getErr().println("warning: " + (input == null ? "<stdin>" : input)
-                    + " holds no input lines");
-        }
         return 0;
     }
 
@@ -160,22 +165,14 @@ final class PredictCommand implements Callable<Integer> {
     private Input read(String in) throws IOException {
         String source = input == null ? "<stdin>" : input.toString();
         List<Item> items = new ArrayList<>();
-        if (in.equals("jsonl")) {
-            for (JsonlInput.Line line : JsonlInput.readAll(input, System.in)) {
+        if (!in.equals("conllu")) {
+            for (JsonlInput.Line line : JsonlInput.read(input, System.in, JsonlInput.Format.parse(in,
+                    "--input-format"))) {
                 items.add(parse(line));
             }
             return new Input(items, null);
         }
         List<String> raw = JsonlInput.readLines(input, System.in);
-        if (in.equals("text")) {
-            for (int i = 0; i < raw.size(); i++) {
-                if (!raw.get(i).isBlank()) {
-                    String where = InputException.at(source, i + 1);
-                    items.add(new Item(new JsonlInput.Line(i + 1, null, where), raw.get(i), null));
-                }
-            }
-            return new Input(items, null);
-        }
         List<ConlluWriter.Sentence> sentences;
         try {
             sentences = ConlluWriter.sentences(raw);
@@ -185,6 +182,9 @@ final class PredictCommand implements Callable<Integer> {
         for (ConlluWriter.Sentence sentence : sentences) {
             String where = InputException.at(source, sentence.line());
             items.add(new Item(new JsonlInput.Line(sentence.line(), null, where), null, sentence.words()));
+        }
+        if (items.isEmpty()) {
+            throw InputException.empty(input == null ? null : input.toString());
         }
         return new Input(items, raw);
     }

@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "tokenize", mixinStandardHelpOptions = true,
         description = {"Tokenize JSON Lines ({\"text\": ...} or {\"text\": ..., \"text_pair\": ...}) into ids, "
                 + "tokens, offsets, word ids and sequence ids, exactly as Hugging Face tokenizers.",
-            "Truncation and padding are off unless asked for here (settings inside tokenizer.json are ignored)."})
+            "Truncation and padding are off unless asked for here (settings inside tokenizer.json are ignored). "
+                + "Blank lines are skipped; an input with no non-blank line is an error."})
 final class TokenizeCommand implements Callable<Integer> {
 
     @Spec
@@ -74,7 +75,6 @@ final class TokenizeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Tokenizer tk = configure(Tokenizer.load(tokenizerPath(tokenizer)));
-        String source = input == null ? "<stdin>" : input.toString();
         List<JsonlInput.Line> lines = JsonlInput.readAll(input, System.in);
         List<Encoding> encodings = new ArrayList<>(lines.size());
         List<String> texts = new ArrayList<>(lines.size());
@@ -103,9 +103,6 @@ final class TokenizeCommand implements Callable<Integer> {
         } else {
             AtomicFiles.write(output, out -> writeAll(new JsonFactory().createGenerator(out, JsonEncoding.UTF8),
                     result));
-        }
-        if (lines.isEmpty()) {
-            spec.commandLine().getErr().println("warning: " + source + " holds no input lines");
         }
         return 0;
     }

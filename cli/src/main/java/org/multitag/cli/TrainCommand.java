@@ -151,7 +151,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--labels", paramLabel = "FILE",
             description = "Label set, one label per line, in output order (default: the labels of the training "
-                    + "data, sorted).")
+                    + "data, sorted). A training label outside it is an error naming the label and the line; a dev "
+                    + "label outside it counts as missed.")
     Path labelsFile;
 
     @Option(names = "--label-all-subtokens",

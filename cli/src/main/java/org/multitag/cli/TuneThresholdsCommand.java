@@ -33,11 +33,15 @@ import picocli.CommandLine.Spec;
 /** {@code multitag tune-thresholds}: one decision threshold per label, tuned on development data. */
 @Command(name = "tune-thresholds", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Choose the decision thresholds of a model with a token head for the best micro-F1 on "
-                + "labelled data (words scored at their first sub-token), for every decoding mode, and write them to "
-                + "the model folder (atomically): thresholds.json (independent), and with label groups label_groups.json, "
-                + "label_sets.json and decoding.json, whose default is the mode that gets the most words' whole "
-                + "label set right here. "
+                + "labelled data (words scored at their first sub-token), for every decoding mode, and write them: "
+                + "thresholds.json (independent), and with label groups label_groups.json, label_sets.json and "
+                + "decoding.json, whose default is the mode that gets the most words' whole label set right here. "
                 + "Prints each mode's scores.",
+            "Where (one is required): --out DIR writes a new model folder, the model's files with the tuned ones "
+                + "(weights hard-linked where the file system allows, else copied; built in a temporary folder and "
+                + "renamed, so DIR is complete or absent; DIR must not exist or be empty), the model folder left "
+                + "as it was; --in-place rewrites the model folder's decoding files, keeping each file it replaces "
+                + "or removes as FILE.bak.",
             "Tune on DEVELOPMENT data only, never on the test set: thresholds fitted to the test data make its "
                 + "scores optimistic. Labels without a gold occurrence in the data keep 0.5."})
 final class TuneThresholdsCommand implements Callable<Integer> {
@@ -47,6 +51,15 @@ final class TuneThresholdsCommand implements Callable<Integer> {
 
     @Mixin
     ModelOption.Required model;
+
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Write the tuned model to this new folder (absent or empty); the model folder is not "
+                    + "changed.")
+    Path outDir;
+
+    @Option(names = "--in-place",
+            description = "Rewrite the model folder's decoding files, keeping each replaced file as FILE.bak.")
+    boolean inPlace;
 
     @Option(names = "--data", required = true, paramLabel = "DEV",
             description = "Development data (repeat for several files); never the test set.")
@@ -76,7 +89,15 @@ final class TuneThresholdsCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         int batchSize = batching.batchSize();
         int threads = compute.apply();
+        if (outDir == null && !inPlace || outDir != null && inPlace) {
+            throw new InputException("tune-thresholds writes a tuned model: give either --out DIR (a new model "
+                    + "folder; the model's stays as it is) or --in-place (rewrite the model's decoding files, keeping "
+                    + "each replaced file as FILE.bak)" + (inPlace ? ", not both" : ""));
+        }
         TaggingModel m = model.read().requireHead();
+        if (outDir != null) {
+            TunedModelWriter.checkNewFolder(outDir, m.folder());
+        }
         LabelSet labels = m.labels();
         List<String> names = labels.names();
         Decoding existing;
@@ -110,7 +131,9 @@ final class TuneThresholdsCommand implements Callable<Integer> {
         DecodingTuner.Result tuned = DecodingTuner.tune(dev, groups, seen);
         EvaluationReport atHalf = dev.evaluate(Thresholds.uniform(names, 0.5f).values());
         EvaluationReport old = before == null ? null : dev.evaluate(before.values());
-        tuned.decoding().write(m.folder());
+        Path written = inPlace ? m.folder() : outDir;
+        TunedModelWriter.Written w = inPlace ? TunedModelWriter.inPlace(m.folder(), tuned.decoding())
+                : TunedModelWriter.newFolder(m.folder(), outDir, tuned.decoding());
 
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "%s: %s%n", data.size() == 1 ? data.get(0) : data.size() + " files", d.summary());
@@ -120,11 +143,14 @@ final class TuneThresholdsCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "micro-F1 %.4f (0.5) -> %.4f (tuned); macro-F1 %.4f -> %.4f%n", atHalf.microF1(),
                 now.microF1(), atHalf.macroF1(), now.macroF1());
         if (old != null) {
-            out.printf(Locale.ROOT, "(the thresholds.json replaced gave micro-F1 %.4f)%n", old.microF1());
+            out.printf(Locale.ROOT, "(the model's thresholds.json gave micro-F1 %.4f)%n", old.microF1());
         }
         ReportTables.printModes(out, tuned);
-        out.printf(Locale.ROOT, "default decoding: %s; wrote thresholds to %s%n", tuned.decoding().defaultMode(),
-                m.folder());
+        out.printf(Locale.ROOT, "default decoding: %s; wrote thresholds to %s%s%n", tuned.decoding().defaultMode(),
+                written, inPlace ? (w.backups().isEmpty() ? "" : " (replaced files kept as *.bak: "
+                        + String.join(", ", w.backups().stream().map(b -> b.getFileName().toString()).toList()) + ")")
+                        : String.format(Locale.ROOT, " (a new model folder: %d file%s hard-linked, %d copied)",
+                                w.linked(), w.linked() == 1 ? "" : "s", w.copied()));
         ReportTables.printReport(out, tuned.modes().get(tuned.decoding().defaultMode()).dev(),
                 ReportTables.TOP_LABELS);
         out.flush();

@@ -233,7 +233,8 @@ class EmbedCommandTest {
             longIds.append(", 2773");
         }
         String[][] cases = {
-            {"{\"text\": \"ok\"}\n{\"text\": \"broken\"\n", "2: not valid JSON"},
+            {"{\"text\": \"ok\"}\n{\"text\": \"broken\"\n", "2:18: not valid JSON: unexpected end of input (a "
+                + "truncated line?)"},
             {"{\"text\": 5}\n", "1: \"text\" must be a string, got number"},
             {"{\"tokens\": [\"a\"]}\n", "1: expected \"text\" or \"input_ids\""},
             {"{\"text\": \"a\", \"input_ids\": [101]}\n", "1: give either \"text\" or \"input_ids\", not both"},

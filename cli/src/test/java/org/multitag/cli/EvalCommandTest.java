@@ -166,7 +166,7 @@ class EvalCommandTest {
             }
         });
         TestModels.Result r = TestModels.run("tune-thresholds", "--model", copy.toString(), "--data", dev.toString(),
-                "--threads", "2");
+                "--threads", "2", "--in-place");
         assertEquals(0, r.code(), r.err());
         JsonNode t = JSON.readTree(copy.resolve("thresholds.json").toFile());
         assertEquals(TrainCommandTest.LABELS, TrainCommandTest.iterable(t.fieldNames()));
@@ -177,7 +177,8 @@ class EvalCommandTest {
         double atHalf = TrainCommandTest.number(r.out(), "micro-F1 (\\d\\.\\d{4}) \\(0\\.5\\)");
         double tuned = TrainCommandTest.number(r.out(), "-> (\\d\\.\\d{4}) \\(tuned\\)");
         assertTrue(tuned >= atHalf, r.out());
-        assertFalse(r.out().contains("replaced gave"), "there was no thresholds.json before");
+        assertFalse(r.out().contains("thresholds.json gave"), "there was no thresholds.json before");
+        assertFalse(Files.exists(copy.resolve("thresholds.json.bak")), "nothing replaced, nothing kept");
 
         // eval agrees: tuned (the new thresholds.json) >= uniform 0.5, and matches what tune-thresholds printed
         Path a = dir.resolve("tuned.json");

@@ -158,7 +158,8 @@ class PredictCommandTest {
     void badInputAndModelsWithoutLabelsAreErrors() throws IOException {
         Path output = dir.resolve("never/out.jsonl");
         String[][] cases = {
-            {"{\"text\": \"ok\"}\n{\"text\": \"ok\"\n", "2: not valid JSON"},
+            {"{\"text\": \"ok\"}\n{\"text\": \"ok\"\n", "2:14: not valid JSON: unexpected end of input (a truncated "
+                + "line?)"},
             {"{\"input_ids\": [101, 102]}\n", "1: expected \"text\" or \"tokens\""},
             {"{\"text\": \"a\", \"tokens\": [\"a\"]}\n", "1: give either \"text\" or \"tokens\", not both"},
             {"\n{\"tokens\": \"a b\"}\n", "2: \"tokens\" must be an array of strings, got string"},

@@ -203,7 +203,8 @@ class TokenizeCommandTest {
     void badInputIsOneErrorLineWithExitCode2AndNoOutputFile() throws IOException {
         Path output = dir.resolve("never.jsonl");
         String[][] cases = {
-            {"{\"text\": \"ok\"}\nnot json\n", "bad1.jsonl:2: not valid JSON"},
+            {"{\"text\": \"ok\"}\nnot json\n", "bad1.jsonl:2:1: not valid JSON: unrecognized token 'not' (text must "
+                + "be in double quotes); for plain text lines give --input-format text"},
             {"{\"txt\": \"ok\"}\n", "bad2.jsonl:1: missing \"text\""},
             {"{\"text\": [1]}\n", "bad3.jsonl:1: \"text\" must be a string, got array"},
             {"[1, 2]\n", "bad4.jsonl:1: expected a JSON object"},

@@ -159,8 +159,9 @@ class UdCommandsTest {
 
     @Test
     void badDecodingInputsAreErrors() {
+        // (a *.conllu input is CoNLL-U by default: ask for it to be read as text lines)
         TestModels.Result r = TestModels.run("predict", "--model", model.toString(), "--input", dev.toString(),
-                "--format", "conllu");
+                "--input-format", "text", "--format", "conllu");
         assertEquals(2, r.code());
         assertTrue(r.err().startsWith("error:") && r.err().contains("--input-format conllu"), r.err());
         r = TestModels.run("eval", "--model", model.toString(), "--data", dev.toString(), "--decode", "best");

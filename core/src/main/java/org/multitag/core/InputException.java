@@ -25,7 +25,7 @@ public class InputException extends RuntimeException {
         this.location = location;
     }
 
-    /** {@code FILE} or {@code FILE:LINE}, or {@code null} when the input has no name. */
+    /** {@code FILE}, {@code FILE:LINE} or {@code FILE:LINE:COLUMN}, or {@code null} when the input has no name. */
     public String location() {
         return location;
     }
@@ -37,5 +37,21 @@ public class InputException extends RuntimeException {
 
     public static String at(String source, long line) {
         return (source == null ? "<stdin>" : source) + ":" + line;
+    }
+
+    /** Location string {@code file:line:column} for messages (column counted from 1, as editors do). */
+    public static String at(String source, long line, long column) {
+        return at(source, line) + ":" + column;
+    }
+
+    /**
+     * The one error for an input with nothing in it (no line, or only blank ones), whatever the command and the
+     * data form.
+     *
+     * @param source the file name ({@code null}: {@code <stdin>})
+     */
+    public static InputException empty(String source) {
+        return new InputException(source == null ? "<stdin>" : source, "no input: empty, or only "
+                + "blank lines");
     }
 }

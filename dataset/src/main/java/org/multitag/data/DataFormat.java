@@ -37,7 +37,7 @@ enum DataFormat {
      * {@code .jsonl}, {@code .ndjson} and {@code .json} are JSON Lines; any other name is decided by the first
      * non-blank line (a JSON object, or a CoNLL-U comment or word line).
      *
-     * @throws InputException when the file is missing or the content fits neither format
+     * @throws InputException when the file is missing, empty (or blank) or the content fits neither format
      */
     public static DataFormat of(Path file) throws IOException {
         requireFile(file);
@@ -51,21 +51,27 @@ enum DataFormat {
         if (name.endsWith(".jsonl") || name.endsWith(".ndjson") || name.endsWith(".json")) {
             return JSONL;
         }
+        boolean any = false;
         try (InputStream in = open(file); LineReader r = new LineReader(in, file.toString())) {
             for (int i = 0; i < SNIFF_LINES; i++) {
                 String line;
                 try {
                     line = r.next();
                 } catch (InputException e) {
+                    any = true;
                     continue;
                 }
                 if (line == null) {
+                    if (!any) {
+                        throw InputException.empty(file.toString());
+                    }
                     break;
                 }
                 String s = line.strip();
                 if (s.isEmpty()) {
                     continue;
                 }
+                any = true;
                 if (s.startsWith("{")) {
                     return JSONL;
                 }

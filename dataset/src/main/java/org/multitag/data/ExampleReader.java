@@ -44,8 +44,9 @@ public final class ExampleReader {
      * @param truncate cut longer examples to {@code maxLength} instead of failing
      * @param labelAllSubtokens word labels go to every sub-token of the word (default: the first only)
      * @param skipBad skip bad lines, recording why, instead of failing
-     * @param keepUnknownLabels a word's gold label outside the label set is kept aside
-     *     ({@link Example#unknownWordLabels}, scored as a miss) instead of failing; for evaluation data
+     * @param keepUnknownLabels a gold label outside the label set (a word's, or a span's) is kept aside
+     *     ({@link Example#unknownWordLabels}, and the span among {@link Example#goldSpans}; scored as a miss)
+     *     instead of failing; for evaluation data
      */
     public record Options(int maxLength, boolean truncate, boolean labelAllSubtokens, boolean skipBad,
             boolean keepUnknownLabels) {
@@ -248,9 +249,18 @@ public final class ExampleReader {
 
     private Example fromText(SourceRecord.Text r) {
         Set<Span> distinct = new LinkedHashSet<>(r.spans());
-        List<Span> spans = List.copyOf(distinct);
-        for (Span s : spans) {
-            labelIndex(s.label(), r.source(), "span [" + s.start() + ", " + s.end() + ")");
+        List<Span> goldSpans = List.copyOf(distinct);
+        // Evaluation data keeps a span whose label the model lacks as a gold span (a missed one) and as an unknown
+        // label of each word it covers, as word-label data does; training data fails on it.
+        List<Span> spans = new ArrayList<>();
+        List<Span> unknownSpans = new ArrayList<>();
+        for (Span s : goldSpans) {
+            if (options.keepUnknownLabels() && labels.indexOf(s.label()) < 0) {
+                unknownSpans.add(s);
+            } else {
+                labelIndex(s.label(), r.source(), "span [" + s.start() + ", " + s.end() + ")");
+                spans.add(s);
+            }
         }
         Encoding full = plain.encode(r.text(), null, true);
         // Words are runs of tokens with the same word id (as LabelAlignment.toWords reads them).
@@ -281,6 +291,7 @@ public final class ExampleReader {
             throw new InputException(r.source(), "the text gives no token");
         }
         int[][] wordLabels = new int[ranges.size()][];
+        List<List<String>> unknown = new ArrayList<>();
         for (int w = 0; w < wordLabels.length; w++) {
             int[] range = ranges.get(w);
             TreeSet<Integer> set = new TreeSet<>();
@@ -290,6 +301,13 @@ public final class ExampleReader {
                 }
             }
             wordLabels[w] = set.stream().mapToInt(Integer::intValue).toArray();
+            TreeSet<String> names = new TreeSet<>();
+            for (Span s : unknownSpans) {
+                if (range[0] < s.end() && range[1] > s.start()) {
+                    names.add(s.label());
+                }
+            }
+            unknown.add(List.copyOf(names));
         }
         Encoding enc = full;
         boolean truncated = false;
@@ -306,8 +324,9 @@ public final class ExampleReader {
             int id = enc.wordId(i);
             tokenWords[i] = id == Encoding.NONE ? -1 : wordOfId[id];
         }
-        return new Example(r.source(), enc.ids(), enc.typeIds(), tokenLabels, aligned.mask(), labels.size(),
-                tokenWords, wordLabels, truncated, r.text(), enc.offsetStarts(), enc.offsetEnds(), spans);
+        Example e = new Example(r.source(), enc.ids(), enc.typeIds(), tokenLabels, aligned.mask(), labels.size(),
+                tokenWords, wordLabels, truncated, r.text(), enc.offsetStarts(), enc.offsetEnds(), goldSpans);
+        return unknownSpans.isEmpty() ? e : e.withUnknownWordLabels(unknown);
     }
 
     // ---------------------------------------------------------------- token ids with rows

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
 import org.multitag.core.InputException;
+import org.multitag.core.JsonErrors;
 import org.multitag.tokenizer.labels.Span;
 
 /**
@@ -26,15 +27,18 @@ final class JsonlParser {
     /**
      * The record on {@code line}.
      *
-     * @param location {@code file:line}, used in errors and as the record's source
+     * @param file the file name ({@code null}: {@code <stdin>}); {@code file:number} is used in errors (with the
+     *     column for a JSON syntax error) and as the record's source
+     * @param number the line's number, from 1
      * @throws InputException when the line is not a valid record
      */
-    static SourceRecord parse(String line, String location) {
+    static SourceRecord parse(String line, String file, long number) {
+        String location = InputException.at(file, number);
         JsonNode node;
         try {
             node = JSON.readTree(line);
         } catch (JsonProcessingException e) {
-            throw new InputException(location, "not valid JSON: " + e.getOriginalMessage());
+            throw JsonErrors.line(file, number, e);
         }
         if (node == null || !node.isObject()) {
             throw new InputException(location, "expected a JSON object");

@@ -45,7 +45,7 @@ public final class LabelFile {
             }
         }
         if (names.isEmpty()) {
-            throw new InputException(file.toString(), "no labels (the file is empty)");
+            throw InputException.empty(file.toString());
         }
         return LabelSet.of(names);
     }

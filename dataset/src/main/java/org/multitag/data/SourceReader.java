@@ -28,49 +28,58 @@ final class SourceReader {
      *
      * @param skipBad record bad lines in {@code skipped} instead of throwing
      * @param skipped where skipped lines go (only written when {@code skipBad})
+     * @throws InputException for a file with no non-blank line, even when skipping
      */
     static void read(Path file, boolean skipBad, List<SkippedLine> skipped, Consumer consumer) throws IOException {
         DataFormat format = DataFormat.of(file);
         String name = file.toString();
         try (InputStream in = DataFormat.open(file); LineReader lines = new LineReader(in, name)) {
-            if (format == DataFormat.JSONL) {
-                readJsonl(lines, skipBad, skipped, consumer);
-            } else {
-                readConllu(lines, name, skipBad, skipped, consumer);
+            boolean any = format == DataFormat.JSONL ? readJsonl(lines, name, skipBad, skipped, consumer)
+                    : readConllu(lines, name, skipBad, skipped, consumer);
+            if (!any) {
+                throw InputException.empty(name);
             }
         }
     }
 
-    private static void readJsonl(LineReader lines, boolean skipBad, List<SkippedLine> skipped, Consumer consumer)
-            throws IOException {
+    /** Whether the file had a non-blank line. */
+    private static boolean readJsonl(LineReader lines, String name, boolean skipBad, List<SkippedLine> skipped,
+            Consumer consumer) throws IOException {
+        boolean any = false;
         while (true) {
             try {
                 String line = lines.next();
                 if (line == null) {
-                    return;
+                    return any;
                 }
+                any |= !line.isBlank();
                 if (!line.isBlank()) {
-                    consumer.accept(JsonlParser.parse(line, lines.location()));
+                    consumer.accept(JsonlParser.parse(line, name, lines.number()));
                 }
             } catch (InputException e) {
+                any = true;
                 bad(e, skipBad, skipped);
             }
         }
     }
 
-    private static void readConllu(LineReader lines, String name, boolean skipBad, List<SkippedLine> skipped,
+    /** Whether the file had a non-blank line. */
+    private static boolean readConllu(LineReader lines, String name, boolean skipBad, List<SkippedLine> skipped,
             Consumer consumer) throws IOException {
         ConlluParser parser = new ConlluParser(name);
+        boolean any = false;
         while (true) {
             SourceRecord.Words sentence;
             String line;
             try {
                 line = lines.next();
             } catch (InputException e) {
+                any = true;
                 parser.abandon(lines.number());
                 bad(e, skipBad, skipped);
                 continue;
             }
+            any |= line != null && !line.isBlank();
             try {
                 sentence = line == null ? parser.finish() : parser.line(line, lines.number());
                 if (sentence != null) {
@@ -80,7 +89,7 @@ final class SourceReader {
                 bad(e, skipBad, skipped);
             }
             if (line == null) {
-                return;
+                return any;
             }
         }
     }

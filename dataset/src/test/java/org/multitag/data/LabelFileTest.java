@@ -49,7 +49,8 @@ class LabelFileTest {
         ExampleReaderTest.assertError(spaces + ":2", "label \"B \" has surrounding whitespace",
                 () -> LabelFile.read(spaces));
         Path empty = TestData.write(tmp, "empty.txt", "");
-        ExampleReaderTest.assertError(empty.toString(), "no labels (the file is empty)", () -> LabelFile.read(empty));
+        ExampleReaderTest.assertError(empty.toString(), "no input: empty, or only blank lines",
+                () -> LabelFile.read(empty));
         Path latin1 = tmp.resolve("latin1.txt");
         Files.write(latin1, "A\nB\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
         ExampleReaderTest.assertError(latin1 + ":2", "not valid UTF-8", () -> LabelFile.read(latin1));

@@ -52,6 +52,7 @@ public final class MultiLabelMetrics {
     private long[] spanTruePositives;
     private long[] spanPredicted;
     private long[] spanSupport;
+    private long unknownGoldSpans;
 
     public MultiLabelMetrics(LabelSet labels) {
         this.labels = labels;
@@ -149,9 +150,10 @@ public final class MultiLabelMetrics {
 
     /**
      * Adds the spans of one text: exact-match counts per label. Turns span scoring on (the report then has the
-     * {@code span_*} keys), even when both lists are empty.
+     * {@code span_*} keys), even when both lists are empty. A gold span whose label is outside the label set (the
+     * model cannot predict it) counts as missed: in {@code n_gold_spans} and the micro recall, in no label's row.
      *
-     * @throws IllegalArgumentException for a span label outside the label set
+     * @throws IllegalArgumentException for a predicted span label outside the label set
      */
     public void addSpans(List<Span> gold, List<Span> prediction) {
         if (spanSupport == null) {
@@ -162,7 +164,11 @@ public final class MultiLabelMetrics {
         Set<Span> g = new HashSet<>(gold);
         Set<Span> p = new HashSet<>(prediction);
         for (Span s : g) {
-            spanSupport[spanLabel(s)]++;
+            if (labels.indexOf(s.label()) < 0) {
+                unknownGoldSpans++;
+            } else {
+                spanSupport[spanLabel(s)]++;
+            }
         }
         for (Span s : p) {
             int l = spanLabel(s);
@@ -298,6 +304,7 @@ public final class MultiLabelMetrics {
                 ssup += spanSupport[l];
                 macro += s.f1();
             }
+            ssup += unknownGoldSpans; // gold spans with a label outside the label set: never predicted, so missed
             goldSpans = ssup;
             predictedSpans = spred;
             spanP = Ratios.precision(stp, spred);

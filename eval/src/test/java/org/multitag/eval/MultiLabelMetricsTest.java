@@ -174,7 +174,24 @@ class MultiLabelMetricsTest {
         assertEquals(5.0 / 9, r.spanMacroF1(), EPS);
         assertEquals(3L, r.nGoldSpans());
         assertEquals(4L, r.nPredictedSpans());
-        assertThrows(IllegalArgumentException.class, () -> m.addSpans(List.of(new Span(0, 1, "PER")), List.of()));
+        // a predicted label outside the label set is a bug of the caller; a gold one is data the model cannot know
+        assertThrows(IllegalArgumentException.class, () -> m.addSpans(List.of(), List.of(new Span(0, 1, "PER"))));
+    }
+
+    @Test
+    void aGoldSpanWithAnUnknownLabelCountsAsMissed() {
+        LabelSet labels = LabelSet.of(List.of("ANIMAL", "CITY", "ORG"));
+        MultiLabelMetrics m = new MultiLabelMetrics(labels);
+        m.addSpans(List.of(new Span(0, 8, "CITY"), new Span(9, 12, "PER"), new Span(9, 12, "PER")),
+                List.of(new Span(0, 8, "CITY")));
+        EvaluationReport r = m.report();
+        // tp 1, predicted 1, gold 2 (the duplicate PER span counts once): P 1, R 1/2, F1 2/3
+        assertEquals(2L, r.nGoldSpans());
+        assertEquals(1.0, r.spanMicroPrecision(), EPS);
+        assertEquals(0.5, r.spanMicroRecall(), EPS);
+        assertEquals(2.0 / 3, r.spanMicroF1(), EPS);
+        assertScores(r.spanPerLabel().get("CITY"), 1, 1, 1, 1, 1);
+        assertFalse(r.spanPerLabel().containsKey("PER"));
     }
 
     @Test

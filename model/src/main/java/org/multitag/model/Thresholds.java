@@ -73,7 +73,7 @@ public final class Thresholds {
         try {
             root = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new InputException(file.toString(), "not valid JSON: " + e.getOriginalMessage());
+            throw org.multitag.core.JsonErrors.file(file.toString(), e);
         }
         if (root == null || !root.isObject()) {
             throw new InputException(file.toString(), "expected an object {label: threshold}");

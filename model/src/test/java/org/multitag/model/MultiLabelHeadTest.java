@@ -63,14 +63,14 @@ class MultiLabelHeadTest {
     void badThresholdsFilesAreErrorsNamingTheFile(@TempDir Path dir) throws Exception {
         Path f = dir.resolve(Thresholds.FILE);
         for (String[] c : new String[][] {
-                {"{\"ADJ\": 0.3}", "label \"ADJ\" is not a label of the model"},
-                {"{\"NOUN\": 1.5}", "threshold of \"NOUN\" must be a number in [0, 1], not 1.5"},
-                {"{\"NOUN\": \"high\"}", "threshold of \"NOUN\" must be a number in [0, 1]"},
-                {"[0.5]", "expected an object {label: threshold}"},
-                {"{\"NOUN\": ", "not valid JSON"}}) {
+                {"{\"ADJ\": 0.3}", ": label \"ADJ\" is not a label of the model"},
+                {"{\"NOUN\": 1.5}", ": threshold of \"NOUN\" must be a number in [0, 1], not 1.5"},
+                {"{\"NOUN\": \"high\"}", ": threshold of \"NOUN\" must be a number in [0, 1]"},
+                {"[0.5]", ": expected an object {label: threshold}"},
+                {"{\"NOUN\": ", ":1:10: not valid JSON: unexpected end of input (a truncated file?)"}}) {
             Files.writeString(f, c[0], StandardCharsets.UTF_8);
             InputException e = assertThrows(InputException.class, () -> Thresholds.read(dir, LABELS));
-            assertTrue(e.getMessage().startsWith(f.toString() + ": " + c[1]), e.getMessage());
+            assertTrue(e.getMessage().startsWith(f.toString() + c[1]), e.getMessage());
         }
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.multitag.core.JsonErrors;
 
 /**
  * One JSONL input line read as {@code multitag predict} reads it ({@code {"text": ...}} or
@@ -29,7 +30,10 @@ final class JsonLines {
         try {
             json = JSON.readTree(line);
         } catch (JsonProcessingException e) {
-            return Parsed.failed("not valid JSON: " + e.getOriginalMessage());
+            // the row has no file and line to name (its row_id says which line it is): the column is the location
+            int column = e.getLocation() == null ? -1 : e.getLocation().getColumnNr();
+            return Parsed.failed("not valid JSON" + (column > 0 ? " at column " + column : "") + ": "
+                    + JsonErrors.describe(e, "line"));
         }
         if (json == null || !json.isObject()) {
             return Parsed.failed("expected a JSON object");

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.multitag.core.InputException;
+import org.multitag.core.JsonErrors;
 import org.multitag.core.LineReader;
 import org.multitag.tokenizer.decoder.WordPieceDecoder;
 import org.multitag.tokenizer.model.WordPieceModel;
@@ -71,8 +72,7 @@ public final class TokenizerLoader {
         try {
             root = JSON.readTree(in);
         } catch (JsonProcessingException e) {
-            throw new InputException(source, "not valid JSON: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
+            throw JsonErrors.file(source, e);
         }
         if (root == null || !root.isObject()) {
             throw new InputException(source, "not a tokenizer.json (expected a JSON object)");
@@ -110,7 +110,7 @@ public final class TokenizerLoader {
             try {
                 config = JSON.readTree(configFile.toFile());
             } catch (JsonProcessingException e) {
-                throw new InputException(configFile.toString(), "not valid JSON: " + e.getOriginalMessage());
+                throw JsonErrors.file(configFile.toString(), e);
             }
             lowercase = config.path("do_lower_case").asBoolean(true);
             JsonNode s = config.get("strip_accents");

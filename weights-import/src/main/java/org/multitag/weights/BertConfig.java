@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.multitag.core.AtomicFiles;
 import org.multitag.core.InputException;
+import org.multitag.core.JsonErrors;
 
 /**
  * The fields of a Hugging Face BERT {@code config.json} that multitag uses, plus an optional token
@@ -114,7 +115,7 @@ public record BertConfig(int vocabSize, int hiddenSize, int numHiddenLayers, int
         try {
             root = JSON.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new InputException(where, "malformed JSON: " + e.getOriginalMessage());
+            throw JsonErrors.file(where, e);
         }
         if (root == null || !root.isObject()) {
             throw new InputException(where, "expected a JSON object");

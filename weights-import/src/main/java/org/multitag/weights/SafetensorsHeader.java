@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.multitag.core.InputException;
+import org.multitag.core.JsonErrors;
 
 /**
  * The validated JSON header of a safetensors file: tensor entries in header order plus
@@ -53,7 +54,8 @@ record SafetensorsHeader(List<Entry> entries, Map<String, String> metadata) {
                 throw new InputException(where, "malformed JSON header: unexpected content after the object");
             }
         } catch (JsonProcessingException e) {
-            throw new InputException(where, "malformed JSON header: " + e.getOriginalMessage()
+            // the header is one line of a binary file: its character offset says more than a line and column
+            throw new InputException(where, "malformed JSON header: " + JsonErrors.describe(e, "header")
                     + " at character " + e.getLocation().getCharOffset());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.multitag.core.InputException;
+import org.multitag.core.JsonErrors;
 
 /**
  * Reads safetensors files: one file, a sharded model through {@code model.safetensors.index.json}, or a
@@ -103,7 +104,7 @@ public final class SafetensorsReader {
         try {
             root = JSON.readTree(indexFile.toFile());
         } catch (JsonProcessingException e) {
-            throw new InputException(where, "malformed JSON: " + e.getOriginalMessage());
+            throw JsonErrors.file(where, e);
         }
         if (root == null || !root.isObject() || !root.path("weight_map").isObject()) {
             throw new InputException(where, "expected a JSON object with a \"weight_map\" object");

@@ -95,6 +95,8 @@ public final class TokenizerFiles {
     private static JsonNode tree(byte[] json, String where) {
         try {
             return JSON.readTree(json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw org.multitag.core.JsonErrors.file(where, e);
         } catch (IOException e) {
             throw new InputException(where, "malformed tokenizer.json: " + e.getMessage());
         }

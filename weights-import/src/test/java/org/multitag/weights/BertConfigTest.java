@@ -99,9 +99,8 @@ class BertConfigTest {
 
     @Test
     void rejectsBadConfigs() {
-        assertEquals("c: malformed JSON: Unexpected end-of-input: expected close marker for Object (start marker at"
-                        .substring(0, 20),
-                assertThrows(InputException.class, () -> BertConfig.parse("{\"a\":", "c")).getMessage().substring(0, 20));
+        assertEquals("c:1:6: not valid JSON: unexpected end of input (a truncated file?)",
+                assertThrows(InputException.class, () -> BertConfig.parse("{\"a\":", "c")).getMessage());
         assertEquals("c: \"hidden_size\" must be a non-negative integer, found \"big\"",
                 assertThrows(InputException.class, () -> BertConfig.parse("{\"hidden_size\":\"big\"}", "c")).getMessage());
         assertEquals("c: hidden_size 100 is not a multiple of num_attention_heads 12",

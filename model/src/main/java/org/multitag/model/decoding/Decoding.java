@@ -32,6 +32,9 @@ public final class Decoding {
     /** File name inside a model folder. */
     public static final String FILE = "decoding.json";
 
+    /** Every file a decoding setup is stored in: {@link #write} writes or removes each of them. */
+    public static final List<String> FILES = List.of(Thresholds.FILE, LabelGroups.FILE, SeenLabelSets.FILE, FILE);
+
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final List<String> labels;
@@ -152,7 +155,7 @@ public final class Decoding {
             AtomicFiles.write(folder.resolve(f.getKey()), out -> out.write(f.getValue()));
         }
         // an older setup's groups or sets would otherwise be read back with this one
-        for (String stale : List.of(LabelGroups.FILE, SeenLabelSets.FILE)) {
+        for (String stale : FILES) {
             if (!files.containsKey(stale)) {
                 Files.deleteIfExists(folder.resolve(stale));
             }
@@ -237,7 +240,7 @@ public final class Decoding {
             throw new IllegalArgumentException("decoding mode " + m + " needs label groups"
                     + (m == DecodingMode.LABEL_SETS ? " and the label sets seen in training" : "")
                     + "; the model has none (train with --label-groups auto, or add them with 'multitag "
-                    + "tune-thresholds --label-groups auto --train TRAIN')");
+                    + "tune-thresholds --label-groups auto --train TRAIN --data DEV --out NEW_MODEL')");
         }
         return Decoder.of(m, groups, seen, thresholds(m).values());
     }

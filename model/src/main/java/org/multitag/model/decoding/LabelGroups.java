@@ -198,7 +198,7 @@ public final class LabelGroups {
         try {
             return JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new InputException(file.toString(), "not valid JSON: " + e.getOriginalMessage());
+            throw org.multitag.core.JsonErrors.file(file.toString(), e);
         } catch (java.nio.charset.MalformedInputException e) {
             throw new InputException(file.toString(), "not valid UTF-8");
         }
