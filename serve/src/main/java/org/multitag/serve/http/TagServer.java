@@ -29,6 +29,7 @@ import org.multitag.serve.ServiceClosedException;
 import org.multitag.serve.ServiceListener;
 import org.multitag.serve.ServiceOverloadedException;
 import org.multitag.serve.TaggingService;
+import org.multitag.tokenizer.Encoding;
 import org.multitag.tokenizer.labels.WordPrediction;
 
 /**
@@ -145,8 +146,8 @@ public final class TagServer {
         synchronized (this) {
             draining = true;
             if (stopper == null && server != null) {
-                // stop() closes the listener at once, then waits (whole seconds) for open exchanges: on its own thread
-                // so this method keeps its millisecond timeout.
+                // stop() closes the listener at once, then waits (whole seconds) for open exchanges: on its own thread,
+                // so that this method keeps its millisecond timeout and counts the answers itself.
                 int seconds = (int) Math.max(1, (timeout.toMillis() + 999) / 1000);
                 stopper = new Thread(() -> server.stop(seconds), "multitag-http-stop");
                 stopper.setDaemon(true);
@@ -162,11 +163,9 @@ public final class TagServer {
             }
         }
         boolean all = open.get() == 0;
-        try {
-            stopper.join(Math.max(1, (end - System.nanoTime()) / 1_000_000));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        // Every answer is written (or the time is up): close the idle connections now rather than when the first
+        // stop() gives up waiting, which JDK 17 may leave to its full delay.
+        server.stop(0);
         executor.shutdown();
         return all;
     }
@@ -227,19 +226,8 @@ public final class TagServer {
             throw refused(e);
         }
         List<String> labels = service.model().labels().names();
-        whenAll(x, futures, results -> x.json(200, g -> {
-            if (parsed.batch()) {
-                g.writeStartObject();
-                g.writeArrayFieldStart("outputs");
-            }
-            for (int i = 0; i < results.size(); i++) {
-                PredictionJson.write(g, results.get(i), labels, inputs.get(i).scores());
-            }
-            if (parsed.batch()) {
-                g.writeEndArray();
-                g.writeEndObject();
-            }
-        }));
+        whenAll(x, futures, results -> x.json(200, g -> outputs(g, parsed.batch(), results.size(),
+                i -> PredictionJson.write(g, results.get(i), labels, inputs.get(i).scores()))));
     }
 
     private void embed(Exchange x) throws IOException {
@@ -254,24 +242,13 @@ public final class TagServer {
             futures.forEach(f -> f.cancel(false));
             throw refused(e);
         }
-        whenAll(x, futures, results -> x.json(200, g -> {
-            if (parsed.batch()) {
-                g.writeStartObject();
-                g.writeArrayFieldStart("outputs");
-            }
-            for (Embedding e : results) {
-                EmbeddingJson.write(g, e);
-            }
-            if (parsed.batch()) {
-                g.writeEndArray();
-                g.writeEndObject();
-            }
-        }));
+        whenAll(x, futures, results -> x.json(200, g -> outputs(g, parsed.batch(), results.size(),
+                i -> EmbeddingJson.write(g, results.get(i)))));
     }
 
     private void tokenize(Exchange x) throws IOException {
         RequestBodies.Parsed<String> parsed = bodies.texts(x.body(options.maxBodyBytes()));
-        List<org.multitag.tokenizer.Encoding> encodings = new ArrayList<>();
+        List<Encoding> encodings = new ArrayList<>();
         for (int i = 0; i < parsed.inputs().size(); i++) {
             try {
                 encodings.add(service.tokenize(parsed.inputs().get(i)));
@@ -279,19 +256,27 @@ public final class TagServer {
                 throw HttpError.invalid((parsed.batch() ? "inputs[" + i + "]: " : "") + e.getMessage());
             }
         }
-        x.json(200, g -> {
-            if (parsed.batch()) {
-                g.writeStartObject();
-                g.writeArrayFieldStart("outputs");
-            }
-            for (org.multitag.tokenizer.Encoding e : encodings) {
-                EncodingJson.write(g, e);
-            }
-            if (parsed.batch()) {
-                g.writeEndArray();
-                g.writeEndObject();
-            }
-        });
+        x.json(200, g -> outputs(g, parsed.batch(), encodings.size(), i -> EncodingJson.write(g, encodings.get(i))));
+    }
+
+    /** Writes one output. */
+    private interface Output {
+        void write(int i) throws IOException;
+    }
+
+    /** The outputs: the single one as it is, or several as {@code {"outputs": [...]}} for an "inputs" body. */
+    private static void outputs(JsonGenerator g, boolean batch, int n, Output output) throws IOException {
+        if (batch) {
+            g.writeStartObject();
+            g.writeArrayFieldStart("outputs");
+        }
+        for (int i = 0; i < n; i++) {
+            output.write(i);
+        }
+        if (batch) {
+            g.writeEndArray();
+            g.writeEndObject();
+        }
     }
 
     /** What to answer with once every future is done. */
