@@ -51,35 +51,51 @@ final class Exchange {
     }
 
     /**
-     * The request body, at most {@code max} bytes: a larger declared length is refused before reading, a body that
-     * grows past the limit while it is read is refused at that point, so no request buffers more than the limit.
+     * The request body, at most {@code max} bytes. A larger body is refused without keeping it: a declared length
+     * over the limit before reading, a body that grows past it at that point. The rest is read and dropped (up to
+     * {@link #DISCARD}) before the 413 goes out, because closing a connection with unread bytes resets it and the
+     * client could lose the answer.
      */
     byte[] body(long max) throws IOException {
         String declared = ex.getRequestHeaders().getFirst("Content-Length");
-        if (declared != null) {
-            long n;
-            try {
-                n = Long.parseLong(declared.trim());
-            } catch (NumberFormatException e) {
-                n = -1;
-            }
+        try (InputStream in = ex.getRequestBody()) {
+            long n = declared == null ? -1 : parseLength(declared);
             if (n > max) {
                 close = true;
-                throw tooLarge(max, n + " bytes");
+                discard(in);
+                throw tooLarge(max, n + " bytes, more");
             }
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buf = new byte[8192];
-        try (InputStream in = ex.getRequestBody()) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            byte[] buf = new byte[8192];
             for (int r; (r = in.read(buf)) != -1; ) {
                 if (out.size() + (long) r > max) {
                     close = true;
+                    discard(in);
                     throw tooLarge(max, "more");
                 }
                 out.write(buf, 0, r);
             }
+            return out.toByteArray();
         }
-        return out.toByteArray();
+    }
+
+    /** Bytes of an over-long body read and dropped before answering 413; past them the connection is cut. */
+    static final long DISCARD = 64L << 20;
+
+    private static void discard(InputStream in) throws IOException {
+        byte[] buf = new byte[65536];
+        long left = DISCARD;
+        for (int r; left > 0 && (r = in.read(buf, 0, (int) Math.min(buf.length, left))) != -1; ) {
+            left -= r;
+        }
+    }
+
+    private static long parseLength(String value) {
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     private static HttpError tooLarge(long max, String size) {
