@@ -323,7 +323,10 @@ public final class TagServer {
         if (t instanceof HttpError e) {
             return e;
         }
-        if (t instanceof InputException || t instanceof IllegalArgumentException) {
+        if (t instanceof InputException e) {
+            return HttpError.invalid(inputMessage(e));
+        }
+        if (t instanceof IllegalArgumentException) {
             return HttpError.invalid(t.getMessage());
         }
         if (t instanceof ServiceOverloadedException s) {
@@ -337,6 +340,30 @@ public final class TagServer {
             return new HttpError(504, "timeout", "no answer within the request timeout (--request-timeout-ms)");
         }
         return t instanceof RuntimeException r ? r : new CompletionException(t);
+    }
+
+    /**
+     * The service's message about an input, its location ("input", "input 4") said as the body says it: nothing for
+     * the single input, {@code inputs[3]} for the fourth of an "inputs" array.
+     */
+    static String inputMessage(InputException e) {
+        String msg = e.getMessage();
+        String where = e.location();
+        if (where == null || !msg.startsWith(where + ": ")) {
+            return msg;
+        }
+        String rest = msg.substring(where.length() + 2);
+        if (where.equals("input")) {
+            return rest;
+        }
+        if (where.startsWith("input ")) {
+            try {
+                return "inputs[" + (Integer.parseInt(where.substring(6)) - 1) + "]: " + rest;
+            } catch (NumberFormatException notAnIndex) {
+                return msg;
+            }
+        }
+        return msg;
     }
 
     private static void status(JsonGenerator g, String status) throws IOException {

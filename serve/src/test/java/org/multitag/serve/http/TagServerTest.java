@@ -222,6 +222,9 @@ class TagServerTest {
         cases.add(new Object[] {"/v1/tag", "{\"inputs\": [{\"text\": \"a\"}, {\"text\": 2}]}", 422,
             "invalid_request", "inputs[1]"});
         cases.add(new Object[] {"/v1/tag", "{\"inputs\": []}", 422, "invalid_request", "empty"});
+        cases.add(new Object[] {"/v1/tag", "{\"inputs\": [{\"text\": \"a\"}, {\"text\": \"" + "word ".repeat(700)
+            + "\"}]}", 422, "invalid_request", "inputs[1]: 702 tokens, more than the limit of "
+            + served.service.maxLength()});
         cases.add(new Object[] {"/v1/tag", "{\"text\": \"" + "word ".repeat(800) + "\"}", 422, "invalid_request",
             "limit of " + served.service.maxLength()});
         cases.add(new Object[] {"/v1/tag", "{\"text\": \"" + "x".repeat(5000) + "\"}", 413, "body_too_large",
