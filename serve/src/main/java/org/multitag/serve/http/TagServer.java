@@ -283,6 +283,9 @@ public final class TagServer {
             }
         } catch (RuntimeException e) {
             futures.forEach(f -> f.cancel(false));
+            if (e instanceof InputException input && parsed.batch()) {
+                throw HttpError.invalid("inputs[" + futures.size() + "]: " + inputMessage(input));
+            }
             throw refused(e);
         }
         whenAll(x, futures, results -> x.json(200, g -> outputs(g, parsed.batch(), results.size(),
