@@ -84,13 +84,13 @@ final class RequestQueue {
     }
 
     private void dropped(Pending<?> p, String reason) {
+        listener.requestDropped(reason);
         if (reason.equals("deadline")) {
             p.future.completeExceptionally(new DeadlineExceededException("the request's deadline passed while it "
                     + "waited in the queue; it was not computed"));
         } else {
             p.future.completeExceptionally(new CancellationException("cancelled"));
         }
-        listener.requestDropped(reason);
     }
 
     /**
