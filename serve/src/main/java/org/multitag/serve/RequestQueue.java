@@ -84,7 +84,11 @@ final class RequestQueue {
     }
 
     private void dropped(Pending<?> p, String reason) {
-        listener.requestDropped(reason);
+        try {
+            listener.requestDropped(reason);
+        } catch (RuntimeException e) {
+            // a metrics hook must not keep a request from its answer
+        }
         if (reason.equals("deadline")) {
             p.future.completeExceptionally(new DeadlineExceededException("the request's deadline passed while it "
                     + "waited in the queue; it was not computed"));
