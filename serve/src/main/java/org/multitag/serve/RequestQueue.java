@@ -29,7 +29,8 @@ final class RequestQueue {
     private final ServiceListener listener;
     /** Queued plus being computed. */
     private int inFlight;
-    private boolean closed;
+    /** Written under the lock; read without it by {@link #isClosed()}. */
+    private volatile boolean closed;
 
     RequestQueue(int maxBatchTokens, long maxDelayNanos, int capacity, ServiceListener listener) {
         this.maxBatchTokens = maxBatchTokens;
@@ -217,12 +218,7 @@ final class RequestQueue {
     }
 
     boolean isClosed() {
-        lock.lock();
-        try {
-            return closed;
-        } finally {
-            lock.unlock();
-        }
+        return closed;
     }
 
     /** Requests waiting, not yet in a batch. */
