@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.JarURLConnection;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,9 +18,6 @@ import org.multitag.model.TaggingModel;
 import org.multitag.tokenizer.labels.WordPrediction;
 import org.multitag.train.loop.TrainOptions;
 import org.multitag.train.loop.Trainer;
-import org.multitag.weights.DType;
-import org.multitag.weights.ModelFolder;
-import org.multitag.weights.ModelImporter;
 
 /**
  * The small-data case of issue 21 on the real all-MiniLM-L6-v2: the 60 training and 20 dev sentences of
@@ -46,10 +41,7 @@ class SmallDataDefaultsTest {
 
     @Test
     void sixtySpanSentencesLearnWithTheDefaults(@TempDir Path tmp) throws Exception {
-        URL url = SmallDataDefaultsTest.class.getResource("/all-minilm-l6-v2.onnx");
-        Path jar = Path.of(((JarURLConnection) url.openConnection()).getJarFileURL().toURI());
-        Path base = tmp.resolve("minilm-l6");
-        ModelFolder.write(base, ModelImporter.importFile(jar), DType.F32);
+        Path base = TestMiniLm.folder(tmp);
         Path data = fixture();
         List<Path> trainFile = List.of(data.resolve("train.jsonl"));
 
