@@ -17,6 +17,15 @@ final class Checks {
         return value;
     }
 
+    /** {@code value} as an int, or an {@code error:} saying the option wants {@code what}. */
+    static int integer(String option, String value, String what) {
+        try {
+            return Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            throw new InputException(option + " must be " + what + ", not " + value);
+        }
+    }
+
     static double learningRate(String option, double lr) {
         if (!(lr > 0) || Double.isInfinite(lr)) {
             throw new InputException(option + " must be > 0, not " + lr);

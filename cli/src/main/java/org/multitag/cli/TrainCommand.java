@@ -62,9 +62,10 @@ final class TrainCommand implements Callable<Integer> {
             description = "Output folder: model/, best/, checkpoint/, metrics.jsonl, training-curve.png.")
     Path out;
 
-    @Option(names = "--epochs", paramLabel = "N", defaultValue = "3", description = "Passes over the training "
-            + "data (default: ${DEFAULT-VALUE}).")
-    int epochs;
+    @Option(names = "--epochs", paramLabel = "N|auto", defaultValue = "auto", description = "Passes over the training "
+            + "data; auto = 3, or more when 3 give fewer than " + TrainOptions.AUTO_MIN_STEPS + " optimizer steps "
+            + "(small data), up to " + TrainOptions.MAX_AUTO_EPOCHS + " (default: ${DEFAULT-VALUE}).")
+    String epochs;
 
     @Option(names = "--lr", paramLabel = "X", defaultValue = "5e-5",
             description = "Peak learning rate of the encoder (default: ${DEFAULT-VALUE}).")
@@ -200,9 +201,10 @@ final class TrainCommand implements Callable<Integer> {
         } else if (!resume && Checkpoint.exists(checkpoint)) {
             stderr.println("note: " + out + " holds a run; starting over (--resume continues it)");
         }
+        int epochCount = options.epochsFor(train.examples().size());
         stderr.println((tuner.startsFromHead() ? "head: the model's (" : "head: new (") + labels.size()
-                + " labels), " + (freezeEncoder ? "encoder frozen" : "encoder trained") + ", " + options.epochs()
-                + " epoch" + (options.epochs() == 1 ? "" : "s"));
+                + " labels), " + (freezeEncoder ? "encoder frozen" : "encoder trained") + ", " + epochCount
+                + " epoch" + (epochCount == 1 ? "" : "s"));
         stderr.flush();
         Trainer.Result result;
         try {
@@ -230,7 +232,9 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private TrainOptions options() {
-        Checks.positive("--epochs", epochs);
+        boolean auto = epochs.equalsIgnoreCase("auto");
+        int n = auto ? TrainOptions.DEFAULT.epochs() : Checks.positive("--epochs", Checks.integer("--epochs", epochs,
+                "a whole number or auto"));
         Checks.positive("--batch-size", batchSize);
         Checks.positive("--grad-accum", gradAccum);
         Checks.learningRate("--lr", lr);
@@ -247,9 +251,9 @@ final class TrainCommand implements Callable<Integer> {
         // The thread count is left out (0): it does not change the run, and the checkpoint compares the options,
         // so a run may resume with other --threads. TokenClassifier gets the real count.
         Checks.learningRate("--head-lr", headLr);
-        return new TrainOptions(epochs, lr, batchSize, gradAccum, warmupRatio, weightDecay, clip, seed, pw,
+        return new TrainOptions(n, lr, batchSize, gradAccum, warmupRatio, weightDecay, clip, seed, pw,
                 freezeEncoder ? Freeze.headOnly() : Freeze.none(), 0, groupByLength, headLr, lossReduction,
-                headInit);
+                headInit, auto ? TrainOptions.AUTO_MIN_STEPS : 0);
     }
 
     /** Reports the lines {@code --skip-bad} left out: a count and the first few reasons. */

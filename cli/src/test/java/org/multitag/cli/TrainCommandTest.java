@@ -24,6 +24,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.multitag.model.nn.Freeze;
+import org.multitag.train.loop.TrainOptions;
 import org.multitag.weights.BertConfig;
 import org.multitag.weights.DType;
 import org.multitag.weights.ImportedModel;
@@ -195,6 +197,9 @@ class TrainCommandTest {
         }
         // progress and the per-epoch dev line go to stderr
         assertTrue(r.err().contains("train: 40 examples"), r.err());
+        // an explicit --epochs is exactly that, with a note when it gives few steps
+        assertTrue(r.err().contains("epochs: 2 (40 examples, batch 8: 5 optimizer steps per epoch, 10 in all); few "
+                + "to learn from: --epochs auto would train "), r.err());
         assertTrue(r.err().contains("epoch 1: dev micro-F1"), r.err());
         assertTrue(r.err().contains("epoch 2: dev micro-F1"), r.err());
         assertTrue(r.err().contains("step 10/10"), r.err());
@@ -246,6 +251,29 @@ class TrainCommandTest {
         assertEquals(2, badOption.code());
         assertEquals("error: --pos-weight must be auto or none, not sometimes", badOption.err().strip());
         assertFalse(Files.exists(dir.resolve("never3")));
+    }
+
+    @Test
+    void autoEpochsLengthenASmallRunAndSaySo() throws IOException {
+        // 40 lines in batches of 8: 5 optimizer steps per epoch, so 3 epochs would be 15
+        int expected = new TrainOptions(3, 1e-2, 8, 1, 0, 0.01, 1.0, 42, "none", Freeze.none(), 0, true, 1e-3,
+                TrainOptions.LossReduction.MEAN, TrainOptions.HeadInit.PRIOR, TrainOptions.AUTO_MIN_STEPS)
+                .epochsFor(40);
+        assertTrue(expected > 3);
+        Path out = dir.resolve("auto");
+        TestModels.Result r = train(base, out, "--epochs", "auto");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("head: new (3 labels), encoder trained, " + expected + " epochs\n"), r.err());
+        assertTrue(r.err().contains("epochs: auto -> " + expected + " (40 examples, batch 8: 5 optimizer steps per "
+                + "epoch; auto trains at least " + TrainOptions.AUTO_MIN_STEPS + " steps)\n"), r.err());
+        assertTrue(r.err().contains("epoch " + expected + ": dev micro-F1 "), r.err());
+        assertTrue(r.err().contains(" (thresholds 0.5; tuned after training)\n"), r.err());
+        assertTrue(r.out().contains("\n" + expected * 5 + " steps in "), r.out());
+
+        TestModels.Result bad = train(base, dir.resolve("never4"), "--epochs", "many");
+        assertEquals(2, bad.code());
+        assertEquals("error: --epochs must be a whole number or auto, not many", bad.err().strip());
+        assertFalse(Files.exists(dir.resolve("never4")));
     }
 
     @Test

@@ -3,8 +3,6 @@ package org.multitag.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.JarURLConnection;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,9 +18,6 @@ import org.multitag.model.TaggingModel;
 import org.multitag.tokenizer.labels.WordPrediction;
 import org.multitag.train.loop.TrainOptions;
 import org.multitag.train.loop.Trainer;
-import org.multitag.weights.DType;
-import org.multitag.weights.ModelFolder;
-import org.multitag.weights.ModelImporter;
 
 /**
  * The README's Java API example, compiled and run here on the real all-MiniLM-L6-v2: fine-tune on word label sets
@@ -82,10 +77,7 @@ class JavaApiExampleTest {
 
     @Test
     void readmeExampleRuns(@TempDir Path tmp) throws Exception {
-        URL url = JavaApiExampleTest.class.getResource("/all-minilm-l6-v2.onnx");
-        Path jar = Path.of(((JarURLConnection) url.openConnection()).getJarFileURL().toURI());
-        Path base = tmp.resolve("minilm-l6");
-        ModelFolder.write(base, ModelImporter.importFile(jar), DType.F32);
+        Path base = TestMiniLm.folder(tmp);
 
         Outcome outcome = readmeExample(base, tmp.resolve("run"), sentences(32), sentences(9));
         List<WordPrediction> words = outcome.words();

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import java.net.JarURLConnection;
-import java.net.URL;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,10 +13,7 @@ import org.multitag.model.TaggingModel;
 import org.multitag.train.loop.TrainOptions;
 import org.multitag.train.loop.Trainer;
 import org.multitag.weights.BertConfig;
-import org.multitag.weights.DType;
 import org.multitag.weights.HfBertNames;
-import org.multitag.weights.ModelFolder;
-import org.multitag.weights.ModelImporter;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -30,10 +25,7 @@ class LayerMixTest {
 
     @Test
     void aTrainedMixIsSavedReadBackAndUsed(@TempDir Path tmp) throws Exception {
-        URL url = LayerMixTest.class.getResource("/all-minilm-l6-v2.onnx");
-        Path jar = Path.of(((JarURLConnection) url.openConnection()).getJarFileURL().toURI());
-        Path base = tmp.resolve("minilm-l6");
-        ModelFolder.write(base, ModelImporter.importFile(jar), DType.F32);
+        Path base = TestMiniLm.folder(tmp);
         var trainSet = JavaApiExampleTest.sentences(32);
         var devSet = JavaApiExampleTest.sentences(9);
         FineTuner tuner = FineTuner.builder(base).labelsOf(trainSet).layerMix(3)

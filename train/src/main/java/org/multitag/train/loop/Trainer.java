@@ -67,6 +67,7 @@ public final class Trainer {
     private final TrainingData train;
     private final TrainingData dev;
     private final TrainOptions options;
+    private final String epochsLine;
     private final Path out;
     private final PrintStream progress;
     private final boolean terminal;
@@ -94,7 +95,9 @@ public final class Trainer {
         this.tokenizerFiles = tokenizerFiles;
         this.train = train;
         this.dev = dev;
-        this.options = options;
+        // auto epochs become a fixed count here, so the schedule, the checkpoint's fingerprint and a resume agree
+        this.options = options.forExamples(train.examples().size());
+        this.epochsLine = options.describeEpochs(train.examples().size());
         this.out = out;
         this.progress = progress;
         this.terminal = terminal;
@@ -210,6 +213,7 @@ public final class Trainer {
             }
         } else {
             log.truncateAfter(-1);
+            progress.println(epochsLine);
         }
         long step = pos.step();
         double bestF1 = pos.bestF1();
@@ -255,8 +259,9 @@ public final class Trainer {
                         .put("macro_f1", lastReport.macroF1()).put("hamming_loss", lastReport.hammingLoss())
                         .put("subset_accuracy", lastReport.subsetAccuracy()));
                 bar.endLine();
-                progress.printf("epoch %d: dev micro-F1 %.4f, macro-F1 %.4f, Hamming loss %.5f%n", epoch + 1,
-                        lastReport.microF1(), lastReport.macroF1(), lastReport.hammingLoss());
+                progress.printf("epoch %d: dev micro-F1 %.4f, macro-F1 %.4f, Hamming loss %.5f (thresholds 0.5; tuned "
+                        + "after training)%n", epoch + 1, lastReport.microF1(), lastReport.macroF1(),
+                        lastReport.hammingLoss());
                 if (lastReport.microF1() > bestF1) {
                     bestF1 = lastReport.microF1();
                     bestStep = step;
