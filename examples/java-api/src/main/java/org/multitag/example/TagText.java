@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -39,6 +40,9 @@ public final class TagText {
         } catch (InputException e) {
             // A folder that is not a model with a token head, a broken config.json...: the message names the file.
             System.err.println("error: " + e.getMessage());
+            System.exit(2);
+        } catch (NoSuchFileException e) {
+            System.err.println("error: " + e.getFile() + ": no such file");
             System.exit(2);
         }
     }
