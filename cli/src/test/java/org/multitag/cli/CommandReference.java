@@ -34,7 +34,7 @@ final class CommandReference {
                 .append("     cli/src/test/java/org/multitag/cli/CommandReference.java: do not edit by hand. Regenerate with\n")
                 .append("     ").append(REGENERATE).append(" -->\n\n");
         md.append("Every command's `--help`, as `./multitag COMMAND --help` prints it. (`./multitag spark-tag` runs "
-                + "the Spark module's own command, outside this model: see the Spark page.)\n\n");
+                + "the Spark module's own command, outside this model: see [Spark](spark.md).)\n\n");
         for (CommandLine c : commands) {
             if (c != root) {
                 md.append("- [`").append(name(c)).append("`](#").append(anchor(c)).append(")");
