@@ -6,6 +6,7 @@
 # Another local repository: MAVEN_OPTS=-Dmaven.repo.local=DIR.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-passive}"
 start=$SECONDS
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
