@@ -35,7 +35,8 @@ head_sentences() {
 }
 # field FILE N KEY: the value of comment "# KEY = ..." in the Nth sentence of FILE (1-based; N=-1 the last).
 field() {
-  awk -v n="$2" -v key="# $3 = " 'index($0, key) == 1 { s++; v = substr($0, length(key) + 1); if (s == n) { print v; exit } }
+  awk -v n="$2" -v key="# $3 = " '
+    index($0, key) == 1 { s++; v = substr($0, length(key) + 1); if (s == n) { print v; exit } }
     END { if (n < 0) print v }' "$1"
 }
 
@@ -48,8 +49,9 @@ describe() { # SPLIT N: one README table row
   [[ "$got" == "$2" ]] || { echo "error: $src has only $got sentences" >&2; exit 2; }
   words=$(awk -F'\t' 'NF == 10 && $1 ~ /^[0-9]+$/' "$slice" | wc -l)
   gzip -9 -n -c "$slice" > "$OUT/en_ewt-ud-$1.slice.conllu.gz"
-  printf '| `en_ewt-ud-%s.slice.conllu.gz` | `en_ewt-ud-%s.conllu` (sha256 `%s`) | the first %d (`%s` … `%s`) | %d | %d |\n' \
-    "$1" "$1" "$(sha256sum "$src" | cut -d' ' -f1)" "$2" "$(field "$slice" 1 sent_id)" "$(field "$slice" -1 sent_id)" \
+  printf '| `en_ewt-ud-%s.slice.conllu.gz` | `en_ewt-ud-%s.conllu` (sha256 `%s`) | the first %d (`%s` … `%s`) ' \
+    "$1" "$1" "$(sha256sum "$src" | cut -d' ' -f1)" "$2" "$(field "$slice" 1 sent_id)" "$(field "$slice" -1 sent_id)"
+  printf '| %d | %d |\n' \
     "$words" "$(wc -c < "$slice")"
   rm -f "$slice"
 }
@@ -64,7 +66,8 @@ cat > "$OUT/README.md" <<MD
 The first sentences of the Universal Dependencies English Web Treebank (EWT), unchanged, so that \`mvn test\`
 needs nothing beside the clone. Made by \`tools/data/make-ewt-slice.sh\` from UD English EWT as of Universal
 Dependencies 2.16: https://github.com/UniversalDependencies/UD_English-EWT, commit
-\`${EWT_COMMIT}\` (2025-05-10), whose train and dev files are the ones named below (sha256 of each).
+\`${EWT_COMMIT}\` (2025-05-10), whose train and dev files are the ones named below (with the
+sha256 of each).
 
 | file | taken from | sentences (first … last sent_id) | words | bytes uncompressed |
 |---|---|---|---|---|
