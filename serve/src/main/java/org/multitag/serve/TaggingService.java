@@ -265,6 +265,7 @@ public final class TaggingService implements AutoCloseable {
         return inputs.encodeText("input", text);
     }
 
+    /** The model folder this service tags with. */
     public TaggingModel model() {
         return model;
     }
