@@ -67,7 +67,7 @@ final class Exchange {
             }
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             byte[] buf = new byte[8192];
-            for (int r; (r = in.read(buf)) != -1; ) {
+            for (int r; (r = read(in, buf)) != -1; ) {
                 if (out.size() + (long) r > max) {
                     close = true;
                     discard(in);
@@ -76,6 +76,16 @@ final class Exchange {
                 out.write(buf, 0, r);
             }
             return out.toByteArray();
+        }
+    }
+
+    /** A client that hangs up mid-body is the client's failure, answered (if it still listens) as a bad request. */
+    private int read(InputStream in, byte[] buf) {
+        try {
+            return in.read(buf);
+        } catch (IOException e) {
+            close = true;
+            throw new HttpError(400, "incomplete_body", "the connection closed before the whole body arrived");
         }
     }
 
