@@ -10,6 +10,7 @@ import org.multitag.cli.options.ComputeOptions;
 import org.multitag.cli.options.LengthOptions;
 import org.multitag.cli.options.ModelOption;
 import org.multitag.core.InputException;
+import org.multitag.model.LongText;
 import org.multitag.model.TaggingModel;
 import org.multitag.serve.TaggingService;
 import org.multitag.serve.http.TagServer;
@@ -111,7 +112,7 @@ final class ServeCommand implements Callable<Integer> {
         TagServer server = new TagServer(new TagServer.Options(host, port, backlog, maxInputsPerRequest, maxBodyBytes,
                 Duration.ofMillis(requestTimeoutMs), 16));
         TaggingService service = TaggingService.builder(m).threads(threads).maxLength(limit)
-                .truncate(lengths.truncate()).maxBatchTokens(maxBatchTokens)
+                .truncate(lengths.longTextWithoutWindows("serve") == LongText.TRUNCATE).maxBatchTokens(maxBatchTokens)
                 .maxBatchDelay(Duration.ofMillis(maxBatchDelayMs)).maxConcurrentRequests(maxConcurrentRequests)
                 .listener(server.listener()).build();
         try {
