@@ -45,7 +45,7 @@ final class ServeCommand implements Callable<Integer> {
             description = "Port to listen on; 0 for any free one (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--max-batch-tokens", paramLabel = "N", defaultValue = "4096",
+    @Option(names = "--max-batch-tokens", paramLabel = "N", defaultValue = "" + TaggingService.DEFAULT_MAX_BATCH_TOKENS,
             description = "Padded tokens per model batch (rows times the longest row); a longer single input runs "
                     + "alone (default: ${DEFAULT-VALUE}).")
     int maxBatchTokens;
@@ -55,7 +55,7 @@ final class ServeCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     long maxBatchDelayMs;
 
-    @Option(names = "--max-concurrent-requests", paramLabel = "N", defaultValue = "512",
+    @Option(names = "--max-concurrent-requests", paramLabel = "N", defaultValue = "" + TaggingService.DEFAULT_MAX_CONCURRENT_REQUESTS,
             description = "Inputs queued or being computed at most; beyond, requests get 429 (default: "
                     + "${DEFAULT-VALUE}).")
     int maxConcurrentRequests;
@@ -77,7 +77,7 @@ final class ServeCommand implements Callable<Integer> {
                     + "${DEFAULT-VALUE}).")
     long drainTimeoutMs;
 
-    @Option(names = "--backlog", paramLabel = "N", defaultValue = "512",
+    @Option(names = "--backlog", paramLabel = "N", defaultValue = "" + TaggingService.DEFAULT_MAX_CONCURRENT_REQUESTS,
             description = "Connections waiting to be accepted before new ones are refused (default: ${DEFAULT-VALUE}).")
     int backlog;
 

@@ -6,19 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.multitag.data.TestData;
 import org.multitag.weights.DType;
 import org.multitag.weights.ModelFolder;
 
 /**
- * The UD path from the command line on a short UD English EWT slice (read from {@code ../shared}): {@code train}
+ * The UD path from the command line on the committed UD English EWT slice ({@link TestData#ewt}): {@code train}
  * with no tuning flags learns, label groups and every decoding mode are tuned and saved, {@code eval --decode all}
  * reports the official measures, {@code predict --format conllu} writes the input back with UPOS and FEATS only.
  */
@@ -33,34 +32,10 @@ class UdCommandsTest {
     static Path model;
     static TestModels.Result trained;
 
-    /** The first {@code n} sentences of an EWT file. */
-    static Path slice(String split, int n, Path out) throws IOException {
-        Path d = Path.of("").toAbsolutePath();
-        while (d != null && !Files.isDirectory(d.resolve("shared/data/ud-english-ewt"))) {
-            d = d.getParent();
-        }
-        if (d == null) {
-            throw new IllegalStateException("../shared/data/ud-english-ewt not found above " + Path.of("")
-                    .toAbsolutePath());
-        }
-        List<String> lines = Files.readAllLines(d.resolve("shared/data/ud-english-ewt/en_ewt-ud-" + split
-                + ".conllu"));
-        List<String> kept = new ArrayList<>();
-        int sentences = 0;
-        for (String line : lines) {
-            kept.add(line);
-            if (line.isEmpty() && ++sentences == n) {
-                break;
-            }
-        }
-        Files.write(out, kept, StandardCharsets.UTF_8);
-        return out;
-    }
-
     @BeforeAll
     static void trainOnASlice() throws IOException {
-        train = slice("train", 600, dir.resolve("train.conllu"));
-        dev = slice("dev", 150, dir.resolve("dev.conllu"));
+        train = TestData.ewt("train", 600, dir.resolve("train.conllu"));
+        dev = TestData.ewt("dev", 150, dir.resolve("dev.conllu"));
         Path base = dir.resolve("minilm");
         ModelFolder.write(base, TestModels.minilm(), DType.F32);
         // no tuning flags: the defaults must learn (lr, head lr, head init, pos-weight, label groups)

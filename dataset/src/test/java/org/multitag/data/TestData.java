@@ -1,16 +1,24 @@
 package org.multitag.data;
 
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.zip.GZIPInputStream;
 import org.multitag.tokenizer.Tokenizer;
 import org.multitag.tokenizer.TokenizerLoader;
 
-/** Shared fixtures: the test resources under {@code /data} and a tiny uncased WordPiece tokenizer. */
+/**
+ * Shared fixtures: the test resources under {@code /data}, a tiny uncased WordPiece tokenizer, and the committed
+ * UD English EWT slice.
+ */
 public final class TestData {
 
     private static Tokenizer tokenizer;
@@ -64,5 +72,35 @@ public final class TestData {
     /** Writes {@code content} (UTF-8) to {@code dir/name}. */
     public static Path write(Path dir, String name, String content) throws IOException {
         return Files.writeString(dir.resolve(name), content);
+    }
+
+    /**
+     * The first {@code sentences} sentences of the committed UD English EWT slice of {@code split} ({@code "train"}:
+     * up to 600, {@code "dev"}: up to 200; see {@code src/test/resources/data/ud-english-ewt/README.md}), written
+     * byte for byte as CoNLL-U to {@code out}. The tests read this, never the full treebank, so that they need
+     * nothing beside the clone.
+     */
+    public static Path ewt(String split, int sentences, Path out) throws IOException {
+        String name = "/data/ud-english-ewt/en_ewt-ud-" + split + ".slice.conllu.gz";
+        InputStream raw = TestData.class.getResourceAsStream(name);
+        if (raw == null) {
+            throw new IllegalArgumentException("no test resource " + name);
+        }
+        int written = 0;
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(new GZIPInputStream(raw),
+                StandardCharsets.UTF_8)); BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+            for (String line = in.readLine(); line != null && written < sentences; line = in.readLine()) {
+                w.write(line);
+                w.write('\n');
+                if (line.isEmpty()) {
+                    written++;
+                }
+            }
+        }
+        if (written < sentences) {
+            throw new IllegalArgumentException(name + " has " + written + " sentences, not " + sentences
+                    + " (tools/data/make-ewt-slice.sh makes a longer one)");
+        }
+        return out;
     }
 }

@@ -11,35 +11,19 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.multitag.core.LabelSet;
 
 /**
- * Reads the real UD English EWT dev file ({@code shared/data/ud-english-ewt/en_ewt-ud-dev.conllu}, found by
- * searching upwards from the working directory) and checks the sentences, words and labels against an
- * independent count of the file. Skipped when the file is not there.
+ * Reads the committed UD English EWT dev slice (its first 200 sentences, {@link TestData#ewt}) and checks the
+ * sentences, words and labels against an independent count of the file.
  */
-public class UdEnglishEwtTest {
-
-    /** The dev file, relative to a folder above the working directory. */
-    public static final String DEV = "shared/data/ud-english-ewt/en_ewt-ud-dev.conllu";
-
-    /** {@code relative} under the nearest folder above the working directory that has it, or null. */
-    public static Path find(String relative) {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path p = dir.resolve(relative);
-            if (Files.isRegularFile(p)) {
-                return p;
-            }
-        }
-        return null;
-    }
+class UdEnglishEwtTest {
 
     @Test
-    void devSentencesWordsAndLabelsMatchTheFile() throws IOException {
-        Path dev = find(DEV);
-        Assumptions.assumeTrue(dev != null, "no " + DEV + " above " + Path.of("").toAbsolutePath());
+    void devSentencesWordsAndLabelsMatchTheFile(@TempDir Path tmp) throws IOException {
+        Path dev = TestData.ewt("dev", 200, tmp.resolve("dev.conllu"));
 
         // Independent count: a sentence is a run of non-blank lines; its words are the lines whose ID column is a
         // plain integer; labels are UPOS=<col 4> plus the FEATS pairs.
@@ -110,7 +94,7 @@ public class UdEnglishEwtTest {
         int[] first = firstWordLabels.stream().mapToInt(collected::indexOf).sorted().toArray();
         assertArrayEquals(first, data.examples().get(0).wordLabels(0));
         assertEquals(0, data.skipped().size());
-        System.out.printf("EWT dev: %d sentences, %d words (%d multiword tokens and %d empty nodes skipped), "
+        System.out.printf("EWT dev slice: %d sentences, %d words (%d multiword tokens and %d empty nodes skipped), "
                 + "%d distinct labels (%d UPOS + %d features); read in %d ms%n", sentences, words, multiword,
                 emptyNodes, collected.size(), collected.names().stream().filter(l -> l.startsWith("UPOS=")).count(),
                 collected.names().stream().filter(l -> !l.startsWith("UPOS=")).count(), ms);

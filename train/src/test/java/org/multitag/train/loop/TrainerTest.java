@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.multitag.core.LabelSet;
 import org.multitag.data.ExampleReader;
+import org.multitag.data.TestData;
 import org.multitag.data.TrainingData;
 import org.multitag.eval.Baselines;
 import org.multitag.eval.EvaluationReport;
@@ -34,7 +35,7 @@ import org.multitag.weights.OnnxImporter;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Fine-tuning all-MiniLM-L6-v2 on a small slice of UD English EWT (UPOS + FEATS, read from ../shared): dev
+ * Fine-tuning all-MiniLM-L6-v2 on a small slice of UD English EWT (UPOS + FEATS, the committed slice): dev
  * micro-F1 ends well above the all-negative baseline, the saved folder tags text through the inference path,
  * and a run resumed from its checkpoint repeats the uninterrupted run's loss curve exactly.
  */
@@ -43,7 +44,6 @@ class TrainerTest {
     static ImportedModel miniLm;
     static java.util.Map<String, byte[]> tokenizerFiles;
     static Tokenizer tokenizer;
-    static Path ewt;
 
     @BeforeAll
     static void load() throws Exception {
@@ -58,23 +58,6 @@ class TrainerTest {
         tokenizerFiles = java.util.Map.of("tokenizer.json", tokenizerJson);
         tokenizer = TokenizerLoader.fromJson(new ByteArrayInputStream(tokenizerJson), "all-minilm-l6-v2-tokenizer.json")
                 .withPadding(null).withTruncation(null);
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !Files.isDirectory(dir.resolve("shared/data/ud-english-ewt"))) {
-            dir = dir.getParent();
-        }
-        if (dir == null) {
-            throw new IllegalStateException("shared/data/ud-english-ewt not found above " + Path.of("").toAbsolutePath());
-        }
-        ewt = dir.resolve("shared/data/ud-english-ewt");
-    }
-
-    /** The first {@code n} sentences of a CoNLL-U file, written to {@code out}. */
-    static Path head(Path conllu, int n, Path out) throws Exception {
-        String text = Files.readString(conllu, StandardCharsets.UTF_8);
-        String[] sentences = text.split("\n\n");
-        Files.writeString(out, String.join("\n\n", java.util.Arrays.copyOf(sentences, n)) + "\n\n",
-                StandardCharsets.UTF_8);
-        return out;
     }
 
     static TokenClassifier newModel(ImportedModel m, int labels, long seed) {
@@ -84,8 +67,8 @@ class TrainerTest {
 
     @Test
     void fineTunesBeatsBaselinesSavesAndResumesExactly(@TempDir Path tmp) throws Exception {
-        Path trainFile = head(ewt.resolve("en_ewt-ud-train.conllu"), 320, tmp.resolve("train.conllu"));
-        Path devFile = head(ewt.resolve("en_ewt-ud-dev.conllu"), 80, tmp.resolve("dev.conllu"));
+        Path trainFile = TestData.ewt("train", 320, tmp.resolve("train.conllu"));
+        Path devFile = TestData.ewt("dev", 80, tmp.resolve("dev.conllu"));
         LabelSet labels = ExampleReader.collectLabels(List.of(trainFile), false);
         ExampleReader reader = new ExampleReader(tokenizer, labels,
                 new ExampleReader.Options(128, true, false, true));
@@ -160,7 +143,7 @@ class TrainerTest {
 
     @Test
     void lengthGroupingKeepsEveryExampleOnceAndCutsPadding(@TempDir Path tmp) throws Exception {
-        Path trainFile = head(ewt.resolve("en_ewt-ud-train.conllu"), 2000, tmp.resolve("train.conllu"));
+        Path trainFile = TestData.ewt("train", 600, tmp.resolve("train.conllu"));
         LabelSet labels = ExampleReader.collectLabels(List.of(trainFile), false);
         TrainingData train = new ExampleReader(tokenizer, labels, new ExampleReader.Options(128, true, false, true))
                 .read(trainFile);
