@@ -120,6 +120,21 @@ class EvalCommandTest {
     }
 
     @Test
+    void examplesLongerThanTheLimitAreScoredThroughWindows() throws IOException {
+        Path report = dir.resolve("windows-report.json");
+        TestModels.Result r = TestModels.run("eval", "--model", model.toString(), "--data", dev.toString(),
+                "--max-length", "6", "--stride", "1", "--report", report.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(words(dev), JSON.readTree(report.toFile()).get("n_words").asLong(), "every word scored");
+
+        TestModels.Result refused = TestModels.run("eval", "--model", model.toString(), "--data", dev.toString(),
+                "--max-length", "6", "--long-text", "error");
+        assertEquals(2, refused.code());
+        assertTrue(refused.err().startsWith("error: " + dev + ":1: "), refused.err());
+        assertTrue(refused.err().contains("more than the maximum length of 6"), refused.err());
+    }
+
+    @Test
     void anUnknownGoldLabelCountsAsMissed() throws IOException {
         List<String> lines = new ArrayList<>(Files.readAllLines(dev).subList(0, 3));
         lines.add("{\"tokens\": [\"the\", \"house\"], \"labels\": [[], [\"BUILDING\"]]}");

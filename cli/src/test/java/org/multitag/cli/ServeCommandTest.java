@@ -73,6 +73,13 @@ class ServeCommandTest {
         TestModels.Result bad = TestModels.run("serve", "--model", model.toString(), "--port", "70000");
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("--port must be in [0, 65535]"), bad.err());
+        for (String[] windows : new String[][] {{"--long-text", "window"}, {"--stride", "8"}}) {
+            TestModels.Result noWindows = TestModels.run("serve", "--model", model.toString(), "--port", "0",
+                    windows[0], windows[1]);
+            assertEquals(2, noWindows.code());
+            assertEquals("error: serve does not split long inputs into windows yet: use --long-text truncate or "
+                    + "error", noWindows.err().strip());
+        }
     }
 
     @Test

@@ -14,7 +14,7 @@ public final class LengthOptions {
 
     @Option(names = "--max-length", paramLabel = "N",
             description = "Longest input in tokens, special tokens included (default: the model's "
-                    + "max_position_embeddings). A longer one goes through windows (see --long-text).")
+                    + "max_position_embeddings). What happens to a longer one: --long-text.")
     Integer maxLength;
 
     @Option(names = "--long-text", paramLabel = "window|truncate|error",
