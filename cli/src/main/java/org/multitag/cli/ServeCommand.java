@@ -10,7 +10,6 @@ import org.multitag.cli.options.ComputeOptions;
 import org.multitag.cli.options.LengthOptions;
 import org.multitag.cli.options.ModelOption;
 import org.multitag.core.InputException;
-import org.multitag.model.LongText;
 import org.multitag.model.TaggingModel;
 import org.multitag.serve.TaggingService;
 import org.multitag.serve.http.TagServer;
@@ -112,7 +111,7 @@ final class ServeCommand implements Callable<Integer> {
         TagServer server = new TagServer(new TagServer.Options(host, port, backlog, maxInputsPerRequest, maxBodyBytes,
                 Duration.ofMillis(requestTimeoutMs), 16));
         TaggingService service = TaggingService.builder(m).threads(threads).maxLength(limit)
-                .truncate(lengths.longTextWithoutWindows("serve") == LongText.TRUNCATE).maxBatchTokens(maxBatchTokens)
+                .longText(lengths.longText(), lengths.stride(limit)).maxBatchTokens(maxBatchTokens)
                 .maxBatchDelay(Duration.ofMillis(maxBatchDelayMs)).maxConcurrentRequests(maxConcurrentRequests)
                 .listener(server.listener()).build();
         try {

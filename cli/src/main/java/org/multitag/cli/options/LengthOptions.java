@@ -18,11 +18,12 @@ public final class LengthOptions {
     Integer maxLength;
 
     @Option(names = "--long-text", paramLabel = "window|truncate|error",
-            description = "What happens to an input longer than --max-length: window (the default in predict, eval "
-                    + "and tune-thresholds) splits it into overlapping windows of at most --max-length tokens, cut "
-                    + "between words, and each word takes its probabilities from the window where it is most central; "
-                    + "truncate cuts it (the words cut off get no labels); error refuses it (the default of train "
-                    + "and serve, which do not window yet). An input under the limit is tagged the same either way.")
+            description = "What happens to an input longer than --max-length: window (the default, except in train) "
+                    + "splits it into overlapping windows of at most --max-length tokens, cut between words, and each "
+                    + "word takes its probabilities from the window where it is most central; truncate cuts it (the "
+                    + "words cut off get no labels); error refuses it (train's default: it does not window yet; serve "
+                    + "windows /v1/tag only, a longer /v1/embed input is refused). An input under the limit is "
+                    + "tagged the same either way.")
     String longText;
 
     @Option(names = "--stride", paramLabel = "N",
