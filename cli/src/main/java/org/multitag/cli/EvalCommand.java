@@ -18,6 +18,7 @@ import org.multitag.data.ExampleReader;
 import org.multitag.data.TrainingData;
 import org.multitag.eval.EvaluationReport;
 import org.multitag.eval.Evaluator;
+import org.multitag.model.MultiLabelTagger;
 import org.multitag.model.TaggingModel;
 import org.multitag.model.decoding.Decoding;
 import org.multitag.model.decoding.DecodingMode;
@@ -88,8 +89,9 @@ final class EvalCommand implements Callable<Integer> {
                 lengths.readerOptions(m.config()).withKeepUnknownLabels(true)).read(data);
         d.checkIds(m.config());
 
-        Map<DecodingMode, EvaluationReport> reports = Evaluator.score(m, d, threads, batchSize)
-                .evaluate(decoding, modes);
+        int limit = lengths.limit(m.config());
+        Map<DecodingMode, EvaluationReport> reports = Evaluator.score(m, d, new MultiLabelTagger.Options(threads,
+                batchSize, limit, lengths.longText(), lengths.stride(limit), null)).evaluate(decoding, modes);
 
         if (report != null) {
             String json = modes.size() == 1 ? reports.get(modes.get(0)).toJson(modes.get(0))

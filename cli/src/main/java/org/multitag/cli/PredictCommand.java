@@ -19,6 +19,7 @@ import org.multitag.cli.options.ModelOption;
 import org.multitag.core.AtomicFiles;
 import org.multitag.core.InputException;
 import org.multitag.eval.ConlluWriter;
+import org.multitag.model.LongText;
 import org.multitag.model.MultiLabelTagger;
 import org.multitag.model.TaggingModel;
 import org.multitag.model.TokenScorer;
@@ -136,7 +137,7 @@ final class PredictCommand implements Callable<Integer> {
         int limit = lengths.limit(m.config());
         List<List<WordPrediction>> results;
         try (MultiLabelTagger tagger = MultiLabelTagger.of(m, decoding, new MultiLabelTagger.Options(threads,
-                batchSize, limit, lengths.truncate(), mode))) {
+                batchSize, limit, lengths.longText(), lengths.stride(limit), mode))) {
             checkLengths(tagger, read.items(), limit);
             results = tag(tagger, read.items());
         }
@@ -217,7 +218,10 @@ final class PredictCommand implements Callable<Integer> {
         return new Item(line, null, words);
     }
 
-    /** Fails on the first line (in input order) longer than {@code limit}, before any compute. */
+    /**
+     * Fails on the first line (in input order) the tokenizer refuses, or that is longer than {@code limit} when the
+     * tagger refuses longer lines, before any compute.
+     */
     private void checkLengths(MultiLabelTagger tagger, List<Item> items, int limit) {
         for (Item item : items) {
             Encoding e;
@@ -227,10 +231,10 @@ final class PredictCommand implements Callable<Integer> {
             } catch (IllegalArgumentException ex) {
                 throw new InputException(item.line().location(), ex.getMessage());
             }
-            if (e.length() > limit) {
+            if (e.length() > limit && tagger.options().longText() == LongText.ERROR) {
                 throw new InputException(item.line().location(), e.length() + " tokens, more than the limit of "
                         + limit + (lengths.given() ? " (--max-length)" : " (the model's max_position_embeddings)")
-                        + "; use --truncate to cut long lines");
+                        + "; use --long-text window (or truncate) for long lines");
             }
         }
     }

@@ -111,7 +111,7 @@ final class ServeCommand implements Callable<Integer> {
         TagServer server = new TagServer(new TagServer.Options(host, port, backlog, maxInputsPerRequest, maxBodyBytes,
                 Duration.ofMillis(requestTimeoutMs), 16));
         TaggingService service = TaggingService.builder(m).threads(threads).maxLength(limit)
-                .truncate(lengths.truncate()).maxBatchTokens(maxBatchTokens)
+                .longText(lengths.longText(), lengths.stride(limit)).maxBatchTokens(maxBatchTokens)
                 .maxBatchDelay(Duration.ofMillis(maxBatchDelayMs)).maxConcurrentRequests(maxConcurrentRequests)
                 .listener(server.listener()).build();
         try {

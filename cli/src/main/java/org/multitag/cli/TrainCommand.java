@@ -17,6 +17,7 @@ import org.multitag.data.ExampleReader;
 import org.multitag.data.LabelFile;
 import org.multitag.data.SkippedLine;
 import org.multitag.data.TrainingData;
+import org.multitag.model.LongText;
 import org.multitag.model.TaggingModel;
 import org.multitag.model.nn.Freeze;
 import org.multitag.train.FineTuner;
@@ -186,7 +187,7 @@ final class TrainCommand implements Callable<Integer> {
         PrintStream progress = WriterStream.of(stderr);
         FineTuner tuner = FineTuner.builder(base).labels(labels).options(options).dropout(dropout).layerMix(layerMix)
                 .labelAllSubtokens(labelAllSubtokens).skipBad(skipBad).threads(threads)
-                .maxLength(maxLength).truncate(lengths.truncate()).labelGroups(labelGroups)
+                .maxLength(maxLength).truncate(lengths.longTextWithoutWindows("train") == LongText.TRUNCATE).labelGroups(labelGroups)
                 .progress(progress, System.console() != null).build();
         TrainingData train = tuner.read(trainFiles);
         TrainingData dev = tuner.readDev(List.of(devFile));

@@ -18,6 +18,7 @@ import org.multitag.data.TrainingData;
 import org.multitag.eval.DecodingTuner;
 import org.multitag.eval.EvaluationReport;
 import org.multitag.eval.Evaluator;
+import org.multitag.model.MultiLabelTagger;
 import org.multitag.model.TaggingModel;
 import org.multitag.model.Thresholds;
 import org.multitag.model.decoding.Decoding;
@@ -127,7 +128,9 @@ final class TuneThresholdsCommand implements Callable<Integer> {
             }
         }
 
-        Evaluator dev = Evaluator.score(m, d, threads, batchSize);
+        int limit = lengths.limit(m.config());
+        Evaluator dev = Evaluator.score(m, d, new MultiLabelTagger.Options(threads, batchSize, limit,
+                lengths.longText(), lengths.stride(limit), null));
         DecodingTuner.Result tuned = DecodingTuner.tune(dev, groups, seen);
         EvaluationReport atHalf = dev.evaluate(Thresholds.uniform(names, 0.5f).values());
         EvaluationReport old = before == null ? null : dev.evaluate(before.values());

@@ -120,6 +120,31 @@ class EvalCommandTest {
     }
 
     @Test
+    void examplesLongerThanTheLimitAreScoredThroughWindows() throws IOException {
+        Path report = dir.resolve("windows-report.json");
+        TestModels.Result r = TestModels.run("eval", "--model", model.toString(), "--data", dev.toString(),
+                "--max-length", "6", "--stride", "1", "--report", report.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(words(dev), JSON.readTree(report.toFile()).get("n_words").asLong(), "every word scored");
+
+        // tune-thresholds scores the same windows: its micro-F1 at 0.5 is eval's at 0.5
+        Path half = dir.resolve("windows-half.json");
+        assertEquals(0, TestModels.run("eval", "--model", model.toString(), "--data", dev.toString(),
+                "--max-length", "6", "--stride", "1", "--thresholds", "0.5", "--report", half.toString()).code());
+        TestModels.Result tuned = TestModels.run("tune-thresholds", "--model", model.toString(), "--data",
+                dev.toString(), "--max-length", "6", "--stride", "1", "--out", dir.resolve("windows-tuned").toString());
+        assertEquals(0, tuned.code(), tuned.err());
+        assertEquals(TrainCommandTest.number(tuned.out(), "micro-F1 (\\d\\.\\d{4}) \\(0\\.5\\)"),
+                Math.round(JSON.readTree(half.toFile()).get("micro_f1").asDouble() * 1e4) / 1e4, 1e-9);
+
+        TestModels.Result refused = TestModels.run("eval", "--model", model.toString(), "--data", dev.toString(),
+                "--max-length", "6", "--long-text", "error");
+        assertEquals(2, refused.code());
+        assertTrue(refused.err().startsWith("error: " + dev + ":1: "), refused.err());
+        assertTrue(refused.err().contains("more than the maximum length of 6"), refused.err());
+    }
+
+    @Test
     void anUnknownGoldLabelCountsAsMissed() throws IOException {
         List<String> lines = new ArrayList<>(Files.readAllLines(dev).subList(0, 3));
         lines.add("{\"tokens\": [\"the\", \"house\"], \"labels\": [[], [\"BUILDING\"]]}");

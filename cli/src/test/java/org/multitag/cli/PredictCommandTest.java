@@ -135,23 +135,71 @@ class PredictCommandTest {
     }
 
     @Test
-    void longLinesFailUnlessTruncated() throws IOException {
+    void longLinesGoThroughWindowsFailOrAreTruncatedAsAsked() throws IOException {
         Path input = Files.writeString(dir.resolve("long.jsonl"),
-                "{\"text\": \"short\"}\n{\"text\": \"one two three four five six seven eight nine ten\"}\n");
+                "{\"text\": \"short\"}\n{\"text\": \"one two three four five six seven eight nine ten\"}\n"
+                + "{\"tokens\": [\"one\", \"two\", \"three\", \"four\", \"five\", \"six\", \"seven\"]}\n");
+        TestModels.Result windows = TestModels.run("predict", "--model", model.toString(), "--input",
+                input.toString(), "--max-length", "8");
+        assertEquals(0, windows.code(), windows.err());
+        List<String> lines = windows.out().lines().toList();
+        JsonNode text = JSON.readTree(lines.get(1));
+        assertEquals(10, text.get("words").size(), "every word of the long line is tagged");
+        assertEquals("ten", text.get("words").get(9).get("text").asText());
+        for (JsonNode w : text.get("words")) {
+            assertEquals(LABELS.size(), w.get("scores").size(), w.toString());
+        }
+        assertEquals(7, JSON.readTree(lines.get(2)).get("words").size(), "pre-split words through windows");
+
         Path output = dir.resolve("never/long.jsonl");
         TestModels.Result r = TestModels.run("predict", "--model", model.toString(), "--input", input.toString(),
-                "--output", output.toString(), "--max-length", "8");
+                "--output", output.toString(), "--max-length", "8", "--long-text", "error");
         assertEquals(2, r.code());
-        assertEquals("error: " + input + ":2: 12 tokens, more than the limit of 8 (--max-length); use --truncate to "
-                + "cut long lines", r.err().strip());
+        assertEquals("error: " + input + ":2: 12 tokens, more than the limit of 8 (--max-length); use --long-text "
+                + "window (or truncate) for long lines", r.err().strip());
         assertFalse(Files.exists(dir.resolve("never")));
 
-        TestModels.Result cut = TestModels.run("predict", "--model", model.toString(), "--input", input.toString(),
-                "--max-length", "8", "--truncate");
-        assertEquals(0, cut.code(), cut.err());
-        JsonNode second = JSON.readTree(cut.out().lines().toList().get(1));
-        assertEquals(6, second.get("words").size());
-        assertEquals("six", second.get("words").get(5).get("text").asText());
+        for (String[] truncation : new String[][] {{"--truncate"}, {"--long-text", "truncate"}}) {
+            List<String> args = new ArrayList<>(List.of("predict", "--model", model.toString(), "--input",
+                    input.toString(), "--max-length", "8"));
+            args.addAll(List.of(truncation));
+            TestModels.Result cut = TestModels.run(args.toArray(String[]::new));
+            assertEquals(0, cut.code(), cut.err());
+            JsonNode second = JSON.readTree(cut.out().lines().toList().get(1));
+            assertEquals(6, second.get("words").size());
+            assertEquals("six", second.get("words").get(5).get("text").asText());
+            assertEquals(lines.get(0), cut.out().lines().toList().get(0), "a line under the limit, the same bytes");
+        }
+
+        String[][] bad = {
+            {"--long-text", "window", "--truncate", "--truncate and --long-text window contradict each other"},
+            {"--long-text", "chunks", "--long-text must be window, truncate or error, not 'chunks'"},
+            {"--stride", "6", "--stride must be in [0, 5] (windows of 8 tokens, 2 of them special, must move on), not 6"},
+            {"--stride", "2", "--truncate", "--stride is for --long-text window, not truncate"},
+        };
+        for (String[] b : bad) {
+            List<String> args = new ArrayList<>(List.of("predict", "--model", model.toString(), "--input",
+                    input.toString(), "--max-length", "8"));
+            args.addAll(List.of(b).subList(0, b.length - 1));
+            TestModels.Result e = TestModels.run(args.toArray(String[]::new));
+            assertEquals(2, e.code(), e.err());
+            assertEquals("error: " + b[b.length - 1], e.err().strip());
+        }
+    }
+
+    @Test
+    void aLineOfSixHundredWordsIsTaggedWordByWordAtTheModelsLimit() throws IOException {
+        Path input = Files.writeString(dir.resolve("long600.jsonl"),
+                "{\"text\": \"" + "word ".repeat(600) + "\"}\n");
+        TestModels.Result r = TestModels.run("predict", "--model", model.toString(), "--input", input.toString(),
+                "--stride", "64");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(600, JSON.readTree(r.out()).get("words").size());
+        TestModels.Result refused = TestModels.run("predict", "--model", model.toString(), "--input",
+                input.toString(), "--long-text", "error");
+        assertEquals(2, refused.code());
+        assertTrue(refused.err().startsWith("error: " + input + ":1: 602 tokens, more than the limit of 512 (the "
+                + "model's max_position_embeddings); use --long-text window"), refused.err());
     }
 
     @Test
@@ -165,8 +213,6 @@ class PredictCommandTest {
             {"\n{\"tokens\": \"a b\"}\n", "2: \"tokens\" must be an array of strings, got string"},
             {"{\"tokens\": [\"a\", 1]}\n", "1: \"tokens\"[1] must be a string, got 1"},
             {"{\"text\": [\"a\"]}\n", "1: \"text\" must be a string, got array"},
-            {"{\"text\": \"ok\"}\n{\"text\": \"" + "word ".repeat(600) + "\"}\n",
-                "2: 602 tokens, more than the limit of 512 (the model's max_position_embeddings); use --truncate"},
         };
         for (int i = 0; i < cases.length; i++) {
             Path input = Files.writeString(dir.resolve("bad" + i + ".jsonl"), cases[i][0]);

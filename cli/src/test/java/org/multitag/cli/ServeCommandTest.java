@@ -67,12 +67,17 @@ class ServeCommandTest {
         TestModels.Result r = TestModels.run("serve", "--help");
         assertEquals(0, r.code(), r.err());
         for (String d : List.of("127.0.0.1", "8080", "512", "32", "2097152", "30000", "--max-batch-tokens",
-                "--max-batch-delay-ms", "--threads", "--max-length", "--truncate")) {
+                "--max-batch-delay-ms", "--threads", "--max-length", "--truncate", "--long-text", "--stride")) {
             assertTrue(r.out().contains(d), d + " missing from\n" + r.out());
         }
         TestModels.Result bad = TestModels.run("serve", "--model", model.toString(), "--port", "70000");
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("--port must be in [0, 65535]"), bad.err());
+        TestModels.Result badStride = TestModels.run("serve", "--model", model.toString(), "--port", "0",
+                "--max-length", "8", "--stride", "6");
+        assertEquals(2, badStride.code());
+        assertEquals("error: --stride must be in [0, 5] (windows of 8 tokens, 2 of them special, must move on), not 6",
+                badStride.err().strip());
     }
 
     @Test

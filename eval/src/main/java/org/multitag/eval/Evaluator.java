@@ -41,7 +41,8 @@ public final class Evaluator {
     }
 
     /**
-     * Runs {@code scorer} over every example of {@code data} (inference, length-sorted batches).
+     * Runs {@code scorer} over every example of {@code data} (inference, length-sorted batches); an example longer
+     * than the scorer's limit goes through windows when the scorer windows ({@link TokenScorer#scoreWords}).
      *
      * @throws IllegalArgumentException when the scorer's head has another number of labels than the data
      */
@@ -52,11 +53,13 @@ public final class Evaluator {
         }
         List<int[]> ids = new ArrayList<>(data.examples().size());
         List<int[]> types = new ArrayList<>(data.examples().size());
+        List<int[]> words = new ArrayList<>(data.examples().size());
         for (Example e : data.examples()) {
             ids.add(e.inputIds());
             types.add(e.typeIds());
+            words.add(e.tokenWords());
         }
-        return new Evaluator(data.labels(), data.examples(), scorer.score(ids, types));
+        return new Evaluator(data.labels(), data.examples(), scorer.scoreWords(ids, types, words));
     }
 
     /**
@@ -68,9 +71,17 @@ public final class Evaluator {
      */
     public static Evaluator score(TaggingModel model, TrainingData data, int threads, int batchSize)
             throws IOException {
+        return score(model, data, new MultiLabelTagger.Options(threads, batchSize, 0, false));
+    }
+
+    /**
+     * As {@link #score(TaggingModel, TrainingData, int, int)} with the tagger's options: threads, batch size, the
+     * limit and what happens to a longer example (windows, or an error; truncation is the reader's job).
+     */
+    public static Evaluator score(TaggingModel model, TrainingData data, MultiLabelTagger.Options options)
+            throws IOException {
         Decoding any = Decoding.independent(Thresholds.uniform(model.labels().names(), Thresholds.DEFAULT));
-        try (MultiLabelTagger tagger = MultiLabelTagger.of(model, any,
-                new MultiLabelTagger.Options(threads, batchSize, 0, false))) {
+        try (MultiLabelTagger tagger = MultiLabelTagger.of(model, any, options.withDecoding(null))) {
             return score(tagger.scorer(), data);
         }
     }

@@ -23,7 +23,7 @@ import org.multitag.tokenizer.labels.WordPrediction;
  * Each word's label set is decoded from its first sub-token's probabilities by a {@link Decoder}: by default the
  * model folder's default mode ({@link Decoding}; a folder without a decoding setup: each label whose probability
  * reaches its threshold). Inputs are batched in length order (padding stays small) and results returned in input
- * order.
+ * order. A text longer than the limit goes through overlapping windows by default ({@link Options#longText()}).
  */
 public final class MultiLabelTagger implements AutoCloseable {
 
@@ -31,20 +31,38 @@ public final class MultiLabelTagger implements AutoCloseable {
      * @param threads gemm and kernel threads (0: the machine's)
      * @param batchSize sequences per forward pass
      * @param maxLength longest sequence in tokens (0: the model's max_position_embeddings)
-     * @param truncate cut longer sequences to maxLength instead of failing
+     * @param longText what happens to a longer text: windows (the default), truncation or an error
+     * @param stride tokens consecutive windows share (negative: a quarter of the window)
      * @param decoding the decoding mode ({@code null}: the model folder's default)
      */
-    public record Options(int threads, int batchSize, int maxLength, boolean truncate, DecodingMode decoding) {
-        public static final Options DEFAULT = new Options(0, 32, 0, false, null);
+    public record Options(int threads, int batchSize, int maxLength, LongText longText, int stride,
+            DecodingMode decoding) {
+        /** All cores, batches of 32, the model's limit, longer texts through windows, the model's decoding. */
+        public static final Options DEFAULT = new Options(0, 32, 0, LongText.WINDOW, -1, null);
 
-        /** Options with the model's default decoding. */
+        /** Options that truncate longer texts, or refuse them ({@code truncate} false), as before windows. */
+        public Options(int threads, int batchSize, int maxLength, boolean truncate, DecodingMode decoding) {
+            this(threads, batchSize, maxLength, truncate ? LongText.TRUNCATE : LongText.ERROR, -1, decoding);
+        }
+
+        /** Options with the model's default decoding that truncate longer texts or refuse them. */
         public Options(int threads, int batchSize, int maxLength, boolean truncate) {
             this(threads, batchSize, maxLength, truncate, null);
         }
 
         /** These options with another decoding mode ({@code null}: the model's default). */
         public Options withDecoding(DecodingMode mode) {
-            return new Options(threads, batchSize, maxLength, truncate, mode);
+            return new Options(threads, batchSize, maxLength, longText, stride, mode);
+        }
+
+        /** These options with another long-text rule and stride (negative: the default). */
+        public Options withLongText(LongText value, int strideTokens) {
+            return new Options(threads, batchSize, maxLength, value, strideTokens, decoding);
+        }
+
+        /** Whether longer texts are cut at the limit. */
+        public boolean truncate() {
+            return longText == LongText.TRUNCATE;
         }
 
         public Options {
@@ -53,6 +71,9 @@ public final class MultiLabelTagger implements AutoCloseable {
             }
             if (maxLength < 0) {
                 throw new IllegalArgumentException("max length must be >= 0, not " + maxLength);
+            }
+            if (longText == null) {
+                throw new IllegalArgumentException("the long-text rule must be given");
             }
         }
     }
@@ -75,7 +96,8 @@ public final class MultiLabelTagger implements AutoCloseable {
     public MultiLabelTagger(Tokenizer tokenizer, BertEncoder encoder, MultiLabelHead head, Options options,
             Decoder decoder) {
         this.classifier = new TokenClassifier(encoder, head.weight(), head.bias(), head.layerMix());
-        this.scorer = new TokenScorer(classifier, options.batchSize(), options.maxLength());
+        this.scorer = new TokenScorer(classifier, options.batchSize(), options.maxLength(), options.longText(),
+                options.stride());
         this.tokenizer = tokenizer.withPadding(null)
                 .withTruncation(options.truncate() ? TruncationParams.of(scorer.maxLength()) : null);
         this.encoder = encoder;
@@ -237,9 +259,10 @@ public final class MultiLabelTagger implements AutoCloseable {
     }
 
     /**
-     * Per-token label probabilities {@code [tokens][labels]} for each encoding, run in length-sorted batches.
+     * Per-token label probabilities {@code [tokens][labels]} for each encoding, run in length-sorted batches; an
+     * encoding over the limit through windows when the options say so ({@link TokenScorer#scoreWords}).
      *
-     * @throws TokenScorer.TooLongException when an encoding is longer than the limit and truncation is off
+     * @throws TokenScorer.TooLongException when an encoding is longer than the limit and the options refuse it
      */
     public List<float[][]> tokenProbabilities(List<Encoding> encodings) {
         return scorer.scoreEncodings(encodings);

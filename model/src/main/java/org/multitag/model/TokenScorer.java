@@ -15,6 +15,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * logit) out, for whatever needs them: the tagger, evaluation, threshold tuning, the trainer's dev evaluation.
  * Inputs run in length-sorted batches (little padding) through {@link TokenClassifier#forward} in inference mode;
  * results come back in input order. The same inputs give bit-identical probabilities wherever they are scored.
+ * An input longer than the limit is refused, or, when the scorer was made with {@link LongText#WINDOW} and the
+ * caller gives word ids ({@link #scoreWords}), scored through overlapping windows (see {@link LongTextWindows}).
  */
 public final class TokenScorer {
 
@@ -36,12 +38,27 @@ public final class TokenScorer {
     private final TokenClassifier classifier;
     private final int batchSize;
     private final int maxLength;
+    private final LongText longText;
+    private final int stride;
 
     /**
+     * A scorer that refuses inputs over the limit.
+     *
      * @param batchSize sequences per forward pass
      * @param maxLength longest input in tokens (0: the model's max_position_embeddings)
      */
     public TokenScorer(TokenClassifier classifier, int batchSize, int maxLength) {
+        this(classifier, batchSize, maxLength, LongText.ERROR, -1);
+    }
+
+    /**
+     * @param batchSize sequences per forward pass
+     * @param maxLength longest input in tokens (0: the model's max_position_embeddings)
+     * @param longText what {@link #scoreWords} does with a longer input ({@link LongText#TRUNCATE} is the
+     *     tokenizer's or reader's job: a longer input that reaches this scorer is refused)
+     * @param stride tokens consecutive windows share (negative: {@link LongText#defaultStride}); only for windows
+     */
+    public TokenScorer(TokenClassifier classifier, int batchSize, int maxLength, LongText longText, int stride) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be >= 1, not " + batchSize);
         }
@@ -49,6 +66,23 @@ public final class TokenScorer {
         this.classifier = classifier;
         this.batchSize = batchSize;
         this.maxLength = maxLength <= 0 ? limit : Math.min(maxLength, limit);
+        this.longText = longText;
+        this.stride = stride < 0 ? LongText.defaultStride(this.maxLength) : stride;
+        if (longText == LongText.WINDOW && this.stride > this.maxLength - 3) {
+            // [CLS] and [SEP] take two places and a window must move on by at least one token
+            throw new IllegalArgumentException("the stride must be smaller than the window (" + this.maxLength
+                    + " tokens) minus 2, not " + this.stride);
+        }
+    }
+
+    /** What {@link #scoreWords} does with an input over {@link #maxLength()}. */
+    public LongText longText() {
+        return longText;
+    }
+
+    /** Tokens consecutive windows share (the default resolved). */
+    public int stride() {
+        return stride;
     }
 
     /** The longest input this scorer takes, in tokens. */
@@ -60,15 +94,60 @@ public final class TokenScorer {
         return classifier;
     }
 
-    /** Probabilities of tokenizer encodings (their ids and type ids). */
+    /** Probabilities of tokenizer encodings (their ids, type ids and word ids: see {@link #scoreWords}). */
     public List<float[][]> scoreEncodings(List<Encoding> encodings) {
         List<int[]> ids = new ArrayList<>(encodings.size());
         List<int[]> types = new ArrayList<>(encodings.size());
+        List<int[]> words = new ArrayList<>(encodings.size());
         for (Encoding e : encodings) {
             ids.add(e.ids());
             types.add(e.typeIds());
+            words.add(e.wordIds());
         }
-        return score(ids, types);
+        return scoreWords(ids, types, words);
+    }
+
+    /**
+     * As {@link #score}, except that with {@link LongText#WINDOW} a row longer than {@link #maxLength()} is scored
+     * through overlapping windows cut at word boundaries ({@code wordIds}: per token its word, -1 for a special
+     * token), every window in the same length-sorted batches as the other rows. When no row is over the limit this
+     * is exactly {@link #score}.
+     *
+     * @throws TooLongException when a row is longer than {@link #maxLength()} and the scorer does not window
+     */
+    public List<float[][]> scoreWords(List<int[]> ids, List<int[]> typeIds, List<int[]> wordIds) {
+        boolean anyLong = false;
+        for (int[] row : ids) {
+            anyLong |= row.length > maxLength;
+        }
+        if (!anyLong || longText != LongText.WINDOW) {
+            return score(ids, typeIds);
+        }
+        List<int[]> rows = new ArrayList<>();
+        List<int[]> rowTypes = new ArrayList<>();
+        LongTextWindows[] split = new LongTextWindows[ids.size()];
+        int[] first = new int[ids.size()];
+        for (int i = 0; i < ids.size(); i++) {
+            int[] types = typeIds == null ? null : typeIds.get(i);
+            first[i] = rows.size();
+            if (ids.get(i).length <= maxLength) {
+                rows.add(ids.get(i));
+                rowTypes.add(types);
+                continue;
+            }
+            split[i] = LongTextWindows.split(ids.get(i), types, wordIds.get(i), maxLength, stride);
+            for (int k = 0; k < split[i].size(); k++) {
+                rows.add(split[i].ids(k));
+                rowTypes.add(split[i].types(k));
+            }
+        }
+        List<float[][]> scored = score(rows, rowTypes);
+        List<float[][]> out = new ArrayList<>(ids.size());
+        for (int i = 0; i < ids.size(); i++) {
+            out.add(split[i] == null ? scored.get(first[i])
+                    : split[i].stitch(scored.subList(first[i], first[i] + split[i].size())));
+        }
+        return out;
     }
 
     /**

@@ -2,7 +2,8 @@
  * Multi-label token tagging on top of the network: a model folder read in one place ({@link
  * org.multitag.model.TaggingModel}: config, the head's labels, decoding setup, tokenizer, tensors), the head's labels
  * and thresholds ({@link org.multitag.model.MultiLabelHead}, {@link org.multitag.model.Thresholds}), the one batched
- * scorer from token ids to per-label probabilities ({@link org.multitag.model.TokenScorer}) and the tagger from text
+ * scorer from token ids to per-label probabilities ({@link org.multitag.model.TokenScorer}), which takes an input
+ * longer than the limit through overlapping windows ({@link org.multitag.model.LongText}), and the tagger from text
  * or words to label sets ({@link org.multitag.model.MultiLabelTagger}), with decoding in
  * {@code org.multitag.model.decoding}.
  *

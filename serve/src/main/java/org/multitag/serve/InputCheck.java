@@ -20,6 +20,8 @@ final class InputCheck {
 
     private final Tokenizer tokenizer;
     private final int maxLength;
+    /** Whether tag requests over the limit go through windows (embeddings are still held to it). */
+    private final boolean windows;
     private final Decoding decoding;
     private final Decoder defaultDecoder;
     private final Map<DecodingMode, Decoder> decoders = new EnumMap<>(DecodingMode.class);
@@ -27,9 +29,10 @@ final class InputCheck {
     /**
      * @throws IllegalArgumentException when the setup's default mode is one it cannot decode in
      */
-    InputCheck(Tokenizer tokenizer, int maxLength, Decoding decoding) {
+    InputCheck(Tokenizer tokenizer, int maxLength, boolean windows, Decoding decoding) {
         this.tokenizer = tokenizer;
         this.maxLength = maxLength;
+        this.windows = windows;
         this.decoding = decoding;
         for (DecodingMode m : decoding.modes()) {
             decoders.put(m, decoding.decoder(m));
@@ -44,10 +47,10 @@ final class InputCheck {
     /** The request's encoding, checked; {@code which} names the input in a message ("input", "input 3"). */
     Encoding encode(String which, TagRequest r) {
         if (r.text() != null) {
-            return checkLength(which, encodeText(which, r.text()));
+            return checkTagLength(which, encodeText(which, r.text()));
         }
         try {
-            return checkLength(which, tokenizer.encodeWords(r.words(), true));
+            return checkTagLength(which, tokenizer.encodeWords(r.words(), true));
         } catch (IllegalArgumentException e) {
             throw new InputException(which, e.getMessage());
         }
@@ -61,6 +64,10 @@ final class InputCheck {
         } catch (IllegalArgumentException e) {
             throw new InputException(which, e.getMessage());
         }
+    }
+
+    private Encoding checkTagLength(String which, Encoding e) {
+        return windows ? e : checkLength(which, e);
     }
 
     Encoding checkLength(String which, Encoding e) {

@@ -14,6 +14,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.multitag.model.LongText;
 import org.multitag.model.MultiLabelTagger;
 import org.multitag.model.TaggingModel;
 import org.multitag.model.decoding.Decoding;
@@ -46,7 +47,8 @@ public final class TaggingService implements AutoCloseable {
         private final TaggingModel model;
         private int threads;
         private int maxLength;
-        private boolean truncate;
+        private LongText longText = LongText.ERROR;
+        private int stride = -1;
         private Decoding decoding;
         private int maxBatchTokens = DEFAULT_MAX_BATCH_TOKENS;
         private Duration maxBatchDelay = Duration.ZERO;
@@ -71,7 +73,20 @@ public final class TaggingService implements AutoCloseable {
 
         /** Cut longer inputs to the maximum length instead of rejecting them. */
         public Builder truncate(boolean cut) {
-            this.truncate = cut;
+            this.longText = cut ? LongText.TRUNCATE : LongText.ERROR;
+            return this;
+        }
+
+        /**
+         * What happens to a tag request longer than the maximum length (default: {@link LongText#ERROR}): with
+         * {@link LongText#WINDOW} it is tagged through overlapping windows, exactly as {@link MultiLabelTagger} tags
+         * it; an embedding request over the limit is still refused.
+         *
+         * @param strideTokens tokens consecutive windows share (negative: a quarter of the window)
+         */
+        public Builder longText(LongText mode, int strideTokens) {
+            this.longText = Objects.requireNonNull(mode, "mode");
+            this.stride = strideTokens;
             return this;
         }
 
@@ -154,7 +169,7 @@ public final class TaggingService implements AutoCloseable {
         this.queue = new RequestQueue(b.maxBatchTokens, delay, b.maxConcurrentRequests, b.listener);
         // the queue forms the batches, so the tagger runs each one as a single pass: no batch size of its own
         MultiLabelTagger.Options options = new MultiLabelTagger.Options(b.threads, Integer.MAX_VALUE, b.maxLength,
-                b.truncate);
+                b.longText, b.stride, null);
         Decoding d = decoding;
         this.worker = new ModelWorker(() -> MultiLabelTagger.of(model, d, options), queue, b.listener);
         this.thread = new Thread(worker, "multitag-model");
@@ -190,7 +205,8 @@ public final class TaggingService implements AutoCloseable {
             throw new IOException(c);
         }
         // the tagger checked the decoding setup's default mode (an error naming the folder) before it loaded
-        this.inputs = new InputCheck(tagger.tokenizer(), tagger.scorer().maxLength(), decoding);
+        this.inputs = new InputCheck(tagger.tokenizer(), tagger.scorer().maxLength(),
+                b.longText == LongText.WINDOW, decoding);
     }
 
     /** Settings for a service over {@code model}, which must have a head. */
@@ -206,7 +222,7 @@ public final class TaggingService implements AutoCloseable {
      *     {@link DeadlineExceededException} and is never computed. Cancelling the future drops it likewise.
      * @throws ServiceOverloadedException at once when maxConcurrentRequests are queued or in flight
      * @throws ServiceClosedException after close() began
-     * @throws org.multitag.core.InputException for an input over maxLength without truncate (the message names the
+     * @throws org.multitag.core.InputException for an input over maxLength without truncate or windows (the message names the
      *     token count and the limit), a decoding mode this model does not have, or an input the tokenizer rejects
      */
     public CompletableFuture<List<WordPrediction>> submit(TagRequest request, Instant deadline) {

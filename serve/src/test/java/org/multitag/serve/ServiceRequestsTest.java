@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.multitag.core.InputException;
+import org.multitag.model.LongText;
 import org.multitag.model.MultiLabelTagger;
 import org.multitag.model.TaggingModel;
 import org.multitag.model.Thresholds;
@@ -131,6 +132,28 @@ class ServiceRequestsTest {
             assertEquals(t.tag(text), cut);
             assertTrue(cut.size() < sentences.get(1).size(), "cut to the first words");
             assertEquals(t.tagWords(List.of(sentences.get(1))).get(0), s.tag(TagRequest.words(sentences.get(1))));
+        }
+    }
+
+    @Test
+    void withWindowsALongInputIsTaggedAsTheTaggerTagsItAndALongEmbeddingIsStillRefused() throws Exception {
+        String text = String.join(" ", sentences.get(1));
+        try (TaggingService s = TaggingService.builder(model).threads(2).maxLength(8)
+                .longText(LongText.WINDOW, 2).build();
+                MultiLabelTagger t = MultiLabelTagger.of(model, new MultiLabelTagger.Options(2, 32, 8,
+                        LongText.WINDOW, 2, null))) {
+            assertTrue(s.tokenize(text).length() > 8);
+            List<CompletableFuture<List<WordPrediction>>> both = s.submitAll(List.of(TagRequest.text(text),
+                    TagRequest.text("the fox"), TagRequest.words(sentences.get(1))), null);
+            List<WordPrediction> tagged = both.get(0).join();
+            assertEquals(t.tag(text), tagged);
+            assertEquals(java.util.Arrays.stream(s.tokenize(text).wordIds()).filter(w -> w >= 0).distinct().count(),
+                    tagged.size(), "every word of the pre-tokenizer tagged");
+            assertEquals(t.tag("the fox"), both.get(1).join());
+            assertEquals(t.tagWords(List.of(sentences.get(1))).get(0), both.get(2).join());
+            assertEquals(sentences.get(1).size(), both.get(2).join().size(), "every given word tagged");
+            InputException e = assertThrows(InputException.class, () -> s.submitEmbedding(text, null));
+            assertTrue(e.getMessage().contains("more than the limit of 8"), e.getMessage());
         }
     }
 

@@ -2,19 +2,37 @@ package org.multitag.cli.options;
 
 import org.multitag.core.InputException;
 import org.multitag.data.ExampleReader;
+import org.multitag.model.LongText;
 import org.multitag.weights.BertConfig;
 import picocli.CommandLine.Option;
 
-/** {@code --max-length N} and {@code --truncate}: how long an input may be, and what happens to a longer one. */
+/**
+ * {@code --max-length N}, {@code --long-text window|truncate|error}, {@code --stride N} and {@code --truncate}: how
+ * long an input may be, and what happens to a longer one.
+ */
 public final class LengthOptions {
 
     @Option(names = "--max-length", paramLabel = "N",
             description = "Longest input in tokens, special tokens included (default: the model's "
-                    + "max_position_embeddings). A longer one is an error unless --truncate.")
+                    + "max_position_embeddings). What happens to a longer one: --long-text.")
     Integer maxLength;
 
-    @Option(names = "--truncate", description = "Cut longer inputs to the maximum length instead of failing: the words "
-            + "cut off get no labels (and are not trained on).")
+    @Option(names = "--long-text", paramLabel = "window|truncate|error",
+            description = "What happens to an input longer than --max-length: window (the default, except in train) "
+                    + "splits it into overlapping windows of at most --max-length tokens, cut between words, and each "
+                    + "word takes its probabilities from the window where it is most central; truncate cuts it (the "
+                    + "words cut off get no labels); error refuses it (train's default: it does not window yet; serve "
+                    + "windows /v1/tag only, a longer /v1/embed input is refused). An input under the limit is "
+                    + "tagged the same either way.")
+    String longText;
+
+    @Option(names = "--stride", paramLabel = "N",
+            description = "Tokens that consecutive windows share, at least where word boundaries allow "
+                    + "(default: a quarter of --max-length; at most --max-length - 3).")
+    Integer stride;
+
+    @Option(names = "--truncate", description = "The same as --long-text truncate: cut longer inputs to the maximum "
+            + "length: the words cut off get no labels (and are not trained on).")
     boolean truncate;
 
     /** The {@code --max-length} given, checked against the model (null when not given). */
@@ -39,12 +57,60 @@ public final class LengthOptions {
         return maxLength != null;
     }
 
-    public boolean truncate() {
-        return truncate;
+    /** What happens to a longer input: {@code --long-text}, {@code --truncate}, else windows. */
+    public LongText longText() {
+        LongText value = longText == null ? null : LongText.parse(longText);
+        if (longText != null && value == null) {
+            throw new InputException("--long-text must be window, truncate or error, not '" + longText + "'");
+        }
+        if (truncate && value != null && value != LongText.TRUNCATE) {
+            throw new InputException("--truncate and --long-text " + longText + " contradict each other");
+        }
+        if (stride != null && (truncate || (value != null && value != LongText.WINDOW))) {
+            throw new InputException("--stride is for --long-text window, not " + (value == null ? "truncate"
+                    : value.cliName()));
+        }
+        return truncate ? LongText.TRUNCATE : value == null ? LongText.WINDOW : value;
     }
 
-    /** Reader options at these lengths, a word labelled at its first sub-token, failing on the first bad line. */
+    /**
+     * For a command that does not window yet: truncation when asked for, else an error for a longer input; asking
+     * for windows explicitly is an error naming {@code command}.
+     */
+    public LongText longTextWithoutWindows(String command) {
+        if (longText != null && LongText.WINDOW.name().equalsIgnoreCase(longText) || stride != null) {
+            throw new InputException(command + " does not split long inputs into windows yet: use --long-text "
+                    + "truncate or error");
+        }
+        return longText() == LongText.TRUNCATE ? LongText.TRUNCATE : LongText.ERROR;
+    }
+
+    /** The {@code --stride}, checked against windows of {@code limit} tokens; -1 (the default) when not given. */
+    public int stride(int limit) {
+        if (stride == null) {
+            return -1;
+        }
+        if (stride < 0 || stride > limit - 3) {
+            throw new InputException("--stride must be in [0, " + (limit - 3) + "] (windows of " + limit + " tokens, "
+                    + "2 of them special, must move on), not " + stride);
+        }
+        return stride;
+    }
+
+    /** Whether longer inputs are cut ({@code --truncate} or {@code --long-text truncate}). */
+    public boolean truncate() {
+        return longText() == LongText.TRUNCATE;
+    }
+
+    /**
+     * Reader options at these lengths, a word labelled at its first sub-token, failing on the first bad line. With
+     * windows the reader takes examples of any length (the scorer splits the longer ones).
+     */
     public ExampleReader.Options readerOptions(BertConfig config) {
-        return new ExampleReader.Options(limit(config), truncate, false, false);
+        LongText mode = longText();
+        if (mode == LongText.WINDOW) {
+            return new ExampleReader.Options(0, false, false, false);
+        }
+        return new ExampleReader.Options(limit(config), mode == LongText.TRUNCATE, false, false);
     }
 }
