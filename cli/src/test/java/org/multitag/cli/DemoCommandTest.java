@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.multitag.model.TestTaggers;
 import org.multitag.weights.DType;
 import org.multitag.weights.ModelFolder;
 
@@ -27,7 +28,7 @@ class DemoCommandTest {
     @Test
     void finetunesEvaluatesAndTagsOnABrownSlice(@TempDir Path tmp) throws Exception {
         Path model = tmp.resolve("minilm");
-        ModelFolder.write(model, TestModels.minilm(), DType.F32);
+        ModelFolder.write(model, TestTaggers.minilm(), DType.F32);
         Path run = tmp.resolve("run");
         TestModels.Result r = TestModels.run("demo", "--model", model.toString(), "--data", BROWN.toString(),
                 "--out", run.toString(), "--train-sentences", "400", "--dev-sentences", "100", "--test-sentences",

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.multitag.model.TestTaggers;
 import org.multitag.model.kernels.NativeArrays;
 import org.multitag.model.nn.Batch;
 import org.multitag.model.nn.BertEncoder;
@@ -45,7 +46,7 @@ class EmbedCommandTest {
     @BeforeAll
     static void importModel() throws IOException {
         model = dir.resolve("minilm");
-        ModelFolder.write(model, TestModels.minilm(), DType.F32);
+        ModelFolder.write(model, TestTaggers.minilm(), DType.F32);
         encoder = BertEncoder.load(model, 2);
         tokenizer = Tokenizer.load(model).withTruncation(null).withPadding(null);
         hidden = encoder.config().hiddenSize();

@@ -15,11 +15,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.multitag.model.TestTaggers;
 import org.multitag.model.Thresholds;
 import org.multitag.model.kernels.NativeArrays;
 import org.multitag.model.nn.Batch;
@@ -30,8 +30,6 @@ import org.multitag.tokenizer.Tokenizer;
 import org.multitag.weights.DType;
 import org.multitag.weights.ImportedModel;
 import org.multitag.weights.ModelFolder;
-import org.multitag.weights.StateDict;
-import org.multitag.weights.Tensor;
 
 /**
  * {@code multitag predict} with a seeded random head on the real all-MiniLM-L6-v2: every word's labels and scores
@@ -55,24 +53,13 @@ class PredictCommandTest {
 
     @BeforeAll
     static void writeModels() throws IOException {
-        ImportedModel m = TestModels.minilm();
+        ImportedModel m = TestTaggers.minilm();
         hidden = m.config().hiddenSize();
-        Random rnd = new Random(42);
-        weight = new float[LABELS.size() * hidden];
-        for (int i = 0; i < weight.length; i++) {
-            weight[i] = (float) (rnd.nextGaussian() * 0.3);
-        }
-        bias = new float[LABELS.size()];
-        for (int i = 0; i < bias.length; i++) {
-            bias[i] = (float) (rnd.nextGaussian() * 0.5);
-        }
-        StateDict sd = new StateDict();
-        m.weights().tensors().forEach(sd::put);
-        sd.put(Tensor.ofFloats("classifier.weight", new int[] {LABELS.size(), hidden}, weight));
-        sd.put(Tensor.ofFloats("classifier.bias", new int[] {LABELS.size()}, bias));
-        model = dir.resolve("tagger");
-        ModelFolder.write(model, new ImportedModel(m.config().withLabels(LABELS, "multi_label_classification"), sd,
-                m.tokenizerFiles(), List.of()), DType.F32);
+        TestTaggers.Head head = new TestTaggers.Head(LABELS, 42, 0.3, 0.5);
+        model = TestTaggers.write(m, head, dir.resolve("tagger"));
+        TestTaggers.Head.Drawn drawn = head.draw(hidden);
+        weight = drawn.weight();
+        bias = drawn.bias();
         Thresholds.of(LABELS, THRESHOLDS).write(model);
         plain = dir.resolve("plain");
         ModelFolder.write(plain, m, DType.F32);

@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -26,11 +25,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.multitag.weights.DType;
-import org.multitag.weights.ImportedModel;
-import org.multitag.weights.ModelFolder;
-import org.multitag.weights.StateDict;
-import org.multitag.weights.Tensor;
+import org.multitag.model.TestTaggers;
 
 /**
  * {@code multitag serve} as a real process: its answers are {@code predict}'s lines, and SIGTERM in the middle of a
@@ -46,20 +41,8 @@ class ServeCommandTest {
 
     @BeforeAll
     static void writeModel() throws IOException {
-        ImportedModel m = TestModels.minilm();
-        int hidden = m.config().hiddenSize();
-        Random rnd = new Random(5);
-        float[] weight = new float[LABELS.size() * hidden];
-        for (int i = 0; i < weight.length; i++) {
-            weight[i] = (float) (rnd.nextGaussian() * 0.3);
-        }
-        StateDict sd = new StateDict();
-        m.weights().tensors().forEach(sd::put);
-        sd.put(Tensor.ofFloats("classifier.weight", new int[] {LABELS.size(), hidden}, weight));
-        sd.put(Tensor.ofFloats("classifier.bias", new int[] {LABELS.size()}, new float[LABELS.size()]));
-        model = dir.resolve("tagger");
-        ModelFolder.write(model, new ImportedModel(m.config().withLabels(LABELS, "multi_label_classification"), sd,
-                m.tokenizerFiles(), List.of()), DType.F32);
+        model = TestTaggers.write(TestTaggers.minilm(), new TestTaggers.Head(LABELS, 5, 0.3, 0),
+                dir.resolve("tagger"));
     }
 
     @Test

@@ -8,11 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -24,13 +22,12 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.multitag.model.TestTaggers;
 import org.multitag.model.nn.Freeze;
 import org.multitag.train.loop.TrainOptions;
 import org.multitag.weights.BertConfig;
 import org.multitag.weights.DType;
-import org.multitag.weights.ImportedModel;
 import org.multitag.weights.ModelFolder;
-import org.multitag.weights.ModelImporter;
 import org.multitag.weights.SafetensorsReader;
 import org.multitag.weights.StateDict;
 
@@ -68,19 +65,8 @@ class TrainCommandTest {
 
     /** tinybert imported from tribuo's test jar into {@code dir/tinybert} (no head). */
     static Path tinyBert(Path dir) throws IOException {
-        Path src = Files.createDirectories(dir.resolve("tinybert-onnx"));
-        for (String name : List.of("tinybert.onnx", "tinybert-tokenizer.json")) {
-            try (InputStream in = TrainCommandTest.class.getResourceAsStream("/org/tribuo/interop/onnx/extractors/"
-                    + name)) {
-                if (in == null) {
-                    throw new IllegalStateException(name + " is not on the test class path (tribuo-onnx tests jar)");
-                }
-                Files.copy(in, src.resolve(name), StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
-        ImportedModel m = ModelImporter.importFile(src.resolve("tinybert.onnx"));
         Path folder = dir.resolve("tinybert");
-        ModelFolder.write(folder, m, DType.F32);
+        ModelFolder.write(folder, TestTaggers.tinybert(), DType.F32);
         return folder;
     }
 

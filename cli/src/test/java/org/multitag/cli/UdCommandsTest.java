@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.multitag.data.TestData;
+import org.multitag.model.TestTaggers;
 import org.multitag.weights.DType;
 import org.multitag.weights.ModelFolder;
 
@@ -37,7 +38,7 @@ class UdCommandsTest {
         train = TestData.ewt("train", 600, dir.resolve("train.conllu"));
         dev = TestData.ewt("dev", 150, dir.resolve("dev.conllu"));
         Path base = dir.resolve("minilm");
-        ModelFolder.write(base, TestModels.minilm(), DType.F32);
+        ModelFolder.write(base, TestTaggers.minilm(), DType.F32);
         // no tuning flags: the defaults must learn (lr, head lr, head init, pos-weight, label groups)
         trained = TestModels.run("train", "--model", base.toString(), "--train", train.toString(), "--dev",
                 dev.toString(), "--out", dir.resolve("run").toString(), "--epochs", "2", "--threads", "2");

@@ -7,26 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.InputStream;
 import java.util.Arrays;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.multitag.tokenizer.Encoding;
 import org.multitag.tokenizer.labels.WordPrediction;
-import org.multitag.weights.DType;
-import org.multitag.weights.ImportedModel;
-import org.multitag.weights.ModelFolder;
-import org.multitag.weights.ModelImporter;
-import org.multitag.weights.StateDict;
-import org.multitag.weights.Tensor;
 
 /**
  * Texts longer than the limit through windows: tinybert (from tribuo's test jar) with a seeded 3-label head, run
@@ -48,28 +38,8 @@ class LongTextWindowsTest {
 
     @BeforeAll
     static void load() throws Exception {
-        Path src = Files.createDirectories(dir.resolve("tinybert-onnx"));
-        for (String name : List.of("tinybert.onnx", "tinybert-tokenizer.json")) {
-            try (InputStream in = LongTextWindowsTest.class.getResourceAsStream(
-                    "/org/tribuo/interop/onnx/extractors/" + name)) {
-                Files.copy(in, src.resolve(name), StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
-        ImportedModel m = ModelImporter.importFile(src.resolve("tinybert.onnx"));
-        int hidden = m.config().hiddenSize();
-        Random rnd = new Random(11);
-        float[] weight = new float[LABELS.size() * hidden];
-        for (int i = 0; i < weight.length; i++) {
-            weight[i] = (float) (rnd.nextGaussian() * 0.3);
-        }
-        StateDict sd = new StateDict();
-        m.weights().tensors().forEach(sd::put);
-        sd.put(Tensor.ofFloats("classifier.weight", new int[] {LABELS.size(), hidden}, weight));
-        sd.put(Tensor.ofFloats("classifier.bias", new int[] {LABELS.size()}, new float[LABELS.size()]));
-        Path folder = dir.resolve("tiny");
-        ModelFolder.write(folder, new ImportedModel(m.config().withLabels(LABELS, "multi_label_classification"), sd,
-                m.tokenizerFiles(), List.of()), DType.F32);
-        TaggingModel model = TaggingModel.read(folder);
+        TaggingModel model = TaggingModel.read(TestTaggers.write(TestTaggers.tinybert(),
+                new TestTaggers.Head(LABELS, 11, 0.3, 0), dir.resolve("tiny")));
         windows = MultiLabelTagger.of(model, new MultiLabelTagger.Options(1, 4, MAX, LongText.WINDOW, -1, null));
         refusing = MultiLabelTagger.of(model, new MultiLabelTagger.Options(1, 4, MAX, false));
     }

@@ -4,30 +4,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.net.JarURLConnection;
-import java.net.URISyntaxException;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.zip.GZIPInputStream;
 import org.multitag.model.TaggingModel;
+import org.multitag.model.TestTaggers;
 import org.multitag.model.Thresholds;
 import org.multitag.model.decoding.LabelGroups;
 import org.multitag.model.decoding.SeenLabelSets;
 import org.multitag.tokenizer.Tokenizer;
-import org.multitag.weights.DType;
 import org.multitag.weights.ImportedModel;
-import org.multitag.weights.ModelFolder;
-import org.multitag.weights.ModelImporter;
-import org.multitag.weights.StateDict;
-import org.multitag.weights.Tensor;
 
 /**
  * The serve tests' models, written once per JVM: tinybert (1 layer, from tribuo's test jar) and the real
@@ -48,18 +38,7 @@ final class TestModels {
     /** tinybert with a head. */
     static synchronized Path tiny() throws IOException {
         if (tiny == null) {
-            Path dir = tempDir();
-            Path src = Files.createDirectories(dir.resolve("tinybert-onnx"));
-            for (String name : List.of("tinybert.onnx", "tinybert-tokenizer.json")) {
-                try (InputStream in = TestModels.class.getResourceAsStream("/org/tribuo/interop/onnx/extractors/"
-                        + name)) {
-                    if (in == null) {
-                        throw new IllegalStateException(name + " is not on the test class path (tribuo-onnx tests)");
-                    }
-                    Files.copy(in, src.resolve(name), StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-            tiny = withHead(ModelImporter.importFile(src.resolve("tinybert.onnx")), dir.resolve("tiny"));
+            tiny = withHead(TestTaggers.tinybert(), tempDir().resolve("tiny"));
         }
         return tiny;
     }
@@ -67,16 +46,7 @@ final class TestModels {
     /** all-MiniLM-L6-v2 with a head. */
     static synchronized Path minilm() throws IOException {
         if (minilm == null) {
-            URL url = TestModels.class.getResource("/all-minilm-l6-v2.onnx");
-            if (url == null) {
-                throw new IllegalStateException("all-minilm-l6-v2.onnx is not on the test class path");
-            }
-            try {
-                Path jar = Path.of(((JarURLConnection) url.openConnection()).getJarFileURL().toURI());
-                minilm = withHead(ModelImporter.importFile(jar), tempDir().resolve("minilm"));
-            } catch (URISyntaxException e) {
-                throw new IOException(e);
-            }
+            minilm = withHead(TestTaggers.minilm(), tempDir().resolve("minilm"));
         }
         return minilm;
     }
@@ -89,22 +59,7 @@ final class TestModels {
 
     /** {@code m} with a seeded head, thresholds and decoding files, written to {@code folder}. */
     private static Path withHead(ImportedModel m, Path folder) throws IOException {
-        int hidden = m.config().hiddenSize();
-        Random rnd = new Random(7);
-        float[] weight = new float[LABELS.size() * hidden];
-        for (int i = 0; i < weight.length; i++) {
-            weight[i] = (float) (rnd.nextGaussian() * 0.3);
-        }
-        float[] bias = new float[LABELS.size()];
-        for (int i = 0; i < bias.length; i++) {
-            bias[i] = (float) (rnd.nextGaussian() * 0.5);
-        }
-        StateDict sd = new StateDict();
-        m.weights().tensors().forEach(sd::put);
-        sd.put(Tensor.ofFloats("classifier.weight", new int[] {LABELS.size(), hidden}, weight));
-        sd.put(Tensor.ofFloats("classifier.bias", new int[] {LABELS.size()}, bias));
-        ModelFolder.write(folder, new ImportedModel(m.config().withLabels(LABELS, "multi_label_classification"), sd,
-                m.tokenizerFiles(), List.of()), DType.F32);
+        TestTaggers.write(m, new TestTaggers.Head(LABELS, 7, 0.3, 0.5), folder);
         Thresholds.of(LABELS, new float[] {0.4f, 0.6f, 0.5f, 0.3f, 0.7f, 0.5f}).write(folder);
         LabelGroups.auto(LABELS).write(folder);
         // NOUN+Sing, NOUN+Plur, VERB+Sing, VERB, ADJ

@@ -2,22 +2,16 @@ package org.multitag.spark;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.JarURLConnection;
-import java.net.URISyntaxException;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Random;
 import org.apache.spark.sql.SparkSession;
+import org.multitag.model.TestTaggers;
 import org.multitag.model.Thresholds;
 import org.multitag.weights.DType;
 import org.multitag.weights.ImportedModel;
 import org.multitag.weights.ModelFolder;
-import org.multitag.weights.ModelImporter;
-import org.multitag.weights.StateDict;
-import org.multitag.weights.Tensor;
 
 /**
  * Shared fixtures: the real all-MiniLM-L6-v2 with a seeded random 5-label head (written once per JVM), the test
@@ -62,32 +56,8 @@ final class TestModels {
 
     /** Writes the seeded tagger to {@code taggerDir} and, unless null, the headless model to {@code plainDir}. */
     static void write(Path taggerDir, Path plainDir) throws IOException {
-        URL url = TestModels.class.getResource("/all-minilm-l6-v2.onnx");
-        if (url == null) {
-            throw new IllegalStateException("all-minilm-l6-v2.onnx is not on the test class path");
-        }
-        ImportedModel m;
-        try {
-            m = ModelImporter.importFile(Path.of(((JarURLConnection) url.openConnection()).getJarFileURL().toURI()));
-        } catch (URISyntaxException e) {
-            throw new IOException(e);
-        }
-        int hidden = m.config().hiddenSize();
-        Random rnd = new Random(42);
-        float[] weight = new float[LABELS.size() * hidden];
-        for (int i = 0; i < weight.length; i++) {
-            weight[i] = (float) (rnd.nextGaussian() * 0.3);
-        }
-        float[] bias = new float[LABELS.size()];
-        for (int i = 0; i < bias.length; i++) {
-            bias[i] = (float) (rnd.nextGaussian() * 0.5);
-        }
-        StateDict sd = new StateDict();
-        m.weights().tensors().forEach(sd::put);
-        sd.put(Tensor.ofFloats("classifier.weight", new int[] {LABELS.size(), hidden}, weight));
-        sd.put(Tensor.ofFloats("classifier.bias", new int[] {LABELS.size()}, bias));
-        ModelFolder.write(taggerDir, new ImportedModel(m.config().withLabels(LABELS, "multi_label_classification"), sd,
-                m.tokenizerFiles(), List.of()), DType.F32);
+        ImportedModel m = TestTaggers.minilm();
+        TestTaggers.write(m, new TestTaggers.Head(LABELS, 42, 0.3, 0.5), taggerDir);
         Thresholds.of(LABELS, THRESHOLDS).write(taggerDir);
         if (plainDir != null) {
             ModelFolder.write(plainDir, m, DType.F32);
