@@ -7,7 +7,7 @@
 # the raw JSON next to it (serve-load-raw/).
 #
 #   benchmarks/serve/run.sh [--model DIR] [--levels 1,4,16,64] [--warmup-s 10] [--duration-s 45] [--threads 2]
-#       [--ort-threads 2] [--http-threads 64] [--long-s 600] [--long-requests 100000] [--long-concurrency 16]
+#       [--ort-threads 1] [--http-threads 64] [--long-s 600] [--long-requests 100000] [--long-concurrency 16]
 #       [--conllu ../shared/data/ud-english-ewt/en_ewt-ud-test.conllu] [--input text|words] [--note TEXT]
 #
 # Without --model it trains a small MiniLM-L6 tagger first (400 EWT training sentences, 1 epoch, about a minute on
@@ -22,7 +22,7 @@ levels="1,4,16,64"
 warmup=10
 duration=45
 threads=2
-ort_threads=2
+ort_threads=1   # 1 intra-op thread per run: as fast as 2 or faster on this 2-core machine at concurrency 1 and 16 (17:31 check)
 http_threads=64
 long_s=600
 long_requests=100000
@@ -78,7 +78,8 @@ cpu_slug="$(echo "$cpu_name" | tr 'A-Z' 'a-z' | sed -E 's/\((r|tm)\)//g; s/(proc
 out="benchmarks/results/${cpu_slug:-unknown-cpu}/$(date -u +%F)"
 raw="$out/serve-load-raw"
 mkdir -p "$raw"
-rm -f "$raw"/level-*.json "$raw"/long-multitag.json "$raw"/inprocess.json "$raw/exits.txt"
+rm -f "$raw"/level-*.json "$raw"/long-multitag.json "$raw"/inprocess.json "$raw"/floor-multitag.json \
+  "$raw/exits.txt"
 load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 started="$(date -u +%H:%M)"
 
@@ -123,6 +124,9 @@ start_server "$raw/ort-serve.log" "$java" -cp "$jar" org.multitag.benchmarks.Ort
   --threads "$ort_threads" --http-threads "$http_threads"
 ort_url="$url"; ort_pid="$pid"
 echo "multitag serve at $mt_url (pid $mt_pid), ORT peer at $ort_url (pid $ort_pid)" >&2
+# The HTTP round trip alone (an empty GET /health, concurrency 1): the floor under concurrency 1's latency.
+load --url "$mt_url" --server "multitag GET /health" --route health --concurrency 1 --warmup-s 3 \
+  --duration-s 15 --out "$raw/floor-multitag.json"
 for c in ${levels//,/ }; do
   load --url "$mt_url" --server multitag --concurrency "$c" --warmup-s "$warmup" --duration-s "$duration" \
     --pid "$mt_pid" --out "$raw/level-multitag-c$c.json"

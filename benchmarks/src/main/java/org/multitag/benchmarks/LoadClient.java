@@ -27,10 +27,12 @@ import org.multitag.core.InputException;
  *     --model DIR --server multitag [--concurrency 1,4,16,64] [--warmup-s 10] [--duration-s 60]
  *     [--max-requests 0] [--pid PID] [--rss-after 1000] [--sample-s 10] [--out results.json]
  *     [--conllu ../shared/data/ud-english-ewt/en_ewt-ud-test.conllu] [--input text|words] [--seed 1]
+ *     [--route tag|health]
  * java ... LoadClient --model DIR --write-inputs requests.jsonl     (the same bodies as predict's input)
  * </pre>
  *
  * {@code --model} is the served model folder: its tokenizer counts each sentence's model tokens (for tokens/s).
+ * {@code --route health} times {@code GET /health} instead (the HTTP round trip alone, no model).
  * {@code --pid} names the server process whose RSS is read from {@code /proc/PID/status}. Writes one JSON array of
  * {@link LoadRun.Result}s (one per level) to {@code --out} and prints a line per level.
  */
@@ -66,6 +68,7 @@ public final class LoadClient {
         Path out = null;
         Path writeInputs = null;
         long seed = 1;
+        String route = "tag";
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (i + 1 >= args.length) {
@@ -88,6 +91,7 @@ public final class LoadClient {
                 case "--out" -> out = Path.of(v);
                 case "--write-inputs" -> writeInputs = Path.of(v);
                 case "--seed" -> seed = (long) number(a, v);
+                case "--route" -> route = v;
                 default -> throw new InputException("unknown option " + a + " (see the LoadClient javadoc)");
             }
         }
@@ -105,12 +109,15 @@ public final class LoadClient {
         if (url == null) {
             throw new InputException("--url is required (e.g. http://127.0.0.1:8080)");
         }
-        URI uri = loopback(url);
+        if (!route.equals("tag") && !route.equals("health")) {
+            throw new InputException("--route must be tag or health, not '" + route + "'");
+        }
+        URI uri = loopback(url, route.equals("tag") ? "/v1/tag" : "/health");
         int[] order = shuffled(mix.size(), seed);
         List<LoadRun.Result> results = new ArrayList<>();
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10)).build();
-        LoadRun load = new LoadRun(client, uri, mix, order, Duration.ofSeconds(120));
+        LoadRun load = new LoadRun(client, uri, mix, order, Duration.ofSeconds(120), route.equals("health"));
         for (int c : levels) {
             LoadRun.Result r = load.run(server, c, warmup, duration, maxRequests, pid, rssAfter, sample);
             results.add(r);
@@ -132,23 +139,22 @@ public final class LoadClient {
                 r.server(), r.concurrency(), r.requests(), r.seconds(), r.sentencesPerSecond(), r.tokensPerSecond(),
                 r.meanMs(), r.p50Ms(), r.p90Ms(), r.p99Ms(), r.maxMs(), r.errors().isEmpty() ? "none" : r.errors()));
         if (r.rssStartKb() != null) {
-            s.append(String.format(Locale.ROOT, ", RSS start %d MB, after %d answers %s, end %d MB",
-                    r.rssStartKb() >> 10, r.rssAfterRequests(),
-                    r.rssAfterKb() == null ? "n/a" : (r.rssAfterKb() >> 10) + " MB", r.rssEndKb() >> 10));
+            s.append(String.format(Locale.ROOT, ", RSS start %d MB, %send %d MB", r.rssStartKb() >> 10,
+                    r.rssAfterKb() == null ? "" : "after " + r.rssAfterRequests() + " answers " + (r.rssAfterKb() >> 10)
+                            + " MB, ", r.rssEndKb() >> 10));
         }
         return s.toString();
     }
 
-    /** The URL's /v1/tag URI; refuses a host that is not this machine's loopback. */
-    private static URI loopback(String url) throws IOException {
+    /** The URL with {@code path} (unless it has one); refuses a host that is not this machine's loopback. */
+    private static URI loopback(String url, String path) throws IOException {
         URI base = URI.create(url);
         if (base.getHost() == null || !InetAddress.getByName(base.getHost()).isLoopbackAddress()) {
             throw new InputException("--url " + url + ": the load client only runs against a loopback address"
                     + " (127.0.0.1, localhost)");
         }
-        String path = base.getPath() == null || base.getPath().isEmpty() || base.getPath().equals("/")
-                ? "/v1/tag" : base.getPath();
-        return base.resolve(path);
+        boolean bare = base.getPath() == null || base.getPath().isEmpty() || base.getPath().equals("/");
+        return bare ? base.resolve(path) : base;
     }
 
     /** 0..n-1 in a seeded random order: the order requests go out, the same for every server. */

@@ -45,14 +45,19 @@ final class LoadRun {
     private final RequestMix mix;
     private final int[] order;
     private final Duration timeout;
+    private final boolean get;
 
-    /** {@code order}: the mix's indices in the order the requests go out (cycled). */
-    LoadRun(HttpClient client, URI uri, RequestMix mix, int[] order, Duration timeout) {
+    /**
+     * {@code order}: the mix's indices in the order the requests go out (cycled); {@code get}: send
+     * {@code GET uri} instead of the mix (the HTTP round trip alone, e.g. {@code /health}), any 200 correct.
+     */
+    LoadRun(HttpClient client, URI uri, RequestMix mix, int[] order, Duration timeout, boolean get) {
         this.client = client;
         this.uri = uri;
         this.mix = mix;
         this.order = order;
         this.timeout = timeout;
+        this.get = get;
     }
 
     /**
@@ -124,16 +129,17 @@ final class LoadRun {
                 return;
             }
             int s = order[(int) (k % order.length)];
-            HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout)
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(mix.bodies().get(s), StandardCharsets.UTF_8)).build();
+            HttpRequest request = get ? HttpRequest.newBuilder(uri).timeout(timeout).GET().build()
+                    : HttpRequest.newBuilder(uri).timeout(timeout).header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(mix.bodies().get(s), StandardCharsets.UTF_8))
+                            .build();
             long t0 = System.nanoTime();
             String error = null;
             try {
                 HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
                 if (response.statusCode() != 200) {
                     error = "HTTP " + response.statusCode();
-                } else if (!isPrediction(response.body())) {
+                } else if (!get && !isPrediction(response.body())) {
                     error = "bad body";
                 }
             } catch (InterruptedException e) {
@@ -143,7 +149,7 @@ final class LoadRun {
                 error = e.getClass().getSimpleName();
             }
             long t1 = System.nanoTime();
-            w.record(error, t1 - t0, mix.tokens()[s]);
+            w.record(error, t1 - t0, get ? 0 : mix.tokens()[s]);
             if (p.completed.incrementAndGet() == p.rssAfter) {
                 p.rssAfterKb = PeakMemory.rssKb(p.pid);
             }

@@ -31,11 +31,13 @@ import org.multitag.tokenizer.labels.WordPrediction;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar org.multitag.benchmarks.OrtTagServer --model DIR [--port 0]
- *     [--threads 2] [--http-threads 64]
+ *     [--threads 1] [--http-threads 64]
  * </pre>
  *
- * {@code --threads}: ORT's intra-op threads (shared by the concurrent runs); {@code --http-threads}: request
- * threads, so at most that many {@code session.run} at once.
+ * {@code --threads}: ORT's intra-op threads (shared by the concurrent runs; 1 by default: with concurrent
+ * requests the runs themselves fill the cores, and on a loaded 2-core machine 2 threads were no faster at
+ * concurrency 16 and slower at 1); {@code --http-threads}: request threads, so at most that many
+ * {@code session.run} at once.
  */
 public final class OrtTagServer {
 
@@ -46,7 +48,7 @@ public final class OrtTagServer {
     public static void main(String[] args) throws Exception {
         Path model = null;
         int port = 0;
-        int threads = 2;
+        int threads = 1;
         int httpThreads = 64;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
@@ -61,7 +63,7 @@ public final class OrtTagServer {
             }
         }
         if (model == null || args.length % 2 != 0) {
-            System.err.println("error: usage: OrtTagServer --model DIR [--port 0] [--threads 2] [--http-threads 64]");
+            System.err.println("error: usage: OrtTagServer --model DIR [--port 0] [--threads 1] [--http-threads 64]");
             System.exit(2);
         }
         OrtTagger tagger = OrtTagger.load(model, threads);
