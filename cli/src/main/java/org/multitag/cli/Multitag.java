@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
         versionProvider = Multitag.Version.class,
         description = "Multi-label token classification with contextual embeddings (BERT), on the JVM.",
         subcommands = {DemoCommand.class, TokenizeCommand.class, ImportCommand.class, InspectCommand.class,
-            EmbedCommand.class, PredictCommand.class, TrainCommand.class, EvalCommand.class,
+            EmbedCommand.class, PredictCommand.class, ServeCommand.class, TrainCommand.class, EvalCommand.class,
             TuneThresholdsCommand.class, GradsCommand.class, CommandLine.HelpCommand.class})
 public final class Multitag implements Runnable {
 

@@ -6,8 +6,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,6 +24,7 @@ import org.multitag.model.TaggingModel;
 import org.multitag.model.TokenScorer;
 import org.multitag.model.decoding.Decoding;
 import org.multitag.model.decoding.DecodingMode;
+import org.multitag.serve.PredictionJson;
 import org.multitag.tokenizer.Encoding;
 import org.multitag.tokenizer.labels.WordPrediction;
 import picocli.CommandLine.Command;
@@ -283,33 +282,7 @@ final class PredictCommand implements Callable<Integer> {
         g.configure(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN, true);
         g.setRootValueSeparator(null);
         for (List<WordPrediction> words : results) {
-            g.writeStartObject();
-            g.writeArrayFieldStart("words");
-            for (WordPrediction w : words) {
-                g.writeStartObject();
-                g.writeStringField("text", w.text());
-                g.writeNumberField("start", w.start());
-                g.writeNumberField("end", w.end());
-                g.writeArrayFieldStart("labels");
-                for (String label : w.labels()) {
-                    g.writeString(label);
-                }
-                g.writeEndArray();
-                g.writeObjectFieldStart("scores");
-                for (String label : labels) {
-                    g.writeFieldName(label);
-                    Float p = w.scores().get(label);
-                    if (p == null || !Float.isFinite(p)) {
-                        g.writeNull();
-                    } else {
-                        g.writeNumber(round(p));
-                    }
-                }
-                g.writeEndObject();
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeEndObject();
+            PredictionJson.write(g, words, labels, true);
             g.writeRaw('\n');
         }
         g.close();
@@ -324,11 +297,5 @@ final class PredictCommand implements Callable<Integer> {
             out.add(s);
         }
         return out;
-    }
-
-    /** A probability to 4 decimals, without trailing zeros (0.98, 0.0001, 1). */
-    static BigDecimal round(float p) {
-        BigDecimal d = BigDecimal.valueOf(p).setScale(4, RoundingMode.HALF_EVEN).stripTrailingZeros();
-        return d.signum() == 0 ? BigDecimal.ZERO : d;
     }
 }

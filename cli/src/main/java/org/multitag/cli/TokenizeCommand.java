@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.multitag.core.AtomicFiles;
 import org.multitag.core.InputException;
+import org.multitag.serve.EncodingJson;
 import org.multitag.tokenizer.Encoding;
 import org.multitag.tokenizer.PaddingParams;
 import org.multitag.tokenizer.Tokenizer;

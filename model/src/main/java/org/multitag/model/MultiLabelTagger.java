@@ -82,11 +82,15 @@ public final class MultiLabelTagger implements AutoCloseable {
         this.head = head;
         this.labels = LabelSet.of(head.labels());
         this.options = options;
-        if (decoder.thresholds().length != labels.size()) {
-            throw new IllegalArgumentException("the decoder is for " + decoder.thresholds().length + " labels, the head"
+        checkDecoder(decoder);
+        this.decoder = decoder;
+    }
+
+    private void checkDecoder(Decoder d) {
+        if (d.thresholds().length != labels.size()) {
+            throw new IllegalArgumentException("the decoder is for " + d.thresholds().length + " labels, the head"
                     + " has " + labels.size());
         }
-        this.decoder = decoder;
     }
 
     /** Loads a model folder with a head (config.json id2label, classifier tensors, optional decoding files). */
@@ -164,9 +168,19 @@ public final class MultiLabelTagger implements AutoCloseable {
         List<float[][]> probs = tokenProbabilities(enc);
         List<List<WordPrediction>> out = new ArrayList<>(texts.size());
         for (int i = 0; i < texts.size(); i++) {
-            out.add(LabelAlignment.toWords(enc.get(i), texts.get(i), probs.get(i), decoder::decide, labels));
+            out.add(decodeText(enc.get(i), texts.get(i), probs.get(i), decoder));
         }
         return out;
+    }
+
+    /**
+     * A text's words and their label sets from its encoding's per-token probabilities ({@link #tokenProbabilities}),
+     * each word decided by {@code decoder} (one of the head's decoders, in any mode): what {@link #tagTexts} returns
+     * for the text, for a caller that ran the model itself.
+     */
+    public List<WordPrediction> decodeText(Encoding encoding, String text, float[][] probabilities, Decoder decoder) {
+        checkDecoder(decoder);
+        return LabelAlignment.toWords(encoding, text, probabilities, decoder::decide, labels);
     }
 
     /**
@@ -181,36 +195,45 @@ public final class MultiLabelTagger implements AutoCloseable {
         List<float[][]> probs = tokenProbabilities(enc);
         List<List<WordPrediction>> out = new ArrayList<>(sentences.size());
         for (int s = 0; s < sentences.size(); s++) {
-            List<String> words = sentences.get(s);
-            List<WordPrediction> preds = new ArrayList<>();
-            Encoding e = enc.get(s);
-            int[] starts = new int[words.size()];
-            for (int w = 1; w < words.size(); w++) {
-                starts[w] = starts[w - 1] + words.get(w - 1).length() + 1;
-            }
-            boolean[] seen = new boolean[words.size()];
-            for (int i = 0; i < e.length(); i++) {
-                int w = e.wordId(i);
-                if (w == Encoding.NONE || seen[w]) {
-                    continue;
-                }
-                seen[w] = true;
-                float[] p = probs.get(s)[i];
-                java.util.Map<String, Float> scores = new java.util.LinkedHashMap<>();
-                List<String> chosen = new ArrayList<>();
-                boolean[] on = decoder.decide(p);
-                for (int l = 0; l < labels.size(); l++) {
-                    scores.put(labels.name(l), p[l]);
-                    if (on[l]) {
-                        chosen.add(labels.name(l));
-                    }
-                }
-                preds.add(new WordPrediction(w, words.get(w), starts[w], starts[w] + words.get(w).length(), chosen,
-                        scores));
-            }
-            out.add(preds);
+            out.add(decodeWords(enc.get(s), sentences.get(s), probs.get(s), decoder));
         }
         return out;
+    }
+
+    /**
+     * Pre-split words' label sets from their encoding's per-token probabilities ({@link #tokenProbabilities}), each
+     * word decided by {@code decoder} (one of the head's decoders, in any mode): what {@link #tagWords} returns for
+     * the word list, for a caller that ran the model itself.
+     */
+    public List<WordPrediction> decodeWords(Encoding e, List<String> words, float[][] probabilities,
+            Decoder decoder) {
+        checkDecoder(decoder);
+        List<WordPrediction> preds = new ArrayList<>();
+        int[] starts = new int[words.size()];
+        for (int w = 1; w < words.size(); w++) {
+            starts[w] = starts[w - 1] + words.get(w - 1).length() + 1;
+        }
+        boolean[] seen = new boolean[words.size()];
+        for (int i = 0; i < e.length(); i++) {
+            int w = e.wordId(i);
+            if (w == Encoding.NONE || seen[w]) {
+                continue;
+            }
+            seen[w] = true;
+            float[] p = probabilities[i];
+            java.util.Map<String, Float> scores = new java.util.LinkedHashMap<>();
+            List<String> chosen = new ArrayList<>();
+            boolean[] on = decoder.decide(p);
+            for (int l = 0; l < labels.size(); l++) {
+                scores.put(labels.name(l), p[l]);
+                if (on[l]) {
+                    chosen.add(labels.name(l));
+                }
+            }
+            preds.add(new WordPrediction(w, words.get(w), starts[w], starts[w] + words.get(w).length(), chosen,
+                    scores));
+        }
+        return preds;
     }
 
     /**

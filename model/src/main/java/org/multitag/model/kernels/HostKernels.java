@@ -41,6 +41,43 @@ abstract class HostKernels implements Kernels {
         Nd4j.gemm(a, b, c, transposeA, transposeB, alpha, beta);
     }
 
+    /**
+     * Four running sums per output, each over every fourth column, added in a fixed order at the end (Java does not
+     * fuse a multiply and an add on its own): the same arithmetic for a row wherever it sits, on every thread count.
+     */
+    @Override
+    public void rowProducts(INDArray a, INDArray b, INDArray c) {
+        FloatBuffer x = floats(a);
+        FloatBuffer y = floats(c);
+        float[] w = toFloats(b);
+        int k = cols(a);
+        int m = rows(b);
+        par.range(rows(a), (long) k * m, (from, to) -> {
+            float[] row = new float[k];
+            int body = k - k % 4;
+            for (int r = from; r < to; r++) {
+                x.get(r * k, row);
+                for (int j = 0, o = 0; j < m; j++, o += k) {
+                    float s0 = 0f;
+                    float s1 = 0f;
+                    float s2 = 0f;
+                    float s3 = 0f;
+                    for (int i = 0; i < body; i += 4) {
+                        s0 += row[i] * w[o + i];
+                        s1 += row[i + 1] * w[o + i + 1];
+                        s2 += row[i + 2] * w[o + i + 2];
+                        s3 += row[i + 3] * w[o + i + 3];
+                    }
+                    for (int i = body; i < k; i++) {
+                        s0 += row[i] * w[o + i];
+                    }
+                    y.put(r * m + j, (s0 + s1) + (s2 + s3));
+                }
+            }
+        });
+        NativeArrays.keepAlive(a, b, c);
+    }
+
     @Override
     public Parallel parallel() {
         return par;

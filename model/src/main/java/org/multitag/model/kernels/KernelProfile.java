@@ -83,6 +83,13 @@ public final class KernelProfile implements Kernels {
     }
 
     @Override
+    public void rowProducts(INDArray a, INDArray b, INDArray c) {
+        long t0 = start();
+        inner.rowProducts(a, b, c);
+        stop("row products", t0);
+    }
+
+    @Override
     public void addBias(INDArray y, INDArray bias) {
         long t0 = start();
         inner.addBias(y, bias);

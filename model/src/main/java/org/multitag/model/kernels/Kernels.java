@@ -26,6 +26,19 @@ public interface Kernels extends AutoCloseable {
      */
     void gemm(INDArray a, INDArray b, INDArray c, boolean transposeA, boolean transposeB, double alpha, double beta);
 
+    /**
+     * {@code c[r] = a[r] · bᵀ} for {@code a [N, K]}, {@code b [M, K]}, {@code c [N, M]}: a product whose every row
+     * comes out the same, bit for bit, whatever the number of rows. BLAS picks its kernel by shape, and a gemm with
+     * few output columns sums differently below some row count (OpenBLAS here: under 16 rows), so a token's logits
+     * would depend on the batch it ran in; the head's few columns cost little this way. This default runs a one-row
+     * gemm per row (any backend); the host kernels sum in Java.
+     */
+    default void rowProducts(INDArray a, INDArray b, INDArray c) {
+        for (long r = 0; r < a.size(0); r++) {
+            gemm(a.getRow(r, true), b, c.getRow(r, true), false, true, 1.0, 0.0);
+        }
+    }
+
     /** {@code y[r][c] += bias[c]} for {@code y [N, C]}. */
     void addBias(INDArray y, INDArray bias);
 

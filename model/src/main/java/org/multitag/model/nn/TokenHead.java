@@ -35,7 +35,8 @@ final class TokenHead implements AutoCloseable {
         dropout.forward(in, pass, c.kernels());
         hd = pass.saves() ? in : null;
         INDArray logits = c.output(pass, saved, "head.logits", n, weight.size(0));
-        c.kernels().gemm(in, weight, logits, false, true, 1.0, 0.0);
+        // row by row, not a gemm: a token's logits must not depend on how many rows share its batch
+        c.kernels().rowProducts(in, weight, logits);
         c.kernels().addBias(logits, bias);
         return logits;
     }

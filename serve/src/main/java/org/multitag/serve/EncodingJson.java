@@ -1,4 +1,4 @@
-package org.multitag.cli;
+package org.multitag.serve;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
@@ -6,13 +6,15 @@ import org.multitag.tokenizer.Encoding;
 
 /**
  * Writes an {@link Encoding} as one JSON object with HF's field names; word and sequence ids are {@code null} where
- * HF's {@code Encoding.word_ids} / {@code sequence_ids} have {@code None} (special and padding tokens).
+ * HF's {@code Encoding.word_ids} / {@code sequence_ids} have {@code None} (special and padding tokens). What {@code
+ * multitag tokenize} writes a line and {@code multitag serve} answers on {@code /v1/tokenize}.
  */
-final class EncodingJson {
+public final class EncodingJson {
 
     private EncodingJson() {}
 
-    static void write(JsonGenerator g, Encoding e) throws IOException {
+    /** Writes {@code e} as one JSON object. */
+    public static void write(JsonGenerator g, Encoding e) throws IOException {
         g.writeStartObject();
         ints(g, "input_ids", e.ids());
         ints(g, "token_type_ids", e.typeIds());

@@ -1,0 +1,428 @@
+package org.multitag.serve;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.multitag.core.InputException;
+import org.multitag.model.MultiLabelTagger;
+import org.multitag.model.TaggingModel;
+import org.multitag.model.decoding.Decoder;
+import org.multitag.model.decoding.Decoding;
+import org.multitag.model.decoding.DecodingMode;
+import org.multitag.tokenizer.Encoding;
+import org.multitag.tokenizer.Tokenizer;
+import org.multitag.tokenizer.labels.WordPrediction;
+
+/**
+ * A thread-safe tagging service over one model: callers on any threads, the model on its own thread.
+ *
+ * <p>Callers {@link #submit} texts or word lists (and {@link #submitEmbedding} texts) and get futures. Each input is
+ * tokenized and checked on the caller's thread, then queued; the model thread, whenever it is free, takes the queued
+ * requests of one kind in arrival order while rows times the longest row stays within {@code maxBatchTokens} (a single
+ * longer input runs alone), runs them as one length-sorted batch, decodes each row in its request's mode and completes
+ * the futures. With a {@code maxBatchDelay} it first waits, at most that long after the oldest queued request
+ * arrived, for a full batch. At most {@code maxConcurrentRequests} are queued or computed at once; beyond that a
+ * submit fails at once ({@link ServiceOverloadedException}). A request whose deadline passes while it is queued, or
+ * whose future is cancelled, is dropped and never computed.
+ *
+ * <p>Every answer is exactly what {@link MultiLabelTagger} returns for that input alone (same records, the same float
+ * bits): each row of a padded batch computes as the row alone, so which requests share a batch changes nothing.
+ *
+ * <p>The model's weights, scratch and outputs are made, used and freed on the model thread only. Futures are completed
+ * on it too: stages chained with the non-async methods ({@code thenApply}, {@code thenAccept}) run there and hold up
+ * every other request while they run, so chain anything more than a hand-off with the {@code ...Async} variants.
+ */
+public final class TaggingService implements AutoCloseable {
+
+    /** Settings of a service; {@link #build()} loads the model. */
+    public static final class Builder {
+        private final TaggingModel model;
+        private int threads;
+        private int maxLength;
+        private boolean truncate;
+        private Decoding decoding;
+        private int maxBatchTokens = DEFAULT_MAX_BATCH_TOKENS;
+        private Duration maxBatchDelay = Duration.ZERO;
+        private int maxConcurrentRequests = DEFAULT_MAX_CONCURRENT_REQUESTS;
+        private ServiceListener listener = ServiceListener.NONE;
+
+        private Builder(TaggingModel model) {
+            this.model = Objects.requireNonNull(model, "model");
+        }
+
+        /** Gemm and kernel threads of the model pass (0: the machine's cores). */
+        public Builder threads(int n) {
+            this.threads = n;
+            return this;
+        }
+
+        /** The longest input in tokens (0: the model's max_position_embeddings). */
+        public Builder maxLength(int tokens) {
+            this.maxLength = tokens;
+            return this;
+        }
+
+        /** Cut longer inputs to the maximum length instead of rejecting them. */
+        public Builder truncate(boolean cut) {
+            this.truncate = cut;
+            return this;
+        }
+
+        /** The decoding setup (default: the model folder's). */
+        public Builder decoding(Decoding d) {
+            this.decoding = d;
+            return this;
+        }
+
+        /** Padded tokens per batch (rows times the longest row); a single longer input still runs, alone. */
+        public Builder maxBatchTokens(int tokens) {
+            this.maxBatchTokens = tokens;
+            return this;
+        }
+
+        /** How long a batch may wait for more inputs once the model is free (default zero: take what is queued). */
+        public Builder maxBatchDelay(Duration d) {
+            this.maxBatchDelay = d;
+            return this;
+        }
+
+        /** Requests queued or in flight at most; beyond, a submit fails at once (default 512). */
+        public Builder maxConcurrentRequests(int n) {
+            this.maxConcurrentRequests = n;
+            return this;
+        }
+
+        /** Metrics hooks (default: none). */
+        public Builder listener(ServiceListener l) {
+            this.listener = l;
+            return this;
+        }
+
+        /**
+         * Starts the model thread, loads the model there and returns once it is ready.
+         *
+         * @throws org.multitag.core.InputException for a model without a head, a decoding setup or mode it lacks, or an
+         *     encoder this code cannot run (naming the folder)
+         */
+        public TaggingService build() throws IOException {
+            if (threads < 0) {
+                throw new IllegalArgumentException("threads must be >= 0, not " + threads);
+            }
+            if (maxLength < 0) {
+                throw new IllegalArgumentException("max length must be >= 0, not " + maxLength);
+            }
+            if (maxBatchTokens < 1) {
+                throw new IllegalArgumentException("max batch tokens must be >= 1, not " + maxBatchTokens);
+            }
+            if (maxBatchDelay == null || maxBatchDelay.isNegative()) {
+                throw new IllegalArgumentException("max batch delay must be >= 0, not " + maxBatchDelay);
+            }
+            if (maxConcurrentRequests < 1) {
+                throw new IllegalArgumentException("max concurrent requests must be >= 1, not "
+                        + maxConcurrentRequests);
+            }
+            return new TaggingService(this);
+        }
+    }
+
+    /** The default {@link Builder#maxBatchTokens}: see the module's reference page for the measurement behind it. */
+    public static final int DEFAULT_MAX_BATCH_TOKENS = 4096;
+    /** The default {@link Builder#maxConcurrentRequests}. */
+    public static final int DEFAULT_MAX_CONCURRENT_REQUESTS = 512;
+
+    private final TaggingModel model;
+    private final Tokenizer tokenizer;
+    private final int maxLength;
+    private final Decoder defaultDecoder;
+    private final Map<DecodingMode, Decoder> decoders = new EnumMap<>(DecodingMode.class);
+    private final Decoding decoding;
+    private final RequestQueue queue;
+    private final ModelWorker worker;
+    private final Thread thread;
+    private final ScheduledThreadPoolExecutor timers;
+
+    private TaggingService(Builder b) throws IOException {
+        this.model = b.model.requireHead();
+        this.decoding = b.decoding != null ? b.decoding : model.decoding();
+        for (DecodingMode m : decoding.modes()) {
+            decoders.put(m, decoding.decoder(m));
+        }
+        try {
+            this.defaultDecoder = decoding.decoder(null);
+        } catch (IllegalArgumentException e) {
+            throw new InputException(model.folder().toString(), e.getMessage());
+        }
+        this.queue = new RequestQueue(b.maxBatchTokens, b.maxBatchDelay.toNanos(), b.maxConcurrentRequests,
+                b.listener);
+        // the queue forms the batches, so the tagger runs each one as a single pass: no batch size of its own
+        MultiLabelTagger.Options options = new MultiLabelTagger.Options(b.threads, Integer.MAX_VALUE, b.maxLength,
+                b.truncate);
+        Decoding d = decoding;
+        this.worker = new ModelWorker(() -> MultiLabelTagger.of(model, d, options), queue, b.listener);
+        this.thread = new Thread(worker, "multitag-model");
+        thread.setDaemon(true);
+        this.timers = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "multitag-deadlines");
+            t.setDaemon(true);
+            return t;
+        });
+        timers.setRemoveOnCancelPolicy(true);
+        thread.start();
+        MultiLabelTagger tagger;
+        try {
+            tagger = worker.loaded.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            queue.close();
+            timers.shutdownNow();
+            throw new IOException("interrupted while loading " + model.folder(), e);
+        } catch (ExecutionException e) {
+            queue.close();
+            timers.shutdownNow();
+            Throwable c = e.getCause();
+            if (c instanceof IOException io) {
+                throw io;
+            }
+            if (c instanceof RuntimeException r) {
+                throw r;
+            }
+            if (c instanceof Error err) {
+                throw err;
+            }
+            throw new IOException(c);
+        }
+        this.tokenizer = tagger.tokenizer();
+        this.maxLength = tagger.scorer().maxLength();
+    }
+
+    /** Settings for a service over {@code model}, which must have a head. */
+    public static Builder builder(TaggingModel model) {
+        return new Builder(model);
+    }
+
+    /**
+     * Queues one input; the future completes with exactly what {@link org.multitag.model.MultiLabelTagger} returns
+     * for it alone.
+     *
+     * @param deadline null: none; a request still queued past it completes exceptionally with
+     *     {@link DeadlineExceededException} and is never computed. Cancelling the future drops it likewise.
+     * @throws ServiceOverloadedException at once when maxConcurrentRequests are queued or in flight
+     * @throws ServiceClosedException after close() began
+     * @throws org.multitag.core.InputException for an input over maxLength without truncate (the message names the
+     *     token count and the limit), a decoding mode this model does not have, or an input the tokenizer rejects
+     */
+    public CompletableFuture<List<WordPrediction>> submit(TagRequest request, Instant deadline) {
+        return submitAll(List.of(request), deadline).get(0);
+    }
+
+    /** Several inputs admitted together (all or none against maxConcurrentRequests); futures in input order. */
+    public List<CompletableFuture<List<WordPrediction>>> submitAll(List<TagRequest> requests, Instant deadline) {
+        checkOpen();
+        long due = nanoDeadline(deadline);
+        List<Pending<List<WordPrediction>>> items = new ArrayList<>(requests.size());
+        for (int i = 0; i < requests.size(); i++) {
+            TagRequest r = Objects.requireNonNull(requests.get(i), "request");
+            String which = requests.size() > 1 ? "input " + (i + 1) : "input";
+            Encoding e = encode(which, r);
+            items.add(new Pending<>(Pending.Kind.TAG, e, r, decoder(which, r.decoding()), due));
+        }
+        enqueue(items);
+        List<CompletableFuture<List<WordPrediction>>> out = new ArrayList<>(items.size());
+        for (Pending<List<WordPrediction>> p : items) {
+            out.add(p.future);
+        }
+        return out;
+    }
+
+    /** Blocking convenience: {@code submit(request, null).join()}, its exception unwrapped. */
+    public List<WordPrediction> tag(TagRequest request) {
+        try {
+            return submit(request, null).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The encoder's last hidden state per token of the text as {@code embed} computes it ([CLS] and [SEP]
+     * included), batched through the same queue (in batches of embeddings only). Same exceptions as {@link #submit}.
+     */
+    public CompletableFuture<Embedding> submitEmbedding(String text, Instant deadline) {
+        checkOpen();
+        long due = nanoDeadline(deadline);
+        Encoding e = checkLength("input", encodeText("input", text));
+        Pending<Embedding> p = new Pending<>(Pending.Kind.EMBED, e, null, null, due);
+        enqueue(List.of(p));
+        return p.future;
+    }
+
+    /** The model's tokenization of a text (special tokens added, truncated when the service truncates), no pass. */
+    public Encoding tokenize(String text) {
+        return encodeText("input", text);
+    }
+
+    public TaggingModel model() {
+        return model;
+    }
+
+    /** The decoding setup the service decodes with. */
+    public Decoding decoding() {
+        return decoding;
+    }
+
+    /** The longest input in tokens. */
+    public int maxLength() {
+        return maxLength;
+    }
+
+    /** Requests waiting, not yet in a batch. */
+    public int queued() {
+        return queue.queued();
+    }
+
+    /** Requests queued or being computed. */
+    public int inFlight() {
+        return queue.inFlight();
+    }
+
+    /** Whether {@link #close()} began. */
+    public boolean isClosed() {
+        return queue.isClosed();
+    }
+
+    /**
+     * Stops taking work, finishes every accepted request, then frees the model (on its thread). Idempotent; called on
+     * the model thread itself (from a chained stage) it returns without waiting.
+     */
+    @Override
+    public void close() {
+        queue.close();
+        if (Thread.currentThread() != thread) {
+            worker.terminated.join();
+        }
+        timers.shutdownNow();
+    }
+
+    /** {@link #close()}, waiting at most {@code timeout} for the accepted work; true when all was answered. */
+    public boolean close(Duration timeout) {
+        queue.close();
+        if (Thread.currentThread() == thread) {
+            return false;
+        }
+        try {
+            worker.terminated.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            timers.shutdownNow();
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void checkOpen() {
+        if (queue.isClosed()) {
+            throw new ServiceClosedException("the tagging service is closed (shutting down): it takes no new "
+                    + "requests");
+        }
+    }
+
+    private static long nanoDeadline(Instant deadline) {
+        if (deadline == null) {
+            return Long.MAX_VALUE;
+        }
+        long left;
+        try {
+            left = Duration.between(Instant.now(), deadline).toNanos();
+        } catch (ArithmeticException e) {
+            return deadline.isBefore(Instant.now()) ? System.nanoTime() : Long.MAX_VALUE;
+        }
+        return System.nanoTime() + left;
+    }
+
+    /** Queues the items, then arms their deadlines and the drop on cancel. */
+    private <T> void enqueue(List<Pending<T>> items) {
+        queue.offer(items);
+        for (Pending<T> p : items) {
+            p.future.whenComplete((r, e) -> {
+                if (e instanceof CancellationException) {
+                    queue.drop(p, "cancelled");
+                }
+            });
+            if (p.deadline != Long.MAX_VALUE) {
+                long delay = p.deadline - System.nanoTime();
+                p.timer(timers.schedule(() -> queue.drop(p, "deadline"), Math.max(0, delay),
+                        TimeUnit.NANOSECONDS));
+            }
+        }
+    }
+
+    private Encoding encode(String which, TagRequest r) {
+        Encoding e;
+        if (r.text() != null) {
+            e = encodeText(which, r.text());
+        } else {
+            try {
+                e = tokenizer.encodeWords(r.words(), true);
+            } catch (IllegalArgumentException ex) {
+                throw new InputException(which, ex.getMessage());
+            }
+        }
+        return checkLength(which, e);
+    }
+
+    private Encoding encodeText(String which, String text) {
+        Objects.requireNonNull(text, "text");
+        try {
+            return tokenizer.encode(text, null, true);
+        } catch (IllegalArgumentException ex) {
+            throw new InputException(which, ex.getMessage());
+        }
+    }
+
+    private Encoding checkLength(String which, Encoding e) {
+        if (e.length() > maxLength) {
+            throw new InputException(which, e.length() + " tokens, more than the limit of " + maxLength
+                    + " (shorten it, or ask for truncation)");
+        }
+        return e;
+    }
+
+    private Decoder decoder(String which, DecodingMode mode) {
+        if (mode == null) {
+            return defaultDecoder;
+        }
+        Decoder d = decoders.get(mode);
+        if (d == null) {
+            try {
+                decoding.decoder(mode);
+            } catch (IllegalArgumentException e) {
+                throw new InputException(which, e.getMessage());
+            }
+            throw new IllegalStateException("no decoder for " + mode);
+        }
+        return d;
+    }
+}

@@ -1,0 +1,135 @@
+package org.multitag.serve;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.JarURLConnection;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.zip.GZIPInputStream;
+import org.multitag.model.Thresholds;
+import org.multitag.model.decoding.LabelGroups;
+import org.multitag.model.decoding.SeenLabelSets;
+import org.multitag.weights.DType;
+import org.multitag.weights.ImportedModel;
+import org.multitag.weights.ModelFolder;
+import org.multitag.weights.ModelImporter;
+import org.multitag.weights.StateDict;
+import org.multitag.weights.Tensor;
+
+/**
+ * The serve tests' models, written once per JVM: tinybert (1 layer, from tribuo's test jar) and the real
+ * all-MiniLM-L6-v2, each with a seeded random 6-label head, thresholds, label groups (UPOS exactly one, Number at
+ * most one) and seen label sets, so every decoding mode runs. And sentences: Brown test sentences from {@code
+ * data/brown} (a news-and-fiction mix of EWT-like lengths, about 25 tokens).
+ */
+final class TestModels {
+
+    static final List<String> LABELS = List.of("UPOS=NOUN", "UPOS=VERB", "UPOS=ADJ", "Number=Sing", "Number=Plur",
+            "Foreign");
+
+    private static Path tiny;
+    private static Path minilm;
+
+    private TestModels() {}
+
+    /** tinybert with a head. */
+    static synchronized Path tiny() throws IOException {
+        if (tiny == null) {
+            Path dir = tempDir();
+            Path src = Files.createDirectories(dir.resolve("tinybert-onnx"));
+            for (String name : List.of("tinybert.onnx", "tinybert-tokenizer.json")) {
+                try (InputStream in = TestModels.class.getResourceAsStream("/org/tribuo/interop/onnx/extractors/"
+                        + name)) {
+                    if (in == null) {
+                        throw new IllegalStateException(name + " is not on the test class path (tribuo-onnx tests)");
+                    }
+                    Files.copy(in, src.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            tiny = withHead(ModelImporter.importFile(src.resolve("tinybert.onnx")), dir.resolve("tiny"));
+        }
+        return tiny;
+    }
+
+    /** all-MiniLM-L6-v2 with a head. */
+    static synchronized Path minilm() throws IOException {
+        if (minilm == null) {
+            URL url = TestModels.class.getResource("/all-minilm-l6-v2.onnx");
+            if (url == null) {
+                throw new IllegalStateException("all-minilm-l6-v2.onnx is not on the test class path");
+            }
+            try {
+                Path jar = Path.of(((JarURLConnection) url.openConnection()).getJarFileURL().toURI());
+                minilm = withHead(ModelImporter.importFile(jar), tempDir().resolve("minilm"));
+            } catch (URISyntaxException e) {
+                throw new IOException(e);
+            }
+        }
+        return minilm;
+    }
+
+    private static Path tempDir() throws IOException {
+        Path dir = Files.createTempDirectory("multitag-serve-test-");
+        dir.toFile().deleteOnExit();
+        return dir;
+    }
+
+    /** {@code m} with a seeded head, thresholds and decoding files, written to {@code folder}. */
+    private static Path withHead(ImportedModel m, Path folder) throws IOException {
+        int hidden = m.config().hiddenSize();
+        Random rnd = new Random(7);
+        float[] weight = new float[LABELS.size() * hidden];
+        for (int i = 0; i < weight.length; i++) {
+            weight[i] = (float) (rnd.nextGaussian() * 0.3);
+        }
+        float[] bias = new float[LABELS.size()];
+        for (int i = 0; i < bias.length; i++) {
+            bias[i] = (float) (rnd.nextGaussian() * 0.5);
+        }
+        StateDict sd = new StateDict();
+        m.weights().tensors().forEach(sd::put);
+        sd.put(Tensor.ofFloats("classifier.weight", new int[] {LABELS.size(), hidden}, weight));
+        sd.put(Tensor.ofFloats("classifier.bias", new int[] {LABELS.size()}, bias));
+        ModelFolder.write(folder, new ImportedModel(m.config().withLabels(LABELS, "multi_label_classification"), sd,
+                m.tokenizerFiles(), List.of()), DType.F32);
+        Thresholds.of(LABELS, new float[] {0.4f, 0.6f, 0.5f, 0.3f, 0.7f, 0.5f}).write(folder);
+        LabelGroups.auto(LABELS).write(folder);
+        // NOUN+Sing, NOUN+Plur, VERB+Sing, VERB, ADJ
+        SeenLabelSets.of(LABELS, List.of(new int[] {0, 3}, new int[] {0, 4}, new int[] {1, 3}, new int[] {1},
+                new int[] {2})).write(folder);
+        return folder;
+    }
+
+    /** The first {@code n} sentences of the Brown test split, as words. */
+    static List<List<String>> sentences(int n) throws IOException {
+        Path dir = Path.of("").toAbsolutePath();
+        while (!Files.exists(dir.resolve("data/brown/test.jsonl.gz"))) {
+            dir = dir.getParent();
+        }
+        ObjectMapper json = new ObjectMapper();
+        List<List<String>> out = new ArrayList<>(n);
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(new GZIPInputStream(
+                Files.newInputStream(dir.resolve("data/brown/test.jsonl.gz"))), StandardCharsets.UTF_8))) {
+            String line;
+            while (out.size() < n && (line = in.readLine()) != null) {
+                List<String> words = new ArrayList<>();
+                for (JsonNode w : json.readTree(line).get("tokens")) {
+                    words.add(w.asText());
+                }
+                out.add(words);
+            }
+        }
+        return out;
+    }
+}
