@@ -7,8 +7,9 @@
 # the raw JSON next to it (serve-load-raw/).
 #
 #   benchmarks/serve/run.sh [--model DIR] [--levels 1,4,16,64] [--warmup-s 10] [--duration-s 45] [--threads 2]
-#       [--ort-threads 1] [--http-threads 64] [--long-s 600] [--long-requests 100000] [--long-concurrency 16]
+#       [--ort-threads 1] [--http-threads 16] [--long-s 600] [--long-requests 100000] [--long-concurrency 16]
 #       [--conllu ../shared/data/ud-english-ewt/en_ewt-ud-test.conllu] [--input text|words] [--note TEXT]
+#       [--skip-build]   (use the jars as built)
 #
 # Without --model it trains a small MiniLM-L6 tagger first (400 EWT training sentences, 1 epoch, about a minute on
 # two idle cores; its accuracy does not matter for speed) into benchmarks/target/serve-model. With the defaults the
@@ -23,13 +24,14 @@ warmup=10
 duration=45
 threads=2
 ort_threads=1   # 1 intra-op thread per run: as fast as 2 or faster on this 2-core machine at concurrency 1 and 16 (17:31 check)
-http_threads=64
+http_threads=16
 long_s=600
 long_requests=100000
 long_c=16
 conllu="../shared/data/ud-english-ewt/en_ewt-ud-test.conllu"
 input="text"
 notes=()
+build=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --model) model="$2" ;;
@@ -45,6 +47,7 @@ while [ $# -gt 0 ]; do
     --conllu) conllu="$2" ;;
     --input) input="$2" ;;
     --note) notes+=(--note "$2") ;;
+    --skip-build) build=0; shift; continue ;;
     *) echo "error: unknown option $1 (see the header of $0)" >&2; exit 2 ;;
   esac
   shift 2
@@ -54,8 +57,10 @@ done
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-passive}"   # as ./multitag sets it, for every JVM here
 jar="benchmarks/target/benchmarks.jar"
-echo "building the command-line and benchmarks jars..." >&2
-mvn -q -B -Dstyle.color=never -Dmaven.test.skip=true -pl cli,benchmarks -am package >&2
+if [ "$build" = 1 ]; then
+  echo "building the command-line and benchmarks jars..." >&2
+  mvn -q -B -Dstyle.color=never -Dmaven.test.skip=true -pl cli,benchmarks -am package >&2
+fi
 bench() { "$java" --add-modules jdk.incubator.vector -cp "$jar" "$@"; }
 
 if [ -z "$model" ]; then
@@ -113,14 +118,17 @@ stop_server() {
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 load() { bench org.multitag.benchmarks.LoadClient --model "$model" --conllu "$conllu" --input "$input" "$@"; }
 
-load --write-inputs "$raw/requests.jsonl"
-sentences="$(wc -l < "$raw/requests.jsonl")"
+work="benchmarks/target/serve-load"   # the request bodies (derived from EWT: not committed with the results)
+mkdir -p "$work"
+load --write-inputs "$work/requests.jsonl"
+sentences="$(wc -l < "$work/requests.jsonl")"
 
 # 1. Both servers up; each level measured on multitag, then on the ORT peer, so both see the same machine load.
 start_server "$raw/multitag-serve.log" ./multitag serve --model "$model" --host 127.0.0.1 --port "$(free_port)" \
   --threads "$threads"
 mt_url="$url"; mt_pid="$pid"
-start_server "$raw/ort-serve.log" "$java" -cp "$jar" org.multitag.benchmarks.OrtTagServer --model "$model" --port "$(free_port)" \
+start_server "$raw/ort-serve.log" "$java" -cp "$jar" org.multitag.benchmarks.OrtTagServer --model "$model" \
+  --port "$(free_port)" \
   --threads "$ort_threads" --http-threads "$http_threads"
 ort_url="$url"; ort_pid="$pid"
 echo "multitag serve at $mt_url (pid $mt_pid), ORT peer at $ort_url (pid $ort_pid)" >&2
@@ -136,17 +144,20 @@ done
 stop_server "$mt_pid" multitag
 stop_server "$ort_pid" ort-per-request
 
-# 2. Offline predict over the same request bodies, and over one of them (JVM start and model load, taken off).
-now() { date +%s.%N; }
-head -1 "$raw/requests.jsonl" > "$raw/one.jsonl"
-t0="$(now)"; ./multitag predict --model "$model" --input "$raw/one.jsonl" --output "$raw/predict-one.jsonl" \
-  --threads "$threads" 2>/dev/null; t1="$(now)"
-./multitag predict --model "$model" --input "$raw/requests.jsonl" --output "$raw/predict-all.jsonl" \
-  --threads "$threads" 2>/dev/null; t2="$(now)"
-one_s="$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f", b - a}')"
-all_s="$(awk -v a="$t1" -v b="$t2" 'BEGIN {printf "%.3f", b - a}')"
-rm -f "$raw/predict-one.jsonl" "$raw/predict-all.jsonl" "$raw/one.jsonl"
-echo "predict: $sentences sentences in $all_s s, one in $one_s s" >&2
+# 2. Offline predict over the same request bodies, and over one of them (JVM start and model load, taken off);
+# wall time and CPU time (user + system) from bash's time.
+head -1 "$work/requests.jsonl" > "$work/one.jsonl"
+TIMEFORMAT='%R %U %S'
+{ time ./multitag predict --model "$model" --input "$work/one.jsonl" --output "$work/predict-one.jsonl" \
+    --threads "$threads" 2>/dev/null; } 2> "$raw/predict-one.time"
+{ time ./multitag predict --model "$model" --input "$work/requests.jsonl" --output "$work/predict-all.jsonl" \
+    --threads "$threads" 2>/dev/null; } 2> "$raw/predict-all.time"
+read -r one_s one_u one_k < "$raw/predict-one.time"
+read -r all_s all_u all_k < "$raw/predict-all.time"
+one_cpu="$(awk -v a="$one_u" -v b="$one_k" 'BEGIN {printf "%.3f", a + b}')"
+all_cpu="$(awk -v a="$all_u" -v b="$all_k" 'BEGIN {printf "%.3f", a + b}')"
+rm -f "$work/predict-one.jsonl" "$work/predict-all.jsonl" "$work/one.jsonl"
+echo "predict: $sentences sentences in $all_s s ($all_cpu s CPU), one in $one_s s ($one_cpu s CPU)" >&2
 
 # 3. The in-process tagger, one sentence per call (the concurrency-1 latency reference).
 bench org.multitag.benchmarks.InProcessLatency --model "$model" --conllu "$conllu" --input "$input" \
@@ -164,9 +175,10 @@ fi
 load_end="$(cut -d' ' -f1-3 /proc/loadavg)"
 bench org.multitag.benchmarks.ServeLoadReport --raw "$raw" --out "$out/serve-load.md" \
   --predict-sentences "$sentences" --predict-seconds "$all_s" --predict-one-seconds "$one_s" \
+  --predict-cpu-seconds "$all_cpu" --predict-one-cpu-seconds "$one_cpu" \
   --setup "Run $(date -u +%F) $started-$(date -u +%H:%M) UTC by benchmarks/serve/run.sh; load average (1, 5, 15 min) $load_start at the start, $load_end at the end." \
   --setup "Model: $model (all-MiniLM-L6-v2 encoder + token head); request mix: the $sentences sentences of $(basename "$conllu") as {\"$([ "$input" = text ] && echo text || echo tokens)\": ...} bodies, in one seeded random order." \
   --setup "multitag: \`./multitag serve --threads $threads\` (the service's defaults otherwise). ORT peer: OrtTagServer, DJL HF tokenizers + ONNX Runtime (ALL_OPT, $ort_threads intra-op threads, concurrent session.run) on the same encoder exported to ONNX, the token head (sigmoid, thresholds.json, independent decoding) in Java, behind com.sun.net.httpserver with $http_threads request threads." \
-  --setup "Client: LoadClient (JDK HttpClient, HTTP/1.1 keep-alive, one platform thread per connection, closed loop), ${warmup} s warm-up and ${duration} s measured per level; latency = send to whole body read; errors = anything but 200 with a prediction body." \
+  --setup "Client: LoadClient (JDK HttpClient, HTTP/1.1 keep-alive, one platform thread per connection, closed loop), ${warmup} s warm-up and ${duration} s measured per level; latency = send to whole body read; errors = anything but 200 with a prediction body. Server CPU = user + system time of the server process (/proc/PID/stat) over the measured phase, per answered request: unlike throughput, it does not depend on the share of the cores the server got." \
   "${notes[@]}"
 echo "wrote $out/serve-load.md" >&2

@@ -14,10 +14,12 @@ import org.multitag.model.kernels.Kernels;
 /**
  * The serve benchmark's reference for concurrency 1: {@code MultiLabelTagger} in this process, one sentence of the
  * {@link RequestMix} per call, one call after the other (the same order as {@link LoadClient}'s), timed per call.
- * Writes a one-element JSON array of {@link LoadRun.Result} (server "in-process tagger", concurrency 1).
+ * Writes a one-element JSON array of {@link LoadRun.Result} (server "in-process tagger", concurrency 1; its CPU
+ * time is this process's).
  *
  * <pre>
- * java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar org.multitag.benchmarks.InProcessLatency --model DIR [--threads 2]
+ * java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar
+ *     org.multitag.benchmarks.InProcessLatency --model DIR [--threads 2]
  *     [--warmup-s 10] [--duration-s 60] [--conllu FILE] [--input text|words] [--seed 1] [--out FILE]
  * </pre>
  */
@@ -69,9 +71,11 @@ public final class InProcessLatency {
                 false))) {
             int k = time(tagger, mix, order, 0, warmupS, null);
             long[] latencies = new long[1 << 16];
+            Double cpu0 = ProcessCpu.seconds(0);
             long start = System.nanoTime();
             int n = time(tagger, mix, order, k, durationS, latencies) - k;
             double seconds = (System.nanoTime() - start) / 1e9;
+            Double cpu1 = ProcessCpu.seconds(0);
             long tokens = 0;
             double sum = 0;
             for (int i = 0; i < n; i++) {
@@ -82,7 +86,8 @@ public final class InProcessLatency {
             Arrays.sort(sorted);
             r = new LoadRun.Result("in-process tagger", 1, n, n, Map.of(), seconds, n / seconds, tokens / seconds,
                     (double) tokens / n, sum / n / 1e6, LoadRun.percentile(sorted, 50), LoadRun.percentile(sorted, 90),
-                    LoadRun.percentile(sorted, 99), sorted[n - 1] / 1e6, null, 0, null, null, List.of());
+                    LoadRun.percentile(sorted, 99), sorted[n - 1] / 1e6, null, 0, null, null, List.of(),
+                    cpu0 == null || cpu1 == null ? null : cpu1 - cpu0);
         }
         System.out.println(LoadClient.line(r));
         if (out != null) {

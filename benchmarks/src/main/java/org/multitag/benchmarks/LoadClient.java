@@ -138,6 +138,9 @@ public final class LoadClient {
                         + " p90 %.1f p99 %.1f max %.1f ms, errors %s",
                 r.server(), r.concurrency(), r.requests(), r.seconds(), r.sentencesPerSecond(), r.tokensPerSecond(),
                 r.meanMs(), r.p50Ms(), r.p90Ms(), r.p99Ms(), r.maxMs(), r.errors().isEmpty() ? "none" : r.errors()));
+        if (r.cpuMsPerRequest() != null) {
+            s.append(String.format(Locale.ROOT, ", server CPU %.1f ms per request", r.cpuMsPerRequest()));
+        }
         if (r.rssStartKb() != null) {
             s.append(String.format(Locale.ROOT, ", RSS start %d MB, %send %d MB", r.rssStartKb() >> 10,
                     r.rssAfterKb() == null ? "" : "after " + r.rssAfterRequests() + " answers " + (r.rssAfterKb() >> 10)

@@ -34,11 +34,19 @@ final class LoadRun {
      * @param errors counts by kind: {@code "HTTP <status>"}, {@code "bad body"} (200 but not a prediction) or the
      *     exception's class name
      * @param rssSamples {@code [seconds since start, answers so far, VmRSS kB]} every sampling period
+     * @param serverCpuSeconds the server's CPU time (all threads, user + system) over the measured phase, null
+     *     without a PID
      */
     record Result(String server, int concurrency, long requests, long ok, Map<String, Long> errors, double seconds,
             double sentencesPerSecond, double tokensPerSecond, double meanTokens, double meanMs, double p50Ms,
             double p90Ms, double p99Ms, double maxMs, Long rssStartKb, long rssAfterRequests, Long rssAfterKb,
-            Long rssEndKb, List<long[]> rssSamples) {}
+            Long rssEndKb, List<long[]> rssSamples, Double serverCpuSeconds) {
+
+        /** The server's CPU milliseconds per answered request, or null. */
+        Double cpuMsPerRequest() {
+            return serverCpuSeconds == null || requests == 0 ? null : serverCpuSeconds * 1000 / requests;
+        }
+    }
 
     private final HttpClient client;
     private final URI uri;
@@ -72,6 +80,7 @@ final class LoadRun {
             phase(concurrency, warmup, 0, null, 0, 0);
         }
         Long rssStart = pid > 0 ? PeakMemory.rssKb(pid) : null;
+        Double cpuStart = pid > 0 ? ProcessCpu.seconds(pid) : null;
         List<long[]> samples = new ArrayList<>();
         long start = System.nanoTime();
         Phase p;
@@ -99,7 +108,9 @@ final class LoadRun {
             sampler.shutdownNow();
         }
         Long rssEnd = pid > 0 ? PeakMemory.rssKb(pid) : null;
-        return p.result(server, concurrency, rssStart, rssAfter, rssEnd, samples);
+        Double cpuEnd = pid > 0 ? ProcessCpu.seconds(pid) : null;
+        return p.result(server, concurrency, rssStart, rssAfter, rssEnd, samples,
+                cpuStart == null || cpuEnd == null ? null : cpuEnd - cpuStart);
     }
 
     private Phase phase(int concurrency, Duration duration, long maxRequests, Phase[] holder, long rssAfter, long pid)
@@ -197,7 +208,7 @@ final class LoadRun {
         }
 
         Result result(String server, int concurrency, Long rssStart, long rssAfterRequests, Long rssEnd,
-                List<long[]> samples) {
+                List<long[]> samples, Double cpuSeconds) {
             long ok = 0;
             long tokens = 0;
             int n = 0;
@@ -225,7 +236,7 @@ final class LoadRun {
                 return new Result(server, concurrency, requests, ok, errors, seconds, ok / seconds, tokens / seconds,
                         ok == 0 ? 0 : (double) tokens / ok, n == 0 ? 0 : sum / n / 1e6, percentile(all, 50),
                         percentile(all, 90), percentile(all, 99), n == 0 ? 0 : all[n - 1] / 1e6, rssStart,
-                        rssAfterRequests, rssAfterKb, rssEnd, List.copyOf(samples));
+                        rssAfterRequests, rssAfterKb, rssEnd, List.copyOf(samples), cpuSeconds);
             }
         }
     }

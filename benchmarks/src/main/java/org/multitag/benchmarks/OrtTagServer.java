@@ -10,8 +10,6 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -20,24 +18,25 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.multitag.core.InputException;
+import org.multitag.serve.PredictionJson;
 import org.multitag.tokenizer.labels.WordPrediction;
 
 /**
  * The serve benchmark's peer (a) as a server: {@code POST /v1/tag} with one {@code predict} input line, answered
  * with the line {@code predict} would write, by {@link OrtTagger} (one ORT {@code session.run} per request, on the
- * request's thread), behind the same HTTP server as {@code multitag serve} (the JDK's {@code com.sun.net.httpserver})
- * with a fixed pool of request threads; {@code GET /health}. Loopback only. Prints {@code listening on
- * http://HOST:PORT} once ready and runs until killed.
+ * request's thread), behind the same HTTP server as {@code multitag serve}: the JDK's {@code com.sun.net.httpserver}
+ * with TCP_NODELAY, a backlog of 512 and a fixed pool of request threads, as its {@code TagServer}; and
+ * {@code GET /health}. Loopback only. Prints {@code listening on http://HOST:PORT} once ready and runs until killed.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar org.multitag.benchmarks.OrtTagServer --model DIR [--port 0]
- *     [--threads 1] [--http-threads 64]
+ *     [--threads 1] [--http-threads 16]
  * </pre>
  *
  * {@code --threads}: ORT's intra-op threads (shared by the concurrent runs; 1 by default: with concurrent
  * requests the runs themselves fill the cores, and on a loaded 2-core machine 2 threads were no faster at
  * concurrency 16 and slower at 1); {@code --http-threads}: request threads, so at most that many
- * {@code session.run} at once.
+ * {@code session.run} at once (16, as {@code multitag serve}'s request threads).
  */
 public final class OrtTagServer {
 
@@ -49,7 +48,7 @@ public final class OrtTagServer {
         Path model = null;
         int port = 0;
         int threads = 1;
-        int httpThreads = 64;
+        int httpThreads = 16;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--model" -> model = Path.of(args[i + 1]);
@@ -63,11 +62,15 @@ public final class OrtTagServer {
             }
         }
         if (model == null || args.length % 2 != 0) {
-            System.err.println("error: usage: OrtTagServer --model DIR [--port 0] [--threads 1] [--http-threads 64]");
+            System.err.println("error: usage: OrtTagServer --model DIR [--port 0] [--threads 1] [--http-threads 16]");
             System.exit(2);
         }
+        // As multitag's TagServer sets it: without it the JDK server's Nagle delay adds ~40 ms to keep-alive answers.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
         OrtTagger tagger = OrtTagger.load(model, threads);
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1024);
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 512);
         ExecutorService pool = Executors.newFixedThreadPool(httpThreads);
         server.setExecutor(pool);
         server.createContext("/v1/tag", exchange -> tag(exchange, tagger));
@@ -107,34 +110,12 @@ public final class OrtTagServer {
         }
     }
 
-    /** {@code predict}'s output line for one input (scores in label order, rounded to 4 decimals). */
-    static byte[] write(List<WordPrediction> words, List<String> labels) throws IOException {
+    /** {@code predict}'s output line for one input, by serve's own writer. */
+    private static byte[] write(List<WordPrediction> words, List<String> labels) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + words.size() * labels.size() * 16);
         try (JsonGenerator g = JSON.getFactory().createGenerator(bytes, JsonEncoding.UTF8)) {
             g.configure(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN, true);
-            g.writeStartObject();
-            g.writeArrayFieldStart("words");
-            for (WordPrediction w : words) {
-                g.writeStartObject();
-                g.writeStringField("text", w.text());
-                g.writeNumberField("start", w.start());
-                g.writeNumberField("end", w.end());
-                g.writeArrayFieldStart("labels");
-                for (String label : w.labels()) {
-                    g.writeString(label);
-                }
-                g.writeEndArray();
-                g.writeObjectFieldStart("scores");
-                for (String label : labels) {
-                    BigDecimal d = BigDecimal.valueOf(w.scores().get(label)).setScale(4, RoundingMode.HALF_EVEN)
-                            .stripTrailingZeros();
-                    g.writeNumberField(label, d.signum() == 0 ? BigDecimal.ZERO : d);
-                }
-                g.writeEndObject();
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeEndObject();
+            PredictionJson.write(g, words, labels, true);
         }
         return bytes.toByteArray();
     }

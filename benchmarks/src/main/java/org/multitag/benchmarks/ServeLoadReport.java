@@ -24,10 +24,12 @@ import org.multitag.core.InputException;
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar org.multitag.benchmarks.ServeLoadReport --raw DIR --out FILE.md
  *     [--note TEXT]... [--setup TEXT]... [--predict-sentences N --predict-seconds S --predict-one-seconds S1]
+ *     [--predict-cpu-seconds C --predict-one-cpu-seconds C1]
  * </pre>
  *
  * Raw files read: {@code level-<server>-c<N>.json} (one {@link LoadClient} level each), {@code long-multitag.json},
- * {@code inprocess.json}, {@code floor-multitag.json} ({@code GET /health}). {@code --setup} and {@code --note} lines are printed as given (bullets).
+ * {@code inprocess.json}, {@code floor-multitag.json} ({@code GET /health}). {@code --setup} and {@code --note}
+ * lines are printed as given (bullets).
  */
 public final class ServeLoadReport {
 
@@ -44,6 +46,8 @@ public final class ServeLoadReport {
         double predictSentences = 0;
         double predictSeconds = 0;
         double predictOneSeconds = 0;
+        double predictCpu = Double.NaN;
+        double predictOneCpu = Double.NaN;
         for (int i = 0; i + 1 < args.length; i += 2) {
             String v = args[i + 1];
             switch (args[i]) {
@@ -54,6 +58,8 @@ public final class ServeLoadReport {
                 case "--predict-sentences" -> predictSentences = LoadClient.number(args[i], v);
                 case "--predict-seconds" -> predictSeconds = LoadClient.number(args[i], v);
                 case "--predict-one-seconds" -> predictOneSeconds = LoadClient.number(args[i], v);
+                case "--predict-cpu-seconds" -> predictCpu = LoadClient.number(args[i], v);
+                case "--predict-one-cpu-seconds" -> predictOneCpu = LoadClient.number(args[i], v);
                 default -> throw new InputException("unknown option " + args[i]);
             }
         }
@@ -76,24 +82,28 @@ public final class ServeLoadReport {
         // Offline predict: the fixed cost (JVM start, model load) measured on one sentence is taken off.
         double predictRate = predictSeconds > predictOneSeconds && predictSentences > 1
                 ? (predictSentences - 1) / (predictSeconds - predictOneSeconds) : Double.NaN;
+        double predictCpuMs = (predictCpu - predictOneCpu) * 1000 / (predictSentences - 1);
         String md = render(levels, inProcess, floor, longRun, predictSentences, predictSeconds, predictOneSeconds,
-                predictRate, setup, notes);
+                predictRate, predictCpuMs, setup, notes);
         AtomicFiles.write(out, o -> o.write(md.getBytes(StandardCharsets.UTF_8)));
         System.out.println(md);
         System.out.println("wrote " + out);
     }
 
     private static String render(Map<String, Map<Integer, LoadRun.Result>> levels, LoadRun.Result inProcess,
-            LoadRun.Result floor, LoadRun.Result longRun, double predictSentences, double predictSeconds, double predictOneSeconds,
-            double predictRate, List<String> setup, List<String> notes) {
-        StringBuilder s = new StringBuilder("# Serving under load: `multitag serve` against ONNX Runtime per request\n\n");
+            LoadRun.Result floor, LoadRun.Result longRun, double predictSentences, double predictSeconds,
+            double predictOneSeconds,
+            double predictRate, double predictCpuMs, List<String> setup, List<String> notes) {
+        StringBuilder s = new StringBuilder(
+                "# Serving under load: `multitag serve` against ONNX Runtime per request\n\n");
         s.append(String.format(Locale.ROOT, "CPU: %s, %s cores; JDK: %s %s.%n%n", Machine.cpuModel(true),
                 Machine.nproc(), System.getProperty("java.vm.vendor"), System.getProperty("java.runtime.version")));
         setup.forEach(line -> s.append("- ").append(line).append('\n'));
         notes.forEach(line -> s.append("- ").append(line).append('\n'));
         s.append("\n## Closed-loop throughput and latency\n\n");
         s.append("| concurrency | server | requests | sentences/s | tokens/s | p50 ms | p90 ms | p99 ms | p99/p50 |"
-                + " errors | server RSS at end |\n|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---:|\n");
+                + " errors | server CPU ms / sentence | server RSS at end |\n"
+                + "|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|\n");
         TreeSet<Integer> cs = new TreeSet<>();
         levels.values().forEach(m -> cs.addAll(m.keySet()));
         for (int c : cs) {
@@ -101,34 +111,37 @@ public final class ServeLoadReport {
                 LoadRun.Result r = e.getValue().get(c);
                 if (r != null) {
                     s.append(String.format(Locale.ROOT, "| %d | %s | %d | %.1f | %.0f | %.1f | %.1f | %.1f | %.2f |"
-                                    + " %s | %s |%n", c, r.server(), r.requests(), r.sentencesPerSecond(),
+                                    + " %s | %s | %s |%n", c, r.server(), r.requests(), r.sentencesPerSecond(),
                             r.tokensPerSecond(), r.p50Ms(), r.p90Ms(), r.p99Ms(), r.p99Ms() / r.p50Ms(),
-                            errors(r), r.rssEndKb() == null ? "" : (r.rssEndKb() >> 10) + " MB"));
+                            errors(r), cpu(r.cpuMsPerRequest()), mb(r.rssEndKb())));
                 }
             }
             LoadRun.Result mt = get(levels, MULTITAG, c);
             LoadRun.Result ort = get(levels, ORT, c);
             if (mt != null && ort != null) {
                 s.append(String.format(Locale.ROOT, "| %d | **ratio multitag / ORT** | | **%.2fx** | | %.2fx | | %.2fx"
-                                + " | | | |%n", c, mt.sentencesPerSecond() / ort.sentencesPerSecond(),
-                        mt.p50Ms() / ort.p50Ms(), mt.p99Ms() / ort.p99Ms()));
+                                + " | | | %s | |%n", c, mt.sentencesPerSecond() / ort.sentencesPerSecond(),
+                        mt.p50Ms() / ort.p50Ms(), mt.p99Ms() / ort.p99Ms(),
+                        mt.cpuMsPerRequest() == null || ort.cpuMsPerRequest() == null ? ""
+                                : String.format(Locale.ROOT, "%.2fx", mt.cpuMsPerRequest() / ort.cpuMsPerRequest())));
             }
         }
         if (inProcess != null) {
             s.append(String.format(Locale.ROOT, "| 1 | in-process `MultiLabelTagger.tag`, no HTTP | %d | %.1f | %.0f |"
-                            + " %.1f | %.1f | %.1f | %.2f | | |%n", inProcess.requests(),
+                            + " %.1f | %.1f | %.1f | %.2f | | %s | |%n", inProcess.requests(),
                     inProcess.sentencesPerSecond(), inProcess.tokensPerSecond(), inProcess.p50Ms(), inProcess.p90Ms(),
-                    inProcess.p99Ms(), inProcess.p99Ms() / inProcess.p50Ms()));
+                    inProcess.p99Ms(), inProcess.p99Ms() / inProcess.p50Ms(), cpu(inProcess.cpuMsPerRequest())));
         }
         if (floor != null) {
             s.append(String.format(Locale.ROOT, "| 1 | `GET /health` on multitag's server (HTTP round trip, no model) |"
-                            + " %d | %.1f | | %.2f | %.2f | %.2f | %.2f | %s | |%n", floor.requests(),
+                            + " %d | %.1f | | %.2f | %.2f | %.2f | %.2f | %s | | |%n", floor.requests(),
                     floor.sentencesPerSecond(), floor.p50Ms(), floor.p90Ms(), floor.p99Ms(),
                     floor.p99Ms() / floor.p50Ms(), errors(floor)));
         }
         if (predictSentences > 0) {
             s.append(String.format(Locale.ROOT, "| offline | `multitag predict` (batch 32) | %.0f | %.1f | | | | | |"
-                    + " | |%n", predictSentences, predictRate));
+                    + " | %s | |%n", predictSentences, predictRate,
+                    Double.isNaN(predictCpuMs) ? "" : cpu(predictCpuMs)));
             s.append(String.format(Locale.ROOT, "%nOffline `predict`: %.0f sentences in %.1f s wall time, one sentence"
                     + " in %.1f s (JVM start and model load); the rate above is (%.0f − 1) / (%.1f − %.1f) s.%n",
                     predictSentences, predictSeconds, predictOneSeconds, predictSentences, predictSeconds,
@@ -140,13 +153,21 @@ public final class ServeLoadReport {
         if (mt16 != null && ort16 != null) {
             double x = mt16.sentencesPerSecond() / ort16.sentencesPerSecond();
             goal(s, "concurrency 16: throughput >= 3x the ORT-per-request peer", String.format(Locale.ROOT,
-                    "%.1f vs %.1f sentences/s: %.2fx", mt16.sentencesPerSecond(), ort16.sentencesPerSecond(), x),
+                    "%.1f vs %.1f sentences/s: %.2fx%s", mt16.sentencesPerSecond(), ort16.sentencesPerSecond(), x,
+                    mt16.cpuMsPerRequest() == null || ort16.cpuMsPerRequest() == null ? ""
+                            : String.format(Locale.ROOT, " (server CPU per sentence: %.1f vs %.1f ms, so %.2fx as"
+                                    + " many sentences per CPU second)", mt16.cpuMsPerRequest(),
+                                    ort16.cpuMsPerRequest(), ort16.cpuMsPerRequest() / mt16.cpuMsPerRequest())),
                     x >= 3);
         }
         if (mt16 != null && !Double.isNaN(predictRate)) {
             double x = mt16.sentencesPerSecond() / predictRate;
             goal(s, "concurrency 16: throughput >= 0.8x offline `predict`", String.format(Locale.ROOT,
-                    "%.1f vs %.1f sentences/s: %.2fx", mt16.sentencesPerSecond(), predictRate, x), x >= 0.8);
+                    "%.1f vs %.1f sentences/s: %.2fx%s", mt16.sentencesPerSecond(), predictRate, x,
+                    mt16.cpuMsPerRequest() == null || Double.isNaN(predictCpuMs) ? ""
+                            : String.format(Locale.ROOT, " (CPU per sentence: %.1f vs %.1f ms, so %.2fx as many per"
+                                    + " CPU second)", mt16.cpuMsPerRequest(), predictCpuMs,
+                                    predictCpuMs / mt16.cpuMsPerRequest())), x >= 0.8);
         }
         if (mt16 != null) {
             double x = mt16.p99Ms() / mt16.p50Ms();
@@ -204,6 +225,10 @@ public final class ServeLoadReport {
 
     private static String errors(LoadRun.Result r) {
         return r.errors().isEmpty() ? "none" : r.errors().toString();
+    }
+
+    private static String cpu(Double ms) {
+        return ms == null ? "" : String.format(Locale.ROOT, "%.1f", ms);
     }
 
     private static String mb(Long kb) {
