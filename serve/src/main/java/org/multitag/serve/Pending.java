@@ -60,19 +60,17 @@ final class Pending<T> {
 
     /** Into a batch: false when it was dropped first. */
     boolean take() {
-        if (!state.compareAndSet(QUEUED, TAKEN)) {
-            return false;
-        }
-        Future<?> t = timer;
-        if (t != null) {
-            t.cancel(false);
-        }
-        return true;
+        return leave(TAKEN);
     }
 
     /** Out of the queue unanswered: false when it was taken (or dropped) first. */
     boolean drop() {
-        if (!state.compareAndSet(QUEUED, DROPPED)) {
+        return leave(DROPPED);
+    }
+
+    /** Leaves the queue for {@code to}, its deadline timer no longer needed; false when it had left already. */
+    private boolean leave(int to) {
+        if (!state.compareAndSet(QUEUED, to)) {
             return false;
         }
         Future<?> t = timer;

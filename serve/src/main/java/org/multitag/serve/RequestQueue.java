@@ -29,7 +29,8 @@ final class RequestQueue {
     private final ServiceListener listener;
     /** Queued plus being computed. */
     private int inFlight;
-    private boolean closed;
+    /** Written under the lock; read without it by {@link #isClosed()}. */
+    private volatile boolean closed;
 
     RequestQueue(int maxBatchTokens, long maxDelayNanos, int capacity, ServiceListener listener) {
         this.maxBatchTokens = maxBatchTokens;
@@ -84,13 +85,17 @@ final class RequestQueue {
     }
 
     private void dropped(Pending<?> p, String reason) {
+        try {
+            listener.requestDropped(reason);
+        } catch (RuntimeException e) {
+            // a metrics hook must not keep a request from its answer
+        }
         if (reason.equals("deadline")) {
             p.future.completeExceptionally(new DeadlineExceededException("the request's deadline passed while it "
                     + "waited in the queue; it was not computed"));
         } else {
             p.future.completeExceptionally(new CancellationException("cancelled"));
         }
-        listener.requestDropped(reason);
     }
 
     /**
@@ -213,12 +218,7 @@ final class RequestQueue {
     }
 
     boolean isClosed() {
-        lock.lock();
-        try {
-            return closed;
-        } finally {
-            lock.unlock();
-        }
+        return closed;
     }
 
     /** Requests waiting, not yet in a batch. */

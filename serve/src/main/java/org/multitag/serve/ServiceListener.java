@@ -1,8 +1,9 @@
 package org.multitag.serve;
 
 /**
- * Hooks for metrics. Called on the model's thread, so they must be cheap and must not block; every method is a
- * no-op by default.
+ * Hooks for metrics, every method a no-op by default. {@link #batchComputed} runs on the model's thread, {@link
+ * #requestDropped} on the thread that dropped the request (the model's, the deadline timer's, or the one that
+ * cancelled the future): both must be cheap, thread-safe and must not block. An exception thrown here is ignored.
  */
 public interface ServiceListener {
 
@@ -11,7 +12,7 @@ public interface ServiceListener {
     };
 
     /**
-     * A batch ran through the model.
+     * A batch ran through the model (called before its futures complete).
      *
      * @param requests inputs in the batch
      * @param paddedTokens rows times the longest row
@@ -24,7 +25,7 @@ public interface ServiceListener {
      * A queued request was dropped before it was computed.
      *
      * @param reason {@code "deadline"} (still queued past its deadline) or {@code "cancelled"} (its future was
-     *     cancelled)
+     *     cancelled); called before its future fails
      */
     default void requestDropped(String reason) {
     }

@@ -1,7 +1,6 @@
 package org.multitag.serve;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,6 +12,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -107,7 +107,7 @@ public final class TaggingService implements AutoCloseable {
 
         /** Metrics hooks (default: none). */
         public Builder listener(ServiceListener l) {
-            this.listener = l;
+            this.listener = l == null ? ServiceListener.NONE : l;
             return this;
         }
 
@@ -373,8 +373,12 @@ public final class TaggingService implements AutoCloseable {
             });
             if (p.deadline != Long.MAX_VALUE) {
                 long delay = p.deadline - System.nanoTime();
-                p.timer(timers.schedule(() -> queue.drop(p, "deadline"), Math.max(0, delay),
-                        TimeUnit.NANOSECONDS));
+                try {
+                    p.timer(timers.schedule(() -> queue.drop(p, "deadline"), Math.max(0, delay),
+                            TimeUnit.NANOSECONDS));
+                } catch (RejectedExecutionException e) {
+                    // closed meanwhile: the request is answered already (close drains the queue first)
+                }
             }
         }
     }

@@ -17,9 +17,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.zip.GZIPInputStream;
+import org.multitag.model.TaggingModel;
 import org.multitag.model.Thresholds;
 import org.multitag.model.decoding.LabelGroups;
 import org.multitag.model.decoding.SeenLabelSets;
+import org.multitag.tokenizer.Tokenizer;
 import org.multitag.weights.DType;
 import org.multitag.weights.ImportedModel;
 import org.multitag.weights.ModelFolder;
@@ -109,6 +111,21 @@ final class TestModels {
         SeenLabelSets.of(LABELS, List.of(new int[] {0, 3}, new int[] {0, 4}, new int[] {1, 3}, new int[] {1},
                 new int[] {2})).write(folder);
         return folder;
+    }
+
+    /**
+     * The first {@code n} sentences of the Brown test split, as words, that are at most {@code maxTokens} tokens
+     * long in the model's tokenizer (tinybert takes 100).
+     */
+    static List<List<String>> sentences(int n, Path model, int maxTokens) throws IOException {
+        Tokenizer tokenizer = TaggingModel.read(model).tokenizer();
+        List<List<String>> out = new ArrayList<>();
+        for (List<String> s : sentences(4 * n)) {
+            if (out.size() < n && tokenizer.encodeWords(s, true).length() <= maxTokens) {
+                out.add(s);
+            }
+        }
+        return out;
     }
 
     /** The first {@code n} sentences of the Brown test split, as words. */

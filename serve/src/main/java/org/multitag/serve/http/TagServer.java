@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -70,9 +71,17 @@ public final class TagServer {
     }
 
     static {
-        // Without it the JDK server's Nagle delay adds ~40 ms to every keep-alive answer (measured: p50 45 ms).
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
+        // The JDK server reads these once, process-wide; a value given on the command line wins.
+        // Without nodelay, Nagle's algorithm delays every keep-alive answer by ~40 ms (measured: p50 45 ms).
+        defaultProperty("sun.net.httpserver.nodelay", "true");
+        // A client that takes more than a minute to send its request (a stalled body, slowloris) is cut off instead
+        // of holding a handler thread forever; the wait for the model's answer is not counted.
+        defaultProperty("sun.net.httpserver.maxReqTime", "60");
+    }
+
+    private static void defaultProperty(String name, String value) {
+        if (System.getProperty(name) == null) {
+            System.setProperty(name, value);
         }
     }
 
@@ -112,8 +121,11 @@ public final class TagServer {
             t.setDaemon(true);
             return t;
         });
-        server.setExecutor(executor);
-        server.createContext("/", ex -> handle(new Exchange(ex, metrics, open::decrementAndGet)));
+        server.setExecutor(this::accept);
+        server.createContext("/", ex -> {
+            HANDLED.set(true);
+            handle(new Exchange(ex, metrics, open::decrementAndGet));
+        });
         server.start();
         return this;
     }
@@ -145,7 +157,10 @@ public final class TagServer {
         long end = System.nanoTime() + timeout.toNanos();
         synchronized (this) {
             draining = true;
-            if (stopper == null && server != null) {
+            if (server == null) {
+                return true;
+            }
+            if (stopper == null) {
                 // stop() closes the listener at once, then waits (whole seconds) for open exchanges: on its own thread,
                 // so that this method keeps its millisecond timeout and counts the answers itself.
                 int seconds = (int) Math.max(1, (timeout.toMillis() + 999) / 1000);
@@ -170,8 +185,36 @@ public final class TagServer {
         return all;
     }
 
-    private void handle(Exchange x) {
+    /** Whether the JDK server's task on this thread reached the handler (which then owns the open count). */
+    private static final ThreadLocal<Boolean> HANDLED = ThreadLocal.withInitial(() -> false);
+
+    /**
+     * Runs one of the JDK server's tasks (a request read from a connection), counted as open from the moment it is
+     * queued: a request waiting for a handler thread is accepted work that a drain must wait for. A task that never
+     * reaches the handler (the client closed an idle connection, a request line the JDK server refused itself)
+     * is uncounted when it ends; one that does is uncounted when its answer is sent.
+     */
+    private void accept(Runnable task) {
         open.incrementAndGet();
+        try {
+            executor.execute(() -> {
+                HANDLED.set(false);
+                try {
+                    task.run();
+                } finally {
+                    if (!HANDLED.get()) {
+                        open.decrementAndGet();
+                    }
+                    HANDLED.set(false);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            open.decrementAndGet();
+            throw e;
+        }
+    }
+
+    private void handle(Exchange x) {
         try {
             Route route = Route.at(x.path());
             if (route == null) {
@@ -240,6 +283,9 @@ public final class TagServer {
             }
         } catch (RuntimeException e) {
             futures.forEach(f -> f.cancel(false));
+            if (e instanceof InputException input && parsed.batch()) {
+                throw HttpError.invalid("inputs[" + futures.size() + "]: " + inputMessage(input));
+            }
             throw refused(e);
         }
         whenAll(x, futures, results -> x.json(200, g -> outputs(g, parsed.batch(), results.size(),

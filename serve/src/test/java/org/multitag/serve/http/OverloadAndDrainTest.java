@@ -125,4 +125,28 @@ class OverloadAndDrainTest {
         }
         s.service.close();
     }
+
+    /**
+     * Raw bytes that are not HTTP, a request cut off mid-body, an idle connection closed: the server keeps answering,
+     * and none of them stays counted as open work (the drain after them finishes at once).
+     */
+    @Test
+    void malformedConnectionsLeaveNothingOpen() throws Exception {
+        Served s = new Served();
+        String good = TinyTagger.predicted("Still answering.");
+        for (String raw : List.of("\u0000\u0001garbage\r\n\r\n", "GET / HTTP/9.9\r\n\r\n",
+                "POST /v1/tag HTTP/1.1\r\nHost: x\r\nContent-Length: 50\r\n\r\n{\"text\":", "")) {
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", s.server.port())) {
+                socket.getOutputStream().write(raw.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                socket.getOutputStream().flush();
+            }
+            HttpResponse<String> r = s.post("/v1/tag", "{\"text\": \"Still answering.\"}");
+            assertEquals(200, r.statusCode(), r.body());
+            assertEquals(good, r.body());
+        }
+        long t0 = System.nanoTime();
+        assertTrue(s.server.drain(Duration.ofSeconds(10)), "a request stayed open");
+        assertTrue(System.nanoTime() - t0 < 3_000_000_000L, "the drain waited for nothing");
+        s.service.close();
+    }
 }

@@ -232,6 +232,9 @@ class TagServerTest {
         cases.add(new Object[] {"/v1/tokenize", "{\"text\": \"a\", \"text_pair\": \"b\"}", 422, "invalid_request",
             "text_pair"});
         cases.add(new Object[] {"/v1/embed", "{\"texts\": [\"a\"]}", 422, "invalid_request", "expected \"text\""});
+        cases.add(new Object[] {"/v1/embed", "{\"inputs\": [{\"text\": \"a\"}, {\"text\": \"" + "word ".repeat(700)
+            + "\"}]}", 422, "invalid_request", "inputs[1]: 702 tokens, more than the limit of "
+            + served.service.maxLength()});
         cases.add(new Object[] {"/v2/tag", "{}", 404, "not_found", "/v2/tag"});
         for (Object[] c : cases) {
             HttpResponse<String> r = served.post((String) c[0], (String) c[1]);
