@@ -9,7 +9,8 @@
 #   benchmarks/serve/run.sh [--model DIR] [--levels 1,4,16,64] [--warmup-s 10] [--duration-s 45] [--threads 2]
 #       [--ort-threads 1] [--http-threads 16] [--long-s 600] [--long-requests 100000] [--long-concurrency 16]
 #       [--conllu ../shared/data/ud-english-ewt/en_ewt-ud-test.conllu] [--input text|words] [--note TEXT]
-#       [--skip-build]   (use the jars as built)
+#       [--serve-args "--max-batch-tokens 512"]   (more options for both `multitag serve` runs)
+#       [--name serve-load]   (the results' name: NAME.md, NAME-raw/)   [--skip-build]   (use the jars as built)
 #
 # Without --model it trains a small MiniLM-L6 tagger first (400 EWT training sentences, 1 epoch, about a minute on
 # two idle cores; its accuracy does not matter for speed) into benchmarks/target/serve-model. With the defaults the
@@ -31,6 +32,8 @@ long_c=16
 conllu="../shared/data/ud-english-ewt/en_ewt-ud-test.conllu"
 input="text"
 notes=()
+serve_args=()
+name="serve-load"
 build=1
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -47,6 +50,8 @@ while [ $# -gt 0 ]; do
     --conllu) conllu="$2" ;;
     --input) input="$2" ;;
     --note) notes+=(--note "$2") ;;
+    --serve-args) read -r -a serve_args <<< "$2" ;;
+    --name) name="$2" ;;
     --skip-build) build=0; shift; continue ;;
     *) echo "error: unknown option $1 (see the header of $0)" >&2; exit 2 ;;
   esac
@@ -81,7 +86,7 @@ cpu_name="$(lscpu | sed -n 's/^Model name: *//p' | head -1)"
 cpu_slug="$(echo "$cpu_name" | tr 'A-Z' 'a-z' | sed -E 's/\((r|tm)\)//g; s/(processor|cpu|[0-9]+-core).*//; s/[^a-z0-9]+/-/g; s/^-+//; s/-+$//' \
   | cut -d- -f1-2)"
 out="benchmarks/results/${cpu_slug:-unknown-cpu}/$(date -u +%F)"
-raw="$out/serve-load-raw"
+raw="$out/$name-raw"
 mkdir -p "$raw"
 rm -f "$raw"/level-*.json "$raw"/long-multitag.json "$raw"/inprocess.json "$raw"/floor-multitag.json \
   "$raw/exits.txt"
@@ -125,7 +130,7 @@ sentences="$(wc -l < "$work/requests.jsonl")"
 
 # 1. Both servers up; each level measured on multitag, then on the ORT peer, so both see the same machine load.
 start_server "$raw/multitag-serve.log" ./multitag serve --model "$model" --host 127.0.0.1 --port "$(free_port)" \
-  --threads "$threads"
+  --threads "$threads" "${serve_args[@]}"
 mt_url="$url"; mt_pid="$pid"
 start_server "$raw/ort-serve.log" "$java" -cp "$jar" org.multitag.benchmarks.OrtTagServer --model "$model" \
   --port "$(free_port)" \
@@ -166,19 +171,19 @@ bench org.multitag.benchmarks.InProcessLatency --model "$model" --conllu "$conll
 # 4. The long run: a fresh server, RSS after its first 1,000 answers and at the end.
 if [ "$long_s" != "0" ]; then
   start_server "$raw/multitag-long.log" ./multitag serve --model "$model" --host 127.0.0.1 --port "$(free_port)" \
-    --threads "$threads"
+    --threads "$threads" "${serve_args[@]}"
   load --url "$url" --server multitag --concurrency "$long_c" --warmup-s 0 --duration-s "$long_s" \
     --max-requests "$long_requests" --pid "$pid" --rss-after 1000 --sample-s 15 --out "$raw/long-multitag.json"
   stop_server "$pid" "multitag (long run)"
 fi
 
 load_end="$(cut -d' ' -f1-3 /proc/loadavg)"
-bench org.multitag.benchmarks.ServeLoadReport --raw "$raw" --out "$out/serve-load.md" \
+bench org.multitag.benchmarks.ServeLoadReport --raw "$raw" --out "$out/$name.md" \
   --predict-sentences "$sentences" --predict-seconds "$all_s" --predict-one-seconds "$one_s" \
   --predict-cpu-seconds "$all_cpu" --predict-one-cpu-seconds "$one_cpu" \
   --setup "Run $(date -u +%F) $started-$(date -u +%H:%M) UTC by benchmarks/serve/run.sh; load average (1, 5, 15 min) $load_start at the start, $load_end at the end." \
   --setup "Model: $model (all-MiniLM-L6-v2 encoder + token head); request mix: the $sentences sentences of $(basename "$conllu") as {\"$([ "$input" = text ] && echo text || echo tokens)\": ...} bodies, in one seeded random order." \
-  --setup "multitag: \`./multitag serve --threads $threads\` (the service's defaults otherwise). ORT peer: OrtTagServer, DJL HF tokenizers + ONNX Runtime (ALL_OPT, $ort_threads intra-op threads, concurrent session.run) on the same encoder exported to ONNX, the token head (sigmoid, thresholds.json, independent decoding) in Java, behind com.sun.net.httpserver with $http_threads request threads." \
+  --setup "multitag: \`./multitag serve --threads $threads ${serve_args[*]}\` (the service's defaults otherwise). ORT peer: OrtTagServer, DJL HF tokenizers + ONNX Runtime (ALL_OPT, intra-op threads: $ort_threads, concurrent session.run) on the same encoder exported to ONNX, the token head (sigmoid, thresholds.json, independent decoding) in Java, behind com.sun.net.httpserver with $http_threads request threads." \
   --setup "Client: LoadClient (JDK HttpClient, HTTP/1.1 keep-alive, one platform thread per connection, closed loop), ${warmup} s warm-up and ${duration} s measured per level; latency = send to whole body read; errors = anything but 200 with a prediction body. Server CPU = user + system time of the server process (/proc/PID/stat) over the measured phase, per answered request: unlike throughput, it does not depend on the share of the cores the server got." \
   "${notes[@]}"
-echo "wrote $out/serve-load.md" >&2
+echo "wrote $out/$name.md" >&2
