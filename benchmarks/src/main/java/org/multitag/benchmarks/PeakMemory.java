@@ -30,18 +30,27 @@ final class PeakMemory {
                 heap.getCommitted() >> 20, heapPeak >> 20);
     }
 
+    /** Another process's resident set ({@code VmRSS}) in kB, or null when unreadable (gone, or not Linux). */
+    static Long rssKb(long pid) {
+        return statusKb("/proc/" + pid + "/status", "VmRSS");
+    }
+
     /** A field of /proc/self/status in MB, or "n/a" off Linux. */
     private static String status(String field) {
+        Long kb = statusKb("/proc/self/status", field);
+        return kb == null ? "n/a" : (kb >> 10) + " MB";
+    }
+
+    private static Long statusKb(String file, String field) {
         try {
-            for (String line : Files.readAllLines(Paths.get("/proc/self/status"))) {
+            for (String line : Files.readAllLines(Paths.get(file))) {
                 if (line.startsWith(field + ":")) {
-                    long kb = Long.parseLong(line.replaceAll("[^0-9]", ""));
-                    return (kb >> 10) + " MB";
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
                 }
             }
         } catch (IOException | NumberFormatException e) {
             // fall through
         }
-        return "n/a";
+        return null;
     }
 }
