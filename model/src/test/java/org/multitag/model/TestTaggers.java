@@ -55,12 +55,29 @@ public final class TestTaggers {
         }
     }
 
+    /**
+     * A new temporary folder deleted with everything in it when the JVM exits: the model folders the tests write are
+     * tens to hundreds of MB each, which {@code File.deleteOnExit} (empty folders only) would leave behind.
+     */
+    public static Path tempDir(String prefix) throws IOException {
+        Path dir = Files.createTempDirectory(prefix);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
+        return dir;
+    }
+
+    private static void deleteTree(Path dir) {
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | RuntimeException e) {
+            // best effort at exit: a leftover temporary folder is not a test failure
+        }
+    }
+
     /** tinybert with its tokenizer, from tribuo-onnx's test jar. */
     public static synchronized ImportedModel tinybert() throws IOException {
         if (tinybert == null) {
             // the importer finds the tokenizer beside the model file, so both go to one folder
-            Path dir = Files.createTempDirectory("multitag-test-tinybert-");
-            dir.toFile().deleteOnExit();
+            Path dir = tempDir("multitag-test-tinybert-");
             for (String name : List.of("tinybert.onnx", "tinybert-tokenizer.json")) {
                 try (InputStream in = TestTaggers.class.getResourceAsStream("/org/tribuo/interop/onnx/extractors/"
                         + name)) {

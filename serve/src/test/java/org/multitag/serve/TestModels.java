@@ -52,9 +52,7 @@ final class TestModels {
     }
 
     private static Path tempDir() throws IOException {
-        Path dir = Files.createTempDirectory("multitag-serve-test-");
-        dir.toFile().deleteOnExit();
-        return dir;
+        return TestTaggers.tempDir("multitag-serve-test-");
     }
 
     /** {@code m} with a seeded head, thresholds and decoding files, written to {@code folder}. */

@@ -3,7 +3,6 @@ package org.multitag.spark;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
@@ -44,8 +43,7 @@ final class TestModels {
         if (root != null) {
             return;
         }
-        Path dir = Files.createTempDirectory("multitag-spark-test-");
-        dir.toFile().deleteOnExit();
+        Path dir = TestTaggers.tempDir("multitag-spark-test-");
         Path t = dir.resolve("tagger");
         Path p = dir.resolve("plain");
         write(t, p);

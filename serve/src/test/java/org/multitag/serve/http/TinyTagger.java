@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.multitag.model.MultiLabelTagger;
@@ -31,8 +30,7 @@ final class TinyTagger {
 
     static synchronized Path folder() throws IOException {
         if (folder == null) {
-            Path dir = Files.createTempDirectory("multitag-serve-http-test-");
-            dir.toFile().deleteOnExit();
+            Path dir = TestTaggers.tempDir("multitag-serve-http-test-");
             Path out = TestTaggers.write(TestTaggers.tinybert(), new TestTaggers.Head(LABELS, 11, 0.5, 0),
                     dir.resolve("tagger"));
             Thresholds.of(LABELS, new float[] {0.5f, 0.5f, 0.4f, 0.6f}).write(out);
