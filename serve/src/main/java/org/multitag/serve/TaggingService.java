@@ -148,7 +148,7 @@ public final class TaggingService implements AutoCloseable {
     }
 
     /** The default {@link Builder#maxBatchTokens}: see the module's reference page for the measurement behind it. */
-    public static final int DEFAULT_MAX_BATCH_TOKENS = 2048;
+    public static final int DEFAULT_MAX_BATCH_TOKENS = 256;
     /** The default {@link Builder#maxConcurrentRequests}. */
     public static final int DEFAULT_MAX_CONCURRENT_REQUESTS = 512;
 

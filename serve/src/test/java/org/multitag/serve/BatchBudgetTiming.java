@@ -17,7 +17,7 @@ import org.multitag.tokenizer.labels.WordPrediction;
  */
 class BatchBudgetTiming {
 
-    static final int[] BUDGETS = {1024, 2048, 4096, 8192, 16384};
+    static final int[] BUDGETS = {256, 512, 1024, 2048, 4096, 8192, 16384};
 
     @Test
     void budgets() throws Exception {

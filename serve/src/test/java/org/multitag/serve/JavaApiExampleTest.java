@@ -37,7 +37,7 @@ class JavaApiExampleTest {
         TaggingModel model = TaggingModel.read(modelDir);
         try (TaggingService service = TaggingService.builder(model)
                 .threads(0)                     // gemm and kernel threads (0: all cores)
-                .maxBatchTokens(2048)           // padded tokens per batch (rows x longest row)
+                .maxBatchTokens(256)            // padded tokens per batch (rows x longest row)
                 .maxConcurrentRequests(512)     // queued + computing; beyond: ServiceOverloadedException at once
                 .build()) {
             // Your server's request threads: each blocks on its own answer; the service batches them together.
