@@ -1,5 +1,6 @@
 package org.multitag.serve.http;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.multitag.core.JsonErrors;
 import org.multitag.model.decoding.DecodingMode;
 import org.multitag.serve.TagRequest;
 
@@ -84,7 +86,11 @@ final class RequestBodies {
         try {
             root = JSON.readTree(body);
         } catch (JsonProcessingException e) {
-            throw HttpError.badJson("the body is not JSON: " + e.getOriginalMessage().lines().findFirst().orElse(""));
+            // the same words as the command line's JSON errors, with the position inside the body
+            JsonLocation at = e.getLocation();
+            String where = at == null || at.getColumnNr() < 1 ? ""
+                    : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+            throw HttpError.badJson("the body is not JSON" + where + ": " + JsonErrors.describe(e, "body"));
         } catch (IOException e) {
             throw HttpError.badJson("the body is not JSON: " + e.getMessage());
         }

@@ -202,8 +202,11 @@ class TagServerTest {
     void errorsAreJsonWithTheirStatus() throws Exception {
         String good = predicted(tagger.tag(TEXT), true);
         List<Object[]> cases = new ArrayList<>();
-        cases.add(new Object[] {"/v1/tag", "{\"text\": ", 400, "invalid_json", "not JSON"});
-        cases.add(new Object[] {"/v1/tag", "{\"text\": \"a\"} trailing", 400, "invalid_json", "not JSON"});
+        cases.add(new Object[] {"/v1/tag", "{\"text\": ", 400, "invalid_json",
+            "not JSON at line 1, column 10: unexpected end of input (a truncated body?)"});
+        cases.add(new Object[] {"/v1/tag", "{\"text\": \"a\"} trailing", 400, "invalid_json",
+            "not JSON at line 1, column 15: unrecognized token 'trailing' (text must be in double quotes)"});
+        cases.add(new Object[] {"/v1/tag", "nope", 400, "invalid_json", "unrecognized token 'nope'"});
         cases.add(new Object[] {"/v1/tag", "", 400, "invalid_json", "empty"});
         cases.add(new Object[] {"/v1/tag", "\"text\"", 422, "invalid_request", "JSON object"});
         cases.add(new Object[] {"/v1/tag", "{\"text\": 5}", 422, "invalid_request", "\"text\" must be a string"});
