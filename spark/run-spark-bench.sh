@@ -14,7 +14,8 @@ opens=(java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio ja
 args=(--add-modules jdk.incubator.vector -Djdk.reflect.useDirectMethodHandle=false -Xmx4g)
 for p in "${opens[@]}"; do args+=("--add-opens=java.base/$p=ALL-UNNAMED"); done
 cp="spark/target/test-classes:spark/target/classes:$(cat spark/target/classpath-test.txt)"
-java "${args[@]}" -cp "$cp" org.multitag.spark.SparkThroughput "$@"
+# The treebank beside the clone unless --conllu FILE is given (a later --conllu wins).
+java "${args[@]}" -cp "$cp" org.multitag.spark.SparkThroughput --conllu ../shared/data/ud-english-ewt/en_ewt-ud-train.conllu "$@"
 
 # End to end: the launcher's predict and spark-tag on the benchmark's input and model.
 bench=spark/target/bench

@@ -42,7 +42,7 @@ public final class SparkThroughput {
     public static void main(String[] args) throws IOException {
         int n = 2000;
         int reps = 3;
-        Path conllu = Path.of("../shared/data/ud-english-ewt/en_ewt-ud-train.conllu");
+        Path conllu = null; // the full treebank lives outside the repository: run-spark-bench.sh names it
         Path out = Path.of("spark/target/bench");
         for (int i = 0; i < args.length; i += 2) {
             switch (args[i]) {
@@ -52,6 +52,9 @@ public final class SparkThroughput {
                 case "--out" -> out = Path.of(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
+        }
+        if (conllu == null) {
+            throw new IllegalArgumentException("give UD English EWT's train file with --conllu FILE");
         }
         if (!Files.isRegularFile(conllu)) {
             // a benchmark, not a test: it needs the full treebank, which the repository does not carry
