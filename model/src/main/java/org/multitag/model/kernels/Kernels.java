@@ -139,11 +139,34 @@ public interface Kernels extends AutoCloseable {
     // ------------------------------------------------------------------------------------------ choosing
 
     /**
-     * The fastest kernels this JVM runs, with {@code threads} Java threads: the Vector API ones when the JVM has
-     * the {@code jdk.incubator.vector} module (and {@code -Dmultitag.scalarKernels} is not set), else the scalar
-     * ones.
+     * The fastest kernels this JVM runs, with {@code threads} Java threads, as the process default setting asks
+     * ({@link ComputeSetting#defaults()}).
      */
     static Kernels create(int threads) {
+        return create(ComputeSetting.defaults().withThreads(threads));
+    }
+
+    /**
+     * The kernels {@code setting} asks for: for {@code java}, the Vector API ones when the JVM has the {@code
+     * jdk.incubator.vector} module (and {@code -Dmultitag.scalarKernels} is not set), else the scalar ones.
+     *
+     * @throws IllegalArgumentException when the setting cannot run in this process (the Java kernels on a backend
+     *     whose arrays are not in host memory, say)
+     */
+    static Kernels create(ComputeSetting setting) {
+        KernelChoice k = setting.resolvedKernels();
+        if (k == KernelChoice.JAVA && !ComputeSetting.cpuBackend()) {
+            throw new IllegalArgumentException("the java kernels read host memory and run on ND4J's CPU backend only;"
+                    + " this process runs " + org.nd4j.linalg.factory.Nd4j.getBackend().getClass().getSimpleName()
+                    + ": use --kernels nd4j or auto");
+        }
+        if (k == KernelChoice.ND4J) {
+            throw new IllegalArgumentException("the nd4j kernels are not built yet");
+        }
+        if (setting.precision() == Precision.BF16) {
+            throw new IllegalArgumentException("bf16 precision is not built yet");
+        }
+        int threads = setting.effectiveThreads();
         return vectorized() ? new VectorKernels(new Parallel(threads)) : scalar(threads);
     }
 
@@ -152,7 +175,7 @@ public interface Kernels extends AutoCloseable {
         return new ScalarKernels(new Parallel(threads));
     }
 
-    /** Whether {@link #create} picks the Vector API kernels on this JVM. */
+    /** Whether the Java kernels are the Vector API ones on this JVM. */
     static boolean vectorized() {
         return VectorSupport.AVAILABLE;
     }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.multitag.model.kernels.Activation;
 import org.multitag.model.kernels.AttentionShape;
+import org.multitag.model.kernels.ComputeSetting;
 import org.multitag.model.kernels.KernelProfile;
 import org.multitag.model.kernels.Kernels;
 import org.multitag.weights.BertConfig;
@@ -56,6 +57,16 @@ public final class BertEncoder implements AutoCloseable {
      * open.
      */
     public BertEncoder(BertWeights weights, int threads, boolean ownsWeights) {
+        this(weights, ComputeSetting.defaults().withThreads(threads), ownsWeights);
+    }
+
+    /**
+     * An encoder over {@code weights} computing as {@code setting} says (threads, kernels, precision); with {@code
+     * ownsWeights} false, {@link #close()} leaves the weights open. ND4J's gemm threads are process-wide: a positive
+     * thread count sets them.
+     */
+    public BertEncoder(BertWeights weights, ComputeSetting setting, boolean ownsWeights) {
+        int threads = setting.threads();
         this.config = weights.config();
         this.weights = weights;
         this.ownsWeights = ownsWeights;
@@ -73,8 +84,7 @@ public final class BertEncoder implements AutoCloseable {
             Nd4j.getEnvironment().setMaxMasterThreads(threads);
             Nd4j.getEnvironment().setMaxThreads(threads);
         }
-        this.compute = new Compute(new KernelProfile(Kernels.create(threads > 0 ? threads
-                : Runtime.getRuntime().availableProcessors())), new Buffers());
+        this.compute = new Compute(new KernelProfile(Kernels.create(setting)), new Buffers());
         double hidden = dropoutRate(config, "hidden_dropout_prob");
         double attention = dropoutRate(config, "attention_probs_dropout_prob");
         this.embeddings = new Embeddings(weights, hidden);
