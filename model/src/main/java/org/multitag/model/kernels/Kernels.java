@@ -154,6 +154,8 @@ public interface Kernels extends AutoCloseable {
      *     whose arrays are not in host memory, say)
      */
     static Kernels create(ComputeSetting setting) {
+        // first: enabling AMX must come before oneDNN's first primitive, whichever kernels run
+        Precision precision = setting.resolvedPrecision();
         KernelChoice k = setting.resolvedKernels();
         if (k == KernelChoice.JAVA && !ComputeSetting.cpuBackend()) {
             throw new IllegalArgumentException("the java kernels read host memory and run on ND4J's CPU backend only;"
@@ -163,7 +165,7 @@ public interface Kernels extends AutoCloseable {
         if (k == KernelChoice.ND4J) {
             throw new IllegalArgumentException("the nd4j kernels are not built yet");
         }
-        if (setting.precision() == Precision.BF16) {
+        if (precision == Precision.BF16) {
             throw new IllegalArgumentException("bf16 precision is not built yet");
         }
         int threads = setting.effectiveThreads();
