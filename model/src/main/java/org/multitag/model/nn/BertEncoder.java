@@ -66,6 +66,11 @@ public final class BertEncoder implements AutoCloseable {
      * thread count sets them.
      */
     public BertEncoder(BertWeights weights, ComputeSetting setting, boolean ownsWeights) {
+        this(weights, setting, null, ownsWeights);
+    }
+
+    /** As {@link #BertEncoder(BertWeights, ComputeSetting, boolean)} on {@code kernels} (null: the setting's). */
+    BertEncoder(BertWeights weights, ComputeSetting setting, Kernels kernels, boolean ownsWeights) {
         int threads = setting.threads();
         this.config = weights.config();
         this.weights = weights;
@@ -84,7 +89,8 @@ public final class BertEncoder implements AutoCloseable {
             Nd4j.getEnvironment().setMaxMasterThreads(threads);
             Nd4j.getEnvironment().setMaxThreads(threads);
         }
-        this.compute = new Compute(new KernelProfile(Kernels.create(setting)), new Buffers());
+        this.compute = new Compute(new KernelProfile(kernels != null ? kernels : Kernels.create(setting)),
+                new Buffers());
         double hidden = dropoutRate(config, "hidden_dropout_prob");
         double attention = dropoutRate(config, "attention_probs_dropout_prob");
         this.embeddings = new Embeddings(weights, hidden);

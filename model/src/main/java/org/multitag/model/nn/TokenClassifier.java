@@ -113,6 +113,11 @@ public final class TokenClassifier implements AutoCloseable {
         return new TokenClassifier(new BertEncoder(weights, threads, false), true, weight, bias, freeze, mix);
     }
 
+    /** A classifier training everything over {@code encoder}, which it owns (the self-check picks its kernels). */
+    static TokenClassifier trainable(BertEncoder encoder, INDArray weight, INDArray bias) {
+        return new TokenClassifier(encoder, true, weight, bias, Freeze.none(), null);
+    }
+
     private void listParameters() {
         BertWeights w = encoder.weights();
         if (grads.word != null) {
