@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
         description = "Multi-label token classification with contextual embeddings (BERT), on the JVM.",
         subcommands = {DemoCommand.class, TokenizeCommand.class, ImportCommand.class, InspectCommand.class,
             EmbedCommand.class, PredictCommand.class, ServeCommand.class, TrainCommand.class, EvalCommand.class,
-            TuneThresholdsCommand.class, GradsCommand.class, CommandLine.HelpCommand.class})
+            TuneThresholdsCommand.class, GradsCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class})
 public final class Multitag implements Runnable {
 
     /** Exit code for bad input (files, lines, options). */
@@ -103,8 +103,15 @@ public final class Multitag implements Runnable {
                     p.load(in);
                 }
             }
-            return new String[] {"multitag " + p.getProperty("version", "unknown"),
-                "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"};
+            java.util.List<String> lines = new java.util.ArrayList<>(java.util.List.of(
+                    "multitag " + p.getProperty("version", "unknown"),
+                    "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"));
+            try {
+                lines.addAll(ComputeReport.lines(org.multitag.model.kernels.ComputeSetting.defaults()));
+            } catch (IllegalArgumentException e) {
+                lines.add(ComputeReport.line("compute", "error: " + e.getMessage()));
+            }
+            return lines.toArray(String[]::new);
         }
     }
 }

@@ -24,7 +24,8 @@ public final class SelfCheck {
 
     /**
      * Worst relative difference a float32 setting may show: the Java kernels against the scalar reference differ in
-     * summation order only (2.6e-6 measured on this tiny model, JDK 17, AMD EPYC); a backend whose ops are wrong differs by far more.
+     * summation order only (2.6e-6 measured on this tiny model, JDK 17, AMD EPYC); a backend whose ops are wrong
+     * differs by far more.
      */
     public static final double FP32_TOLERANCE = 1e-4;
     /**
