@@ -17,8 +17,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Tokens per second of a model on the process's compute setting: inference (the forward alone) and a training step
- * (forward with dropout, BCE loss, backward, AdamW), on one batch of random token ids and labels, after two warm-up
- * calls, timed until about a second has passed.
+ * (forward with dropout, BCE loss, backward, AdamW), on one batch of random token ids and labels, after at least
+ * two warm-up calls and half a second, timed over at least three calls and a second.
  */
 final class SpeedProbe {
 
@@ -88,8 +88,11 @@ final class SpeedProbe {
     }
 
     private static Speed time(int tokens, Runnable call) {
-        call.run();
-        call.run();
+        // warm-up by time: the Java kernels run interpreted until the JIT has compiled them
+        long warm = System.nanoTime();
+        for (int i = 0; i < 2 || System.nanoTime() - warm < BUDGET_NANOS / 2; i++) {
+            call.run();
+        }
         long start = System.nanoTime();
         int calls = 0;
         long elapsed;
