@@ -48,8 +48,8 @@ final class PrecisionChoice {
                 return new Resolution(Precision.FP32, null);
             case BF16:
                 return new Resolution(Precision.BF16, path == Bf16Path.AMX ? null
-                        : "note: precision bf16 runs its matrix products on " + path.description() + ", not AMX ("
-                                + amx.detail() + "); fp32 may be faster here");
+                        : "note: precision bf16 runs its matrix products on " + path.description() + ", not AMX: "
+                                + amx.detail() + "; fp32 may be faster here");
             default:
                 if (path == Bf16Path.AMX || path == Bf16Path.AVX512_BF16 && bf16WithoutAmxIsFaster) {
                     return new Resolution(Precision.BF16, null);
