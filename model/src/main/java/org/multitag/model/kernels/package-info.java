@@ -7,6 +7,10 @@
  * implementation of the same interface. Also here: the activations' definitions, the threads the kernels run on,
  * and helpers between ND4J arrays and Java arrays.
  *
+ * <p>The compute setting ({@link org.multitag.model.kernels.ComputeSetting}) is chosen here too: which kernels, and
+ * which precision a requested one resolves to on this machine ({@code PrecisionChoice}, asking {@code model.platform}
+ * whether bf16 products can run on AMX); {@link org.multitag.model.kernels.Nd4jBackend} describes the loaded backend.
+ *
  * <p>Uses ND4J (arrays, and its gemm for the matrix products); knows nothing of BERT's layers, weights or training.
  * {@link org.multitag.model.kernels.KernelProfile} times any implementation call by call.
  */
