@@ -236,4 +236,46 @@ final class LongTextWindows {
         }
         return out;
     }
+
+    /**
+     * The input's per-token rows by {@code merge}: {@link #stitch} for {@link WindowMerge#CENTRAL}; for
+     * {@link WindowMerge#AVERAGE} each content token's row is the mean of its rows in every window that holds it
+     * (windows are cut between words, so those are the windows that hold its word), a row one window holds is that
+     * window's row unchanged, and the special tokens around the input come from their window as in {@link #stitch}.
+     */
+    float[][] stitch(List<float[][]> perWindow, WindowMerge merge) {
+        float[][] out = stitch(perWindow);
+        if (merge == WindowMerge.CENTRAL) {
+            return out;
+        }
+        // the first window starts right after the leading special tokens, which every window repeats
+        int prefix = spans.get(0)[0];
+        int from = prefix;
+        int to = spans.get(spans.size() - 1)[1];
+        for (int t = from; t < to; t++) {
+            float[] sum = null;
+            int count = 0;
+            for (int k = 0; k < spans.size(); k++) {
+                int[] s = spans.get(k);
+                if (s[0] <= t && t < s[1]) {
+                    float[] row = perWindow.get(k)[prefix + t - s[0]];
+                    if (sum == null) {
+                        sum = row.clone();
+                    } else {
+                        for (int l = 0; l < sum.length; l++) {
+                            sum[l] += row[l];
+                        }
+                    }
+                    count++;
+                }
+            }
+            if (count > 1) {
+                for (int l = 0; l < sum.length; l++) {
+                    sum[l] /= count;
+                }
+                out[t] = sum;
+            }
+        }
+        return out;
+    }
 }
