@@ -67,6 +67,12 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "FILE.json", description = "Write the full report as JSON (atomically).")
     Path report;
 
+    @Option(names = "--documents",
+            description = "Read CoNLL-U data as documents: each # newdoc group's sentences joined with spaces into "
+                    + "one input (one over --max-length goes through windows), every word keeping its gold labels; "
+                    + "the scores stay word by word.")
+    boolean documents;
+
     @Mixin
     BatchOptions batching;
 
@@ -86,7 +92,7 @@ final class EvalCommand implements Callable<Integer> {
         Decoding decoding = uniform == null ? m.decoding() : m.decoding().withUniformThresholds(uniform);
         List<DecodingMode> modes = decodingModes(decode, decoding);
         TrainingData d = new ExampleReader(m.tokenizer(), m.labels(),
-                lengths.readerOptions(m.config()).withKeepUnknownLabels(true)).read(data);
+                lengths.readerOptions(m.config()).withKeepUnknownLabels(true).withDocuments(documents)).read(data);
         d.checkIds(m.config());
 
         int limit = lengths.limit(m.config());
@@ -102,7 +108,7 @@ final class EvalCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         DecodingMode shown = modes.size() == 1 ? modes.get(0) : decoding.defaultMode();
         out.printf(Locale.ROOT, "%s: %s; thresholds: %s; decoding: %s%n", data.size() == 1 ? data.get(0)
-                : data.size() + " files", d.summary(),
+                : data.size() + " files", d.summary() + (documents ? " (examples are documents)" : ""),
                 uniform == null ? "tuned (thresholds.json)" : "uniform " + uniform,
                 shown + (modes.size() > 1 ? " (the model's default; every mode below)" : ""));
         ReportTables.printReport(out, reports.get(shown), ReportTables.TOP_LABELS);
