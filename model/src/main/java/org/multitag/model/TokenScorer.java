@@ -121,6 +121,17 @@ public final class TokenScorer {
         return classifier;
     }
 
+    /**
+     * How many forward-pass rows {@link #scoreWords} spends on one input: 1 when it fits (or the scorer does not
+     * window), else its number of windows.
+     */
+    public int windows(int[] ids, int[] wordIds) {
+        if (ids.length <= maxLength || longText != LongText.WINDOW) {
+            return 1;
+        }
+        return LongTextWindows.split(ids, null, wordIds, maxLength, stride).size();
+    }
+
     /** Probabilities of tokenizer encodings (their ids, type ids and word ids: see {@link #scoreWords}). */
     public List<float[][]> scoreEncodings(List<Encoding> encodings) {
         List<int[]> ids = new ArrayList<>(encodings.size());
