@@ -58,6 +58,15 @@ class LongTextWindowsTest {
         return LongTextWindows.split(e.ids(), e.typeIds(), e.wordIds(), MAX, windows.scorer().stride());
     }
 
+    /** Each window's probabilities, scored on its own in a batch of one. */
+    static List<float[][]> alone(LongTextWindows w) {
+        List<float[][]> out = new ArrayList<>();
+        for (int k = 0; k < w.size(); k++) {
+            out.add(refusing.scorer().score(List.of(w.ids(k)), null).get(0));
+        }
+        return out;
+    }
+
     @Test
     void aLongTextTakesThreeWindowsThatFitAndOverlap() {
         Encoding e = encode(LONG);
@@ -116,11 +125,7 @@ class LongTextWindowsTest {
         int[] words = e.wordIds();
         LongTextWindows w = split(e);
         float[][] stitched = windows.tokenProbabilities(List.of(e)).get(0);
-        List<float[][]> alone = new ArrayList<>();
-        for (int k = 0; k < w.size(); k++) {
-            // each window scored on its own, in a batch of one
-            alone.add(refusing.scorer().score(List.of(w.ids(k)), null).get(0));
-        }
+        List<float[][]> alone = alone(w);
         int picksOfLaterWindows = 0;
         for (int t = 1; t < e.length() - 1; t++) {
             int a = t;
@@ -159,10 +164,7 @@ class LongTextWindowsTest {
         assertEquals(WindowMerge.CENTRAL, windows.scorer().merge(), "central stays the default");
         float[][] averaged = averaging.scoreEncodings(List.of(e)).get(0);
         float[][] central = windows.tokenProbabilities(List.of(e)).get(0);
-        List<float[][]> alone = new ArrayList<>();
-        for (int k = 0; k < w.size(); k++) {
-            alone.add(refusing.scorer().score(List.of(w.ids(k)), null).get(0));
-        }
+        List<float[][]> alone = alone(w);
         int shared = 0;
         for (int t = 1; t < e.length() - 1; t++) {
             float[] sum = new float[LABELS.size()];
