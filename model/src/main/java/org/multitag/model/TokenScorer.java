@@ -16,7 +16,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Inputs run in length-sorted batches (little padding) through {@link TokenClassifier#forward} in inference mode;
  * results come back in input order. The same inputs give bit-identical probabilities wherever they are scored.
  * An input longer than the limit is refused, or, when the scorer was made with {@link LongText#WINDOW} and the
- * caller gives word ids ({@link #scoreWords}), scored through overlapping windows (see {@link LongTextWindows}).
+ * caller gives word ids ({@link #scoreWords}), scored through overlapping windows (see {@link LongTextWindows}) and
+ * put back together by a {@link WindowMerge} rule (the most central window unless {@link #withMerge} says otherwise).
  */
 public final class TokenScorer {
 
