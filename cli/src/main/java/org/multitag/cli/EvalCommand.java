@@ -18,6 +18,7 @@ import org.multitag.data.ExampleReader;
 import org.multitag.data.TrainingData;
 import org.multitag.eval.EvaluationReport;
 import org.multitag.eval.Evaluator;
+import org.multitag.model.LongText;
 import org.multitag.model.MultiLabelTagger;
 import org.multitag.model.TaggingModel;
 import org.multitag.model.decoding.Decoding;
@@ -67,6 +68,12 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "FILE.json", description = "Write the full report as JSON (atomically).")
     Path report;
 
+    @Option(names = "--documents",
+            description = "Read CoNLL-U data as documents: each # newdoc group's sentences joined with spaces into "
+                    + "one input (one over --max-length goes through windows), every word keeping its gold labels; "
+                    + "the scores stay word by word.")
+    boolean documents;
+
     @Mixin
     BatchOptions batching;
 
@@ -86,7 +93,7 @@ final class EvalCommand implements Callable<Integer> {
         Decoding decoding = uniform == null ? m.decoding() : m.decoding().withUniformThresholds(uniform);
         List<DecodingMode> modes = decodingModes(decode, decoding);
         TrainingData d = new ExampleReader(m.tokenizer(), m.labels(),
-                lengths.readerOptions(m.config()).withKeepUnknownLabels(true)).read(data);
+                lengths.readerOptions(m.config()).withKeepUnknownLabels(true).withDocuments(documents)).read(data);
         d.checkIds(m.config());
 
         int limit = lengths.limit(m.config());
@@ -102,7 +109,8 @@ final class EvalCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         DecodingMode shown = modes.size() == 1 ? modes.get(0) : decoding.defaultMode();
         out.printf(Locale.ROOT, "%s: %s; thresholds: %s; decoding: %s%n", data.size() == 1 ? data.get(0)
-                : data.size() + " files", d.summary(),
+                : data.size() + " files", d.summary() + (documents ? " (examples are documents)" : "")
+                + windowed(d, limit, lengths.longText()),
                 uniform == null ? "tuned (thresholds.json)" : "uniform " + uniform,
                 shown + (modes.size() > 1 ? " (the model's default; every mode below)" : ""));
         ReportTables.printReport(out, reports.get(shown), ReportTables.TOP_LABELS);
@@ -114,6 +122,13 @@ final class EvalCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** ", K over the limit of N tokens went through windows", or nothing when none did. */
+    private static String windowed(TrainingData d, int limit, LongText longText) {
+        long over = d.examples().stream().filter(e -> e.length() > limit).count();
+        return over == 0 || longText != LongText.WINDOW ? "" : ", " + over + " over the limit of " + limit
+                + " tokens went through windows";
     }
 
     /** null for "tuned", else the uniform threshold. */

@@ -85,6 +85,11 @@ final class PredictCommand implements Callable<Integer> {
             description = "One threshold in [0, 1] for every label, instead of the tuned ones.")
     Float threshold;
 
+    @Option(names = "--documents",
+            description = "Tag CoNLL-U input as documents: each # newdoc group's sentences joined with spaces into "
+                    + "one input (one over --max-length goes through windows); the output is still per sentence.")
+    boolean documents;
+
     @Mixin
     BatchOptions batching;
 
@@ -97,8 +102,11 @@ final class PredictCommand implements Callable<Integer> {
     /** One input line: a text, or pre-split words. */
     record Item(JsonlInput.Line line, String text, List<String> words) {}
 
-    /** What was read: the items to tag, and for CoNLL-U the lines to write back. */
-    record Input(List<Item> items, List<String> conllu) {}
+    /**
+     * What was read: the items to tag, for CoNLL-U the lines to write back, and with {@code --documents} for each
+     * item (a document) its sentences' word counts (else null).
+     */
+    record Input(List<Item> items, List<String> conllu, List<int[]> sentenceWords) {}
 
     @Override
     public Integer call() throws IOException {
@@ -123,6 +131,10 @@ final class PredictCommand implements Callable<Integer> {
         if (outFormat.equals("conllu") && !in.equals("conllu")) {
             throw new InputException("--format conllu writes CoNLL-U input back: give --input-format conllu");
         }
+        if (documents && !in.equals("conllu")) {
+            throw new InputException("--documents reads the # newdoc groups of CoNLL-U input: give --input-format "
+                    + "conllu (or a *.conllu --input)");
+        }
         DecodingMode mode = null;
         if (decode != null) {
             mode = DecodingMode.parse(decode);
@@ -135,12 +147,14 @@ final class PredictCommand implements Callable<Integer> {
         TaggingModel m = model.read();
         Decoding decoding = threshold == null ? m.decoding() : m.decoding().withUniformThresholds(threshold);
         int limit = lengths.limit(m.config());
-        List<List<WordPrediction>> results;
+        List<List<WordPrediction>> tagged;
         try (MultiLabelTagger tagger = MultiLabelTagger.of(m, decoding, new MultiLabelTagger.Options(threads,
                 batchSize, limit, lengths.longText(), lengths.stride(limit), mode))) {
             checkLengths(tagger, read.items(), limit);
-            results = tag(tagger, read.items());
+            tagged = tag(tagger, read.items());
         }
+        List<List<WordPrediction>> results = read.sentenceWords() == null ? tagged
+                : bySentence(tagged, read.sentenceWords());
 
         List<String> labels = m.labels().names();
         AtomicFiles.StreamWriter body = switch (outFormat) {
@@ -170,23 +184,62 @@ final class PredictCommand implements Callable<Integer> {
                     "--input-format"))) {
                 items.add(parse(line));
             }
-            return new Input(items, null);
+            return new Input(items, null, null);
         }
         List<String> raw = JsonlInput.readLines(input, System.in);
-        List<ConlluWriter.Sentence> sentences;
+        List<List<ConlluWriter.Sentence>> groups;
         try {
-            sentences = ConlluWriter.sentences(raw);
+            groups = documents ? ConlluWriter.documents(raw)
+                    : ConlluWriter.sentences(raw).stream().map(List::of).toList();
         } catch (IllegalArgumentException e) {
             throw new InputException(source, e.getMessage());
         }
-        for (ConlluWriter.Sentence sentence : sentences) {
-            String where = InputException.at(source, sentence.line());
-            items.add(new Item(new JsonlInput.Line(sentence.line(), null, where), null, sentence.words()));
+        List<int[]> sentenceWords = documents ? new ArrayList<>() : null;
+        for (List<ConlluWriter.Sentence> group : groups) {
+            int line = group.get(0).line();
+            List<String> words = new ArrayList<>();
+            int[] sizes = new int[group.size()];
+            for (int s = 0; s < sizes.length; s++) {
+                words.addAll(group.get(s).words());
+                sizes[s] = group.get(s).words().size();
+            }
+            items.add(new Item(new JsonlInput.Line(line, null, InputException.at(source, line)), null, words));
+            if (documents) {
+                sentenceWords.add(sizes);
+            }
         }
         if (items.isEmpty()) {
             throw InputException.empty(input == null ? null : input.toString());
         }
-        return new Input(items, raw);
+        return new Input(items, raw, sentenceWords);
+    }
+
+    /**
+     * Documents' predictions cut back into their sentences ({@code sentenceWords}: per document, its sentences' word
+     * counts), each word's id and offsets then counted within its sentence, as tagging the sentence alone gives them.
+     */
+    static List<List<WordPrediction>> bySentence(List<List<WordPrediction>> perDocument, List<int[]> sentenceWords) {
+        List<List<WordPrediction>> out = new ArrayList<>();
+        for (int d = 0; d < perDocument.size(); d++) {
+            List<WordPrediction> words = perDocument.get(d);
+            int from = 0;
+            for (int size : sentenceWords.get(d)) {
+                List<WordPrediction> sentence = new ArrayList<>(size);
+                int offset = words.get(from).start();
+                for (int w = from; w < from + size; w++) {
+                    WordPrediction p = words.get(w);
+                    sentence.add(new WordPrediction(p.wordId() - from, p.text(), p.start() - offset, p.end() - offset,
+                            p.labels(), p.scores()));
+                }
+                out.add(sentence);
+                from += size;
+            }
+            if (from != words.size()) {
+                throw new IllegalStateException("document " + (d + 1) + ": " + words.size() + " words tagged, "
+                        + from + " in its sentences");
+            }
+        }
+        return out;
     }
 
     private static Item parse(JsonlInput.Line line) {

@@ -134,6 +134,68 @@ class UdCommandsTest {
     }
 
     @Test
+    void documentsGoThroughWindowsAndEveryWordGetsOneUpos() throws IOException {
+        // --max-length 32 splits every document of the slice into windows
+        Path out = dir.resolve("docs.conllu");
+        TestModels.Result r = TestModels.run("predict", "--model", model.toString(), "--input", dev.toString(),
+                "--documents", "--max-length", "32", "--output", out.toString(), "--decode", "groups",
+                "--threads", "2");
+        assertEquals(0, r.code(), r.err());
+        List<String> in = Files.readAllLines(dev);
+        List<String> back = Files.readAllLines(out);
+        assertEquals(in.size(), back.size());
+        long right = 0;
+        long total = 0;
+        for (int i = 0; i < in.size(); i++) {
+            String[] ca = in.get(i).split("\t", -1);
+            String[] cb = back.get(i).split("\t", -1);
+            if (ca.length != 10 || !ca[0].matches("\\d+")) {
+                assertEquals(in.get(i), back.get(i), "line " + (i + 1));
+                continue;
+            }
+            assertTrue(cb[3].matches("[A-Z]+"), "exactly one UPOS on line " + (i + 1) + ": " + cb[3]);
+            total++;
+            right += ca[3].equals(cb[3]) ? 1 : 0;
+        }
+        assertTrue(total > 1000, "words: " + total);
+
+        Path report = dir.resolve("docs-report.json");
+        TestModels.Result e = TestModels.run("eval", "--model", model.toString(), "--data", dev.toString(),
+                "--documents", "--max-length", "32", "--decode", "groups", "--report", report.toString(),
+                "--threads", "2");
+        assertEquals(0, e.code(), e.err());
+        long docs = in.stream().filter(l -> l.startsWith("# newdoc")).count();
+        assertTrue(e.out().contains(docs + " examples") && e.out().contains("(examples are documents)"), e.out());
+        double windowed = TrainCommandTest.number(e.out(), "(\\d+) over the limit of 32 tokens went through windows");
+        assertTrue(windowed > docs / 2.0 && windowed <= docs, windowed + " of " + docs + " documents windowed");
+        JsonNode ud = JSON.readTree(report.toFile()).get("ud");
+        assertEquals(total, ud.get("words").asLong());
+        assertEquals(0, ud.get("words_without_one_upos").asLong());
+        // the sentences written back score what eval scores on the documents
+        assertEquals(Math.round(10000.0 * right / total) / 100.0,
+                TrainCommandTest.number(e.out(), "UPOS (\\d+\\.\\d\\d) %"), 1e-9);
+
+        // JSON output is per sentence too: word offsets count from the sentence's start
+        TestModels.Result j = TestModels.run("predict", "--model", model.toString(), "--input", dev.toString(),
+                "--documents", "--max-length", "32", "--format", "json", "--threads", "2");
+        assertEquals(0, j.code(), j.err());
+        String[] lines = j.out().split("\n");
+        assertEquals(in.stream().filter(l -> l.startsWith("# sent_id")).count(), lines.length);
+        JsonNode words = JSON.readTree(lines[1]).get("words");
+        assertEquals(0, words.get(0).get("start").asInt());
+        assertEquals(words.get(0).get("end").asInt() + 1, words.get(1).get("start").asInt());
+    }
+
+    @Test
+    void documentsNeedConllu() throws IOException {
+        Path text = Files.writeString(dir.resolve("plain.txt"), "Some text .\n");
+        TestModels.Result r = TestModels.run("predict", "--model", model.toString(), "--input", text.toString(),
+                "--documents");
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("error:") && r.err().contains("--documents"), r.err());
+    }
+
+    @Test
     void badDecodingInputsAreErrors() {
         // (a *.conllu input is CoNLL-U by default: ask for it to be read as text lines)
         TestModels.Result r = TestModels.run("predict", "--model", model.toString(), "--input", dev.toString(),

@@ -26,6 +26,9 @@ final class ConlluParser {
     private final List<String> locations = new ArrayList<>();
     private long start;
     private boolean broken;
+    /** A {@code # newdoc} line was seen and no sentence has taken it yet (a dropped sentence passes it on). */
+    private boolean newDocument;
+    private boolean finishedStartsDocument;
 
     /**
      * @param file the file name used in locations
@@ -47,7 +50,11 @@ final class ConlluParser {
         if (start == 0) {
             start = number;
         }
-        if (broken || line.startsWith("#")) {
+        if (line.startsWith("#")) {
+            newDocument |= ConlluDocuments.startsDocument(line);
+            return null;
+        }
+        if (broken) {
             return null;
         }
         try {
@@ -74,8 +81,11 @@ final class ConlluParser {
      */
     SourceRecord.Words finish() {
         SourceRecord.Words out = null;
+        finishedStartsDocument = false;
         if (!broken && !words.isEmpty()) {
             out = new SourceRecord.Words(InputException.at(file, start), words, labels, locations);
+            finishedStartsDocument = newDocument;
+            newDocument = false;
         }
         words.clear();
         labels.clear();
@@ -83,6 +93,11 @@ final class ConlluParser {
         start = 0;
         broken = false;
         return out;
+    }
+
+    /** Whether the sentence {@link #finish} (or {@link #line}) last returned starts a document ({@code # newdoc}). */
+    boolean startsDocument() {
+        return finishedStartsDocument;
     }
 
     private void word(String line, String at) {

@@ -47,9 +47,11 @@ public final class ExampleReader {
      * @param keepUnknownLabels a gold label outside the label set (a word's, or a span's) is kept aside
      *     ({@link Example#unknownWordLabels}, and the span among {@link Example#goldSpans}; scored as a miss)
      *     instead of failing; for evaluation data
+     * @param documents a CoNLL-U file's sentences are joined into documents ({@link ConlluDocuments}: the
+     *     {@code # newdoc} groups), one example each, instead of one example per sentence; other formats refuse it
      */
     public record Options(int maxLength, boolean truncate, boolean labelAllSubtokens, boolean skipBad,
-            boolean keepUnknownLabels) {
+            boolean keepUnknownLabels, boolean documents) {
 
         /** No length limit, first sub-tokens, fail on bad lines. */
         public static final Options DEFAULT = new Options(0, false, false, false, false);
@@ -57,6 +59,12 @@ public final class ExampleReader {
         /** Options that fail on unknown labels. */
         public Options(int maxLength, boolean truncate, boolean labelAllSubtokens, boolean skipBad) {
             this(maxLength, truncate, labelAllSubtokens, skipBad, false);
+        }
+
+        /** Options that read a CoNLL-U file sentence by sentence. */
+        public Options(int maxLength, boolean truncate, boolean labelAllSubtokens, boolean skipBad,
+                boolean keepUnknownLabels) {
+            this(maxLength, truncate, labelAllSubtokens, skipBad, keepUnknownLabels, false);
         }
 
         public Options {
@@ -70,19 +78,23 @@ public final class ExampleReader {
         }
 
         public Options withMaxLength(int value, boolean truncateLonger) {
-            return new Options(value, truncateLonger, labelAllSubtokens, skipBad, keepUnknownLabels);
+            return new Options(value, truncateLonger, labelAllSubtokens, skipBad, keepUnknownLabels, documents);
         }
 
         public Options withLabelAllSubtokens(boolean value) {
-            return new Options(maxLength, truncate, value, skipBad, keepUnknownLabels);
+            return new Options(maxLength, truncate, value, skipBad, keepUnknownLabels, documents);
         }
 
         public Options withSkipBad(boolean value) {
-            return new Options(maxLength, truncate, labelAllSubtokens, value, keepUnknownLabels);
+            return new Options(maxLength, truncate, labelAllSubtokens, value, keepUnknownLabels, documents);
         }
 
         public Options withKeepUnknownLabels(boolean value) {
-            return new Options(maxLength, truncate, labelAllSubtokens, skipBad, value);
+            return new Options(maxLength, truncate, labelAllSubtokens, skipBad, value, documents);
+        }
+
+        public Options withDocuments(boolean value) {
+            return new Options(maxLength, truncate, labelAllSubtokens, skipBad, keepUnknownLabels, value);
         }
     }
 
@@ -131,7 +143,7 @@ public final class ExampleReader {
         for (Path file : files) {
             int before = examples.size();
             int skippedBefore = skipped.size();
-            SourceReader.read(file, options.skipBad(), skipped, r -> examples.add(toExample(r)));
+            SourceReader.read(file, options.skipBad(), options.documents(), skipped, r -> examples.add(toExample(r)));
             if (examples.size() == before) {
                 int bad = skipped.size() - skippedBefore;
                 throw new InputException(file.toString(), "no examples" + (bad > 0 ? " (" + bad + " bad lines "

@@ -3,6 +3,7 @@ package org.multitag.data;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.multitag.core.InputException;
 import org.multitag.core.LineReader;
@@ -31,11 +32,27 @@ final class SourceReader {
      * @throws InputException for a file with no non-blank line, even when skipping
      */
     static void read(Path file, boolean skipBad, List<SkippedLine> skipped, Consumer consumer) throws IOException {
+        read(file, skipBad, false, skipped, consumer);
+    }
+
+    /**
+     * Reads {@code file}, a CoNLL-U file's sentences joined into documents when {@code documents} (see
+     * {@link ConlluDocuments}).
+     *
+     * @throws InputException for a file with no non-blank line, even when skipping, or for documents of a file that
+     *     is not CoNLL-U
+     */
+    static void read(Path file, boolean skipBad, boolean documents, List<SkippedLine> skipped, Consumer consumer)
+            throws IOException {
         DataFormat format = DataFormat.of(file);
         String name = file.toString();
+        if (documents && format != DataFormat.CONLLU) {
+            throw new InputException(name, "documents are read from CoNLL-U (its # newdoc lines); this file is JSON "
+                    + "Lines: give one document per line instead");
+        }
         try (InputStream in = DataFormat.open(file); LineReader lines = new LineReader(in, name)) {
             boolean any = format == DataFormat.JSONL ? readJsonl(lines, name, skipBad, skipped, consumer)
-                    : readConllu(lines, name, skipBad, skipped, consumer);
+                    : readConllu(lines, name, skipBad, documents, skipped, consumer);
             if (!any) {
                 throw InputException.empty(name);
             }
@@ -64,9 +81,11 @@ final class SourceReader {
     }
 
     /** Whether the file had a non-blank line. */
-    private static boolean readConllu(LineReader lines, String name, boolean skipBad, List<SkippedLine> skipped,
-            Consumer consumer) throws IOException {
+    private static boolean readConllu(LineReader lines, String name, boolean skipBad, boolean documents,
+            List<SkippedLine> skipped, Consumer target) throws IOException {
         ConlluParser parser = new ConlluParser(name);
+        Joiner joiner = documents ? new Joiner(target, parser) : null;
+        Consumer consumer = documents ? joiner : target;
         boolean any = false;
         while (true) {
             SourceRecord.Words sentence;
@@ -89,7 +108,51 @@ final class SourceReader {
                 bad(e, skipBad, skipped);
             }
             if (line == null) {
+                if (joiner != null) {
+                    try {
+                        joiner.flush();
+                    } catch (InputException e) {
+                        bad(e, skipBad, skipped);
+                    }
+                }
                 return any;
+            }
+        }
+    }
+
+    /**
+     * Joins consecutive sentences into documents: a sentence that starts a document (the parser says so) sends the
+     * document before it on. A document the consumer rejects is one bad record, as a sentence is.
+     */
+    private static final class Joiner implements Consumer {
+        private final Consumer consumer;
+        private final ConlluParser parser;
+        private final List<SourceRecord.Words> sentences = new ArrayList<>();
+
+        Joiner(Consumer consumer, ConlluParser parser) {
+            this.consumer = consumer;
+            this.parser = parser;
+        }
+
+        @Override
+        public void accept(SourceRecord record) {
+            boolean starts = parser.startsDocument();
+            if (starts && !sentences.isEmpty()) {
+                // the new sentence is kept even when the finished document is rejected
+                SourceRecord.Words document = ConlluDocuments.join(sentences);
+                sentences.clear();
+                sentences.add((SourceRecord.Words) record);
+                consumer.accept(document);
+                return;
+            }
+            sentences.add((SourceRecord.Words) record);
+        }
+
+        void flush() {
+            if (!sentences.isEmpty()) {
+                SourceRecord.Words document = ConlluDocuments.join(sentences);
+                sentences.clear();
+                consumer.accept(document);
             }
         }
     }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import org.multitag.data.ConlluDocuments;
 
 /**
  * Writes predictions into a CoNLL-U file: the system file the official CoNLL 2018 evaluation script
@@ -110,6 +111,46 @@ public final class ConlluWriter {
             }
         }
         return out;
+    }
+
+    /**
+     * The sentences of {@link #sentences} grouped into documents as {@link ConlluDocuments} reads them (a
+     * {@code # newdoc} comment starts one; a comment-only run passes its {@code # newdoc} on to the next sentence),
+     * in order: what to tag as documents, each sentence's predictions then written back with {@link #write}.
+     *
+     * @throws IllegalArgumentException as {@link #sentences}
+     */
+    public static List<List<Sentence>> documents(List<String> lines) {
+        List<Sentence> sentences = sentences(lines);
+        List<List<Sentence>> out = new ArrayList<>();
+        boolean pending = false;
+        boolean words = false;
+        int next = 0;
+        for (int i = 0; i <= lines.size(); i++) {
+            String line = i < lines.size() ? lines.get(i) : null;
+            if (line == null || line.isBlank()) {
+                if (words) {
+                    if (pending || out.isEmpty()) {
+                        out.add(new ArrayList<>());
+                    }
+                    out.get(out.size() - 1).add(sentences.get(next++));
+                    pending = false;
+                }
+                words = false;
+                continue;
+            }
+            if (line.startsWith("#")) {
+                pending |= ConlluDocuments.startsDocument(line);
+            } else {
+                words |= isWord(line);
+            }
+        }
+        return out;
+    }
+
+    private static boolean isWord(String line) {
+        String id = line.split("\t", 2)[0];
+        return id.indexOf('-') < 0 && id.indexOf('.') < 0;
     }
 
     /** Writes one run of non-blank lines; returns the index of the next sentence's predictions. */

@@ -4,8 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.multitag.data.ExampleReader;
+import org.multitag.data.TestData;
+import org.multitag.data.TrainingData;
 
 class ConlluWriterTest {
 
@@ -72,6 +80,31 @@ class ConlluWriterTest {
     void goldPredictionsRoundTrip() {
         List<List<List<String>>> gold = UdMetricsTest.goldLabels(LINES);
         assertEquals(String.join("\n", LINES) + "\n", ConlluWriter.write(LINES, gold));
+    }
+
+    @Test
+    void documentsFollowNewdocLinesAsTheReaderDoes(@TempDir Path tmp) throws IOException {
+        // the comment-only block's # newdoc goes to sentence a; b has none and joins it
+        List<List<ConlluWriter.Sentence>> docs = ConlluWriter.documents(LINES);
+        assertEquals(1, docs.size());
+        assertEquals(List.of(3, 12), docs.get(0).stream().map(ConlluWriter.Sentence::line).toList());
+        List<String> more = new ArrayList<>(LINES);
+        more.addAll(List.of("# newdoc", "1\tYes\tyes\tINTJ\tUH\t_\t0\troot\t0:root\t_", ""));
+        docs = ConlluWriter.documents(more);
+        assertEquals(2, docs.size());
+        assertEquals(List.of("Yes"), docs.get(1).get(0).words());
+
+        // on the EWT slice: the same documents, word for word, as the data reader's
+        Path dev = TestData.ewt("dev", 200, tmp.resolve("dev.conllu"));
+        TrainingData read = new ExampleReader(TestData.tokenizer(), ExampleReader.collectLabels(List.of(dev), false),
+                ExampleReader.Options.DEFAULT.withDocuments(true)).read(dev);
+        docs = ConlluWriter.documents(Files.readAllLines(dev));
+        assertEquals(read.examples().size(), docs.size());
+        for (int d = 0; d < docs.size(); d++) {
+            assertEquals(read.examples().get(d).wordCount(),
+                    docs.get(d).stream().mapToInt(s -> s.words().size()).sum(), "document " + d);
+            assertEquals(dev + ":" + docs.get(d).get(0).line(), read.examples().get(d).source());
+        }
     }
 
     @Test

@@ -16,7 +16,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Inputs run in length-sorted batches (little padding) through {@link TokenClassifier#forward} in inference mode;
  * results come back in input order. The same inputs give bit-identical probabilities wherever they are scored.
  * An input longer than the limit is refused, or, when the scorer was made with {@link LongText#WINDOW} and the
- * caller gives word ids ({@link #scoreWords}), scored through overlapping windows (see {@link LongTextWindows}).
+ * caller gives word ids ({@link #scoreWords}), scored through overlapping windows (see {@link LongTextWindows}) and
+ * put back together by a {@link WindowMerge} rule (the most central window unless {@link #withMerge} says otherwise).
  */
 public final class TokenScorer {
 
@@ -40,6 +41,7 @@ public final class TokenScorer {
     private final int maxLength;
     private final LongText longText;
     private final int stride;
+    private final WindowMerge merge;
 
     /**
      * A scorer that refuses inputs over the limit.
@@ -68,11 +70,37 @@ public final class TokenScorer {
         this.maxLength = maxLength <= 0 ? limit : Math.min(maxLength, limit);
         this.longText = longText;
         this.stride = stride < 0 ? LongText.defaultStride(this.maxLength) : stride;
+        this.merge = WindowMerge.CENTRAL;
         if (longText == LongText.WINDOW && this.stride > this.maxLength - 3) {
             // [CLS] and [SEP] take two places and a window must move on by at least one token
             throw new IllegalArgumentException("the stride must be smaller than the window (" + this.maxLength
                     + " tokens) minus 2, not " + this.stride);
         }
+    }
+
+    private TokenScorer(TokenScorer base, WindowMerge merge) {
+        this.classifier = base.classifier;
+        this.batchSize = base.batchSize;
+        this.maxLength = base.maxLength;
+        this.longText = base.longText;
+        this.stride = base.stride;
+        this.merge = merge;
+    }
+
+    /**
+     * This scorer (the same classifier, limit and stride) putting windows back together by {@code merge} instead of
+     * {@link WindowMerge#CENTRAL}, the default; for comparing the two rules on real data.
+     */
+    public TokenScorer withMerge(WindowMerge value) {
+        if (value == null) {
+            throw new IllegalArgumentException("the window merge rule must be given");
+        }
+        return value == merge ? this : new TokenScorer(this, value);
+    }
+
+    /** How a word several windows hold takes its probabilities. */
+    public WindowMerge merge() {
+        return merge;
     }
 
     /** What {@link #scoreWords} does with an input over {@link #maxLength()}. */
@@ -92,6 +120,17 @@ public final class TokenScorer {
 
     public TokenClassifier classifier() {
         return classifier;
+    }
+
+    /**
+     * How many forward-pass rows {@link #scoreWords} spends on one input: 1 when it fits (or the scorer does not
+     * window), else its number of windows.
+     */
+    public int windows(int[] ids, int[] wordIds) {
+        if (ids.length <= maxLength || longText != LongText.WINDOW) {
+            return 1;
+        }
+        return LongTextWindows.split(ids, null, wordIds, maxLength, stride).size();
     }
 
     /** Probabilities of tokenizer encodings (their ids, type ids and word ids: see {@link #scoreWords}). */
@@ -145,7 +184,7 @@ public final class TokenScorer {
         List<float[][]> out = new ArrayList<>(ids.size());
         for (int i = 0; i < ids.size(); i++) {
             out.add(split[i] == null ? scored.get(first[i])
-                    : split[i].stitch(scored.subList(first[i], first[i] + split[i].size())));
+                    : split[i].stitch(scored.subList(first[i], first[i] + split[i].size()), merge));
         }
         return out;
     }

@@ -58,6 +58,15 @@ class LongTextWindowsTest {
         return LongTextWindows.split(e.ids(), e.typeIds(), e.wordIds(), MAX, windows.scorer().stride());
     }
 
+    /** Each window's probabilities, scored on its own in a batch of one. */
+    static List<float[][]> alone(LongTextWindows w) {
+        List<float[][]> out = new ArrayList<>();
+        for (int k = 0; k < w.size(); k++) {
+            out.add(refusing.scorer().score(List.of(w.ids(k)), null).get(0));
+        }
+        return out;
+    }
+
     @Test
     void aLongTextTakesThreeWindowsThatFitAndOverlap() {
         Encoding e = encode(LONG);
@@ -116,11 +125,7 @@ class LongTextWindowsTest {
         int[] words = e.wordIds();
         LongTextWindows w = split(e);
         float[][] stitched = windows.tokenProbabilities(List.of(e)).get(0);
-        List<float[][]> alone = new ArrayList<>();
-        for (int k = 0; k < w.size(); k++) {
-            // each window scored on its own, in a batch of one
-            alone.add(refusing.scorer().score(List.of(w.ids(k)), null).get(0));
-        }
+        List<float[][]> alone = alone(w);
         int picksOfLaterWindows = 0;
         for (int t = 1; t < e.length() - 1; t++) {
             int a = t;
@@ -149,6 +154,50 @@ class LongTextWindowsTest {
         assertArrayEquals(alone.get(0)[0], stitched[0], "[CLS] from the first window");
         float[][] last = alone.get(w.size() - 1);
         assertArrayEquals(last[last.length - 1], stitched[e.length() - 1], "[SEP] from the last window");
+    }
+
+    @Test
+    void averagingTakesTheMeanOfEveryWindowThatHoldsAToken() {
+        Encoding e = encode(LONG);
+        LongTextWindows w = split(e);
+        TokenScorer averaging = windows.scorer().withMerge(WindowMerge.AVERAGE);
+        assertEquals(WindowMerge.CENTRAL, windows.scorer().merge(), "central stays the default");
+        float[][] averaged = averaging.scoreEncodings(List.of(e)).get(0);
+        float[][] central = windows.tokenProbabilities(List.of(e)).get(0);
+        List<float[][]> alone = alone(w);
+        int shared = 0;
+        for (int t = 1; t < e.length() - 1; t++) {
+            float[] sum = new float[LABELS.size()];
+            int count = 0;
+            for (int k = 0; k < w.size(); k++) {
+                int[] s = w.span(k);
+                if (s[0] <= t && t < s[1]) {
+                    float[] row = alone.get(k)[1 + t - s[0]];
+                    for (int l = 0; l < sum.length; l++) {
+                        sum[l] += row[l];
+                    }
+                    count++;
+                }
+            }
+            assertTrue(count >= 1, "token " + t + " is in some window");
+            for (int l = 0; l < sum.length; l++) {
+                sum[l] /= count;
+            }
+            assertArrayEquals(sum, averaged[t], "token " + t + " (" + e.token(t) + "), in " + count + " windows");
+            if (count == 1) {
+                assertArrayEquals(central[t], averaged[t], "a token one window holds is that window's");
+            } else {
+                shared++;
+            }
+        }
+        assertTrue(shared > 0, "some tokens are in two windows");
+        assertArrayEquals(central[0], averaged[0], "[CLS] from its window");
+        Encoding small = encode(SHORT);
+        float[][] under = averaging.scoreEncodings(List.of(small)).get(0);
+        float[][] before = refusing.tokenProbabilities(List.of(small)).get(0);
+        for (int t = 0; t < small.length(); t++) {
+            assertArrayEquals(before[t], under[t], "a text under the limit is scored as before");
+        }
     }
 
     @Test
