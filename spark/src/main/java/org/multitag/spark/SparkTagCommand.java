@@ -200,17 +200,7 @@ public final class SparkTagCommand implements Callable<Integer> {
             // a word needs [CLS] and [SEP] around it
             throw new InputException("--max-length must be >= 3, not " + maxLength);
         }
-        LongText mode = longText == null ? null : LongText.parse(longText);
-        if (longText != null && mode == null) {
-            throw new InputException("--long-text must be window, truncate or error, not '" + longText + "'");
-        }
-        if (truncate && mode != null && mode != LongText.TRUNCATE) {
-            throw new InputException("--truncate and --long-text " + longText + " contradict each other");
-        }
-        mode = truncate ? LongText.TRUNCATE : mode == null ? LongText.WINDOW : mode;
-        if (stride != null && mode != LongText.WINDOW) {
-            throw new InputException("--stride is for --long-text window, not " + mode.cliName());
-        }
+        LongText mode = LongText.fromOptions(longText, truncate, stride != null);
         if (stride != null && stride < 0) {
             throw new InputException("--stride must be >= 0, not " + stride);
         }

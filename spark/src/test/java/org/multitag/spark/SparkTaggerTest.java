@@ -25,6 +25,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.multitag.model.MultiLabelTagger;
+import org.multitag.model.WindowsAlone;
 import org.multitag.model.decoding.DecodingMode;
 import org.multitag.model.decoding.LabelGroups;
 import org.multitag.model.LongText;
@@ -309,22 +310,9 @@ class SparkTaggerTest {
         List<Object> perToken = tokens.get(0).getList(2);
         assertNull(tokens.get(0).get(3));
         assertEquals(e.length(), perToken.size());
-        float[][] want = new float[e.length()][];
         try (BertEncoder encoder = BertEncoder.load(TestModels.plain(), 2)) {
             int hidden = encoder.config().hiddenSize();
-            for (int k = 0; k < split.size(); k++) {
-                float[] h;
-                try (EncoderOutput o = encoder.forward(Batch.of(List.of(split.ids(k)), List.of(split.types(k))),
-                        BertEncoder.Outputs.LAST)) {
-                    h = NativeArrays.toFloats(o.lastHiddenState());
-                }
-                int[] at = split.inputTokens(k);
-                for (int j = 0; j < at.length; j++) {
-                    if (split.sourceWindow(at[j]) == k) {
-                        want[at[j]] = Arrays.copyOfRange(h, j * hidden, (j + 1) * hidden);
-                    }
-                }
-            }
+            float[][] want = WindowsAlone.lastHiddenState(encoder, split);
             for (int t = 0; t < e.length(); t++) {
                 assertArrayEquals(want[t], floats(((scala.collection.Seq<?>) perToken.get(t))), 1e-5f, "token " + t);
             }

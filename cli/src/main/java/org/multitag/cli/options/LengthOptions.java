@@ -58,18 +58,7 @@ public final class LengthOptions {
 
     /** What happens to a longer input: {@code --long-text}, {@code --truncate}, else windows. */
     public LongText longText() {
-        LongText value = longText == null ? null : LongText.parse(longText);
-        if (longText != null && value == null) {
-            throw new InputException("--long-text must be window, truncate or error, not '" + longText + "'");
-        }
-        if (truncate && value != null && value != LongText.TRUNCATE) {
-            throw new InputException("--truncate and --long-text " + longText + " contradict each other");
-        }
-        if (stride != null && (truncate || (value != null && value != LongText.WINDOW))) {
-            throw new InputException("--stride is for --long-text window, not " + (value == null ? "truncate"
-                    : value.cliName()));
-        }
-        return truncate ? LongText.TRUNCATE : value == null ? LongText.WINDOW : value;
+        return LongText.fromOptions(longText, truncate, stride != null);
     }
 
     /** The {@code --stride}, checked against windows of {@code limit} tokens; -1 (the default) when not given. */
