@@ -15,8 +15,11 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.multitag.cli.options.BatchOptions;
 import org.multitag.cli.options.ComputeOptions;
+import org.multitag.cli.options.LengthOptions;
 import org.multitag.cli.options.ModelOption;
 import org.multitag.core.InputException;
+import org.multitag.model.LongText;
+import org.multitag.model.LongTextSplit;
 import org.multitag.model.TaggingModel;
 import org.multitag.model.kernels.NativeArrays;
 import org.multitag.model.nn.Batch;
@@ -55,6 +58,11 @@ import picocli.CommandLine.Spec;
                 + "attention_mask I64 [N, T], input_ids I64 [N, T]; "
                 + "--hidden-states adds hidden_states.0 (embeddings output) .. hidden_states.L [N, T, H]; "
                 + "--attentions adds attentions.1 .. attentions.L F32 [N, heads, T, T].",
+            "A text line longer than --max-length (default: the model's max_position_embeddings) goes through "
+                + "overlapping windows by default (--long-text window): each token's vectors come from the window its "
+                + "word takes its probabilities from in predict, so its row holds all its tokens; --long-text "
+                + "truncate cuts it, error refuses it. input_ids lines are used as given: a longer one is an error. "
+                + "--attentions needs every line within the limit (no attention runs between windows).",
             "The file is written atomically: on any error nothing is written."})
 final class EmbedCommand implements Callable<Integer> {
 
@@ -82,11 +90,8 @@ final class EmbedCommand implements Callable<Integer> {
     @Mixin
     BatchOptions batching;
 
-    @Option(names = "--max-length", paramLabel = "N",
-            description = "Truncate text lines to N tokens, special tokens included. Without it a text line longer "
-                    + "than the model's max_position_embeddings is an error; input_ids lines are never cut "
-                    + "(longer than N is an error).")
-    Integer maxLength;
+    @Mixin
+    LengthOptions lengths;
 
     @Option(names = "--hidden-states", description = "Also write every layer's output (hidden_states.0 .. L).")
     boolean hiddenStates;
@@ -105,10 +110,23 @@ final class EmbedCommand implements Callable<Integer> {
     static final java.util.Set<String> READ = java.util.Set.of("text", "text_pair", "input_ids", "token_type_ids",
             "attention_mask", "position_ids");
 
-    /** One encoder input: Hugging Face's four arrays, all of the same length. */
-    record Sequence(int[] ids, int[] typeIds, int[] mask, int[] positions) {
+    /**
+     * One encoder input: Hugging Face's four arrays, all of the same length, and for a text over the limit the
+     * windows it is run in (null otherwise).
+     */
+    record Sequence(int[] ids, int[] typeIds, int[] mask, int[] positions, LongTextSplit windows) {
         int length() {
             return ids.length;
+        }
+    }
+
+    /**
+     * One row of a batch: a line, or one window of a windowed line ({@code to}: for each of its positions, the line's
+     * token it gives its vectors to, or -1; null: each to its own place).
+     */
+    record Piece(Sequence seq, int line, int[] to) {
+        int length() {
+            return seq.length();
         }
     }
 
@@ -117,17 +135,12 @@ final class EmbedCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         int batchSize = batching.batchSize();
         int threads = compute.apply();
-        if (maxLength != null && maxLength < 1) {
-            throw new InputException("--max-length must be >= 1, not " + maxLength);
-        }
         Checks.outputFile(output);
         JsonlInput.Format format = JsonlInput.Format.parse(inputFormat, "--input-format");
+        lengths.longText();
         TaggingModel m = model.read();
         BertConfig config = m.config();
-        if (maxLength != null && maxLength > config.maxPositionEmbeddings()) {
-            throw new InputException("--max-length " + maxLength + " exceeds the model's max_position_embeddings "
-                    + config.maxPositionEmbeddings());
-        }
+        lengths.stride(lengths.limit(config));
         List<JsonlInput.Line> lines = JsonlInput.read(input, System.in, format);
         List<Sequence> seqs = parse(lines, m);
 
@@ -189,6 +202,9 @@ final class EmbedCommand implements Callable<Integer> {
         java.util.Set<String> ignored = new java.util.TreeSet<>();
         Tokenizer tokenizer = null;
         int positions = config.maxPositionEmbeddings();
+        int limit = lengths.limit(config);
+        LongText longText = lengths.longText();
+        String limitName = lengths.given() ? "--max-length " : "the model's max_position_embeddings ";
         for (JsonlInput.Line line : lines) {
             JsonNode json = line.json();
             boolean text = present(json, "text");
@@ -218,7 +234,7 @@ final class EmbedCommand implements Callable<Integer> {
                 String pair = line.optionalText("text_pair");
                 if (tokenizer == null) {
                     tokenizer = model.tokenizer()
-                            .withTruncation(maxLength == null ? null : TruncationParams.of(maxLength));
+                            .withTruncation(longText == LongText.TRUNCATE ? TruncationParams.of(limit) : null);
                 }
                 Encoding e;
                 try {
@@ -226,11 +242,25 @@ final class EmbedCommand implements Callable<Integer> {
                 } catch (IllegalArgumentException ex) {
                     throw new InputException(line.location(), ex.getMessage());
                 }
-                if (e.length() > positions) {
-                    throw new InputException(line.location(), e.length() + " tokens, more than the model's "
-                            + "max_position_embeddings " + positions + " (use --max-length to truncate)");
+                LongTextSplit windows = null;
+                if (e.length() > limit) {
+                    if (longText != LongText.WINDOW) {
+                        throw new InputException(line.location(), e.length() + " tokens, more than the limit of "
+                                + limit + " (" + limitName.strip() + "); use --long-text window (or truncate) for "
+                                + "long lines");
+                    }
+                    if (attentions) {
+                        throw new InputException(line.location(), e.length() + " tokens, more than the limit of "
+                                + limit + ": --attentions needs every line within it (a windowed line has no "
+                                + "attention between its windows); use --long-text truncate");
+                    }
+                    try {
+                        windows = LongTextSplit.of(e.ids(), e.typeIds(), e.wordIds(), limit, lengths.stride(limit));
+                    } catch (IllegalArgumentException ex) {
+                        throw new InputException(line.location(), ex.getMessage());
+                    }
                 }
-                seqs.add(new Sequence(e.ids(), e.typeIds(), ones(e.length()), range(e.length())));
+                seqs.add(new Sequence(e.ids(), e.typeIds(), ones(e.length()), range(e.length()), windows));
             } else if (ids) {
                 if (present(json, "text_pair")) {
                     throw new InputException(line.location(), "\"text_pair\" goes with \"text\", not with "
@@ -245,13 +275,11 @@ final class EmbedCommand implements Callable<Integer> {
                 int[] mask = optional(line, "attention_mask", 2, null, in.length, ones(in.length));
                 int[] posIds = optional(line, "position_ids", positions, "max_position_embeddings", in.length,
                         range(in.length));
-                int limit = maxLength != null ? maxLength : positions;
                 if (in.length > limit) {
-                    throw new InputException(line.location(), in.length + " input_ids, more than "
-                            + (maxLength != null ? "--max-length " : "the model's max_position_embeddings ") + limit
-                            + " (input_ids lines are not truncated)");
+                    throw new InputException(line.location(), in.length + " input_ids, more than " + limitName
+                            + limit + " (input_ids lines are neither truncated nor windowed)");
                 }
-                seqs.add(new Sequence(in, types, mask, posIds));
+                seqs.add(new Sequence(in, types, mask, posIds, null));
             } else {
                 throw new InputException(line.location(), "expected \"text\" or \"input_ids\"");
             }
@@ -358,7 +386,7 @@ final class EmbedCommand implements Callable<Integer> {
         return b;
     }
 
-    /** A batch of lines, each padded past its end with the pad id, mask 0 and positions continuing its count. */
+    /** A batch of rows, each padded past its end with the pad id, mask 0 and positions continuing its count. */
     private static Batch batch(List<Sequence> lines, int pad) {
         int tb = lines.stream().mapToInt(Sequence::length).max().orElse(0);
         int[][] ids = new int[lines.size()][tb];
@@ -377,14 +405,32 @@ final class EmbedCommand implements Callable<Integer> {
         return new Batch(ids, types, mask, positions);
     }
 
-    /** Runs the encoder in length-sorted batches and copies each row's real positions to its place. */
+    /**
+     * Runs the encoder in length-sorted batches (a windowed line's windows are rows of their own) and copies each
+     * row's real positions to their places.
+     */
     private void run(TaggingModel model, int batchSize, int threads, List<Sequence> seqs, int t, int h, int heads,
             ByteBuffer last, ByteBuffer[] states, ByteBuffer[] probs) throws IOException {
-        Integer[] order = new Integer[seqs.size()];
+        List<Piece> pieces = new ArrayList<>();
+        for (int i = 0; i < seqs.size(); i++) {
+            Sequence s = seqs.get(i);
+            if (s.windows() == null) {
+                pieces.add(new Piece(s, i, null));
+                continue;
+            }
+            LongTextSplit w = s.windows();
+            for (int k = 0; k < w.size(); k++) {
+                int[] ids = w.ids(k);
+                int[] types = w.types(k);
+                pieces.add(new Piece(new Sequence(ids, types, ones(ids.length), range(ids.length), null), i,
+                        w.sourceTokens(k)));
+            }
+        }
+        Integer[] order = new Integer[pieces.size()];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
-        Arrays.sort(order, Comparator.comparingInt(i -> seqs.get(i).length()));
+        Arrays.sort(order, Comparator.comparingInt(i -> pieces.get(i).length()));
         FloatBuffer lastOut = last.asFloatBuffer();
         FloatBuffer[] statesOut = Arrays.stream(states).map(ByteBuffer::asFloatBuffer).toArray(FloatBuffer[]::new);
         FloatBuffer[] probsOut = Arrays.stream(probs).map(ByteBuffer::asFloatBuffer).toArray(FloatBuffer[]::new);
@@ -394,18 +440,21 @@ final class EmbedCommand implements Callable<Integer> {
             for (int from = 0; from < order.length; from += batchSize) {
                 int to = Math.min(order.length, from + batchSize);
                 List<Sequence> lines = new ArrayList<>(to - from);
+                List<Piece> rowPieces = new ArrayList<>(to - from);
                 int[] rows = new int[to - from];
                 int[] lengths = new int[to - from];
                 for (int k = from; k < to; k++) {
-                    lines.add(seqs.get(order[k]));
-                    rows[k - from] = order[k];
-                    lengths[k - from] = seqs.get(order[k]).length();
+                    Piece p = pieces.get(order[k]);
+                    lines.add(p.seq());
+                    rowPieces.add(p);
+                    rows[k - from] = p.line();
+                    lengths[k - from] = p.length();
                 }
                 Batch batch = batch(lines, pad);
                 try (EncoderOutput out = encoder.forward(batch, outputs)) {
-                    copyHidden(out.lastHiddenState(), batch, rows, lengths, t, h, lastOut);
+                    copyHidden(out.lastHiddenState(), batch, rowPieces, t, h, lastOut);
                     for (int i = 0; i < statesOut.length; i++) {
-                        copyHidden(out.hiddenStates().get(i), batch, rows, lengths, t, h, statesOut[i]);
+                        copyHidden(out.hiddenStates().get(i), batch, rowPieces, t, h, statesOut[i]);
                     }
                     for (int i = 0; i < probsOut.length; i++) {
                         copyAttention(out.attentions().get(i), batch, rows, lengths, t, heads, probsOut[i]);
@@ -415,16 +464,30 @@ final class EmbedCommand implements Callable<Integer> {
         }
     }
 
-    /** Rows of a [B, Tb, H] batch output into [N, T, H]: each line's own positions, the rest stays zero. */
-    private static void copyHidden(INDArray a, Batch batch, int[] rows, int[] lengths, int t, int h,
-            FloatBuffer dst) {
+    /**
+     * Rows of a [B, Tb, H] batch output into [N, T, H]: each line's own positions (a window's: the tokens it is the
+     * source of), the rest stays zero.
+     */
+    private static void copyHidden(INDArray a, Batch batch, List<Piece> pieces, int t, int h, FloatBuffer dst) {
         FloatBuffer src = floats(a);
         int tb = batch.maxLength();
-        for (int r = 0; r < rows.length; r++) {
+        for (int r = 0; r < pieces.size(); r++) {
+            Piece p = pieces.get(r);
             int from = r * tb * h;
-            src.clear().position(from).limit(from + lengths[r] * h);
-            dst.clear().position(Math.toIntExact((long) rows[r] * t * h));
-            dst.put(src);
+            long base = (long) p.line() * t * h;
+            if (p.to() == null) {
+                src.clear().position(from).limit(from + p.length() * h);
+                dst.clear().position(Math.toIntExact(base));
+                dst.put(src);
+                continue;
+            }
+            for (int j = 0; j < p.to().length; j++) {
+                if (p.to()[j] >= 0) {
+                    src.clear().position(from + j * h).limit(from + (j + 1) * h);
+                    dst.clear().position(Math.toIntExact(base + (long) p.to()[j] * h));
+                    dst.put(src);
+                }
+            }
         }
     }
 

@@ -17,7 +17,6 @@ import org.multitag.data.ExampleReader;
 import org.multitag.data.LabelFile;
 import org.multitag.data.SkippedLine;
 import org.multitag.data.TrainingData;
-import org.multitag.model.LongText;
 import org.multitag.model.TaggingModel;
 import org.multitag.model.nn.Freeze;
 import org.multitag.train.FineTuner;
@@ -187,7 +186,8 @@ final class TrainCommand implements Callable<Integer> {
         PrintStream progress = WriterStream.of(stderr);
         FineTuner tuner = FineTuner.builder(base).labels(labels).options(options).dropout(dropout).layerMix(layerMix)
                 .labelAllSubtokens(labelAllSubtokens).skipBad(skipBad).threads(threads)
-                .maxLength(maxLength).truncate(lengths.longTextWithoutWindows("train") == LongText.TRUNCATE).labelGroups(labelGroups)
+                .maxLength(maxLength).longText(lengths.longText(), lengths.stride(lengths.limit(base.config())))
+                .labelGroups(labelGroups)
                 .progress(progress, System.console() != null).build();
         TrainingData train = tuner.read(trainFiles);
         TrainingData dev = tuner.readDev(List.of(devFile));

@@ -143,12 +143,12 @@ class EmbedCommandTest {
     }
 
     @Test
-    void maxLengthTruncatesTextLinesOnly() throws IOException {
+    void truncateCutsTextLinesOnly() throws IOException {
         String text = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen";
         Path input = Files.writeString(dir.resolve("long.jsonl"), "{\"text\": \"" + text + "\"}\n");
         Path output = dir.resolve("long.safetensors");
         TestModels.Result r = TestModels.run("embed", "--model", model.toString(), "--input", input.toString(),
-                "--output", output.toString(), "--max-length", "8");
+                "--output", output.toString(), "--max-length", "8", "--truncate");
         assertEquals(0, r.code(), r.err());
         StateDict sd = SafetensorsReader.read(output);
         assertEquals(List.of("last_hidden_state", "attention_mask", "input_ids"), List.copyOf(sd.names()));
@@ -165,8 +165,67 @@ class EmbedCommandTest {
         TestModels.Result tooLong = TestModels.run("embed", "--model", model.toString(), "--input", ids.toString(),
                 "--output", dir.resolve("never/ids.safetensors").toString(), "--max-length", "8");
         assertEquals(2, tooLong.code());
-        assertEquals("error: " + ids + ":1: 9 input_ids, more than --max-length 8 (input_ids lines are not truncated)",
+        assertEquals("error: " + ids + ":1: 9 input_ids, more than --max-length 8 (input_ids lines are neither "
+                + "truncated nor windowed)",
                 tooLong.err().strip());
+        assertFalse(Files.exists(dir.resolve("never")));
+    }
+
+    /**
+     * A text line over the limit goes through windows by default: every token's vectors (last hidden state and every
+     * layer's) are those of its source window run alone, the window its word takes its probabilities from in
+     * predict; a line within the limit in the same run is embedded as before; error and --attentions refuse it.
+     */
+    @Test
+    void aLongTextLineIsEmbeddedThroughWindows() throws IOException {
+        StringBuilder words = new StringBuilder();
+        for (int i = 0; i < 30; i++) {
+            words.append(i % 7 == 3 ? "extraordinarily" : "word" + i).append(' ');
+        }
+        String text = words.toString().strip();
+        Path input = Files.writeString(dir.resolve("windows.jsonl"), "{\"text\": \"" + text + "\"}\n"
+                + "{\"text\": \"a short line\"}\n");
+        Path output = dir.resolve("windows.safetensors");
+        TestModels.Result r = TestModels.run("embed", "--model", model.toString(), "--input", input.toString(),
+                "--output", output.toString(), "--max-length", "16", "--hidden-states", "--threads", "2");
+        assertEquals(0, r.code(), r.err());
+        Encoding e = tokenizer.encode(text, null, true);
+        int t = e.length();
+        assertTrue(t > 3 * 16, t + " tokens");
+        StateDict sd = SafetensorsReader.read(output);
+        assertTensor(sd, "last_hidden_state", DType.F32, 2, t, hidden);
+        assertArrayEquals(java.util.Arrays.stream(e.ids()).asLongStream().toArray(),
+                java.util.Arrays.copyOf(longs(sd.get("input_ids")), t));
+        float[] last = sd.get("last_hidden_state").toFloat32();
+        float[] top = sd.get("hidden_states." + layers).toFloat32();
+        org.multitag.model.LongTextSplit split = org.multitag.model.LongTextSplit.of(e.ids(), e.typeIds(),
+                e.wordIds(), 16, -1);
+        assertTrue(split.size() >= 4, split.size() + " windows");
+        float[][] want = org.multitag.model.WindowsAlone.lastHiddenState(encoder, split);
+        for (int i = 0; i < t; i++) {
+            for (int c = 0; c < hidden; c++) {
+                assertEquals(want[i][c], last[i * hidden + c], TOLERANCE, "token " + i);
+                assertEquals(last[i * hidden + c], top[i * hidden + c], 0.0, "hidden_states top layer");
+            }
+        }
+        Encoding small = tokenizer.encode("a short line", null, true);
+        try (EncoderOutput alone = encoder.forward(Batch.of(small.ids()), BertEncoder.Outputs.LAST)) {
+            assertHiddenRow(NativeArrays.toFloats(alone.lastHiddenState()), last, 1, small.length(), t,
+                    "last_hidden_state");
+        }
+
+        TestModels.Result refused = TestModels.run("embed", "--model", model.toString(), "--input", input.toString(),
+                "--output", dir.resolve("never/w.safetensors").toString(), "--max-length", "16", "--long-text",
+                "error");
+        assertEquals(2, refused.code());
+        assertEquals("error: " + input + ":1: " + t + " tokens, more than the limit of 16 (--max-length); use "
+                + "--long-text window (or truncate) for long lines", refused.err().strip());
+        TestModels.Result attention = TestModels.run("embed", "--model", model.toString(), "--input",
+                input.toString(), "--output", dir.resolve("never/w.safetensors").toString(), "--max-length", "16",
+                "--attentions");
+        assertEquals(2, attention.code());
+        assertTrue(attention.err().contains(":1: " + t + " tokens, more than the limit of 16: --attentions needs "
+                + "every line within it"), attention.err());
         assertFalse(Files.exists(dir.resolve("never")));
     }
 
@@ -228,7 +287,6 @@ class EmbedCommandTest {
 
     @Test
     void badLinesAreOneErrorNamingFileAndLineAndWriteNothing() throws IOException {
-        String longText = "word ".repeat(600);
         StringBuilder longIds = new StringBuilder("101");
         for (int i = 0; i < 512; i++) {
             longIds.append(", 2773");
@@ -263,11 +321,9 @@ class EmbedCommandTest {
             {"{\"input_ids\": [101, 102], \"output_attentions\": true}\n",
                 "1: \"output_attentions\" is not supported: it changes the encoder's result (use --attentions / "
                     + "--hidden-states)"},
-            {"{\"text\": \"ok\"}\n{\"text\": \"fine\"}\n{\"text\": \"" + longText + "\"}\n",
-                "3: 602 tokens, more than the model's max_position_embeddings 512 (use --max-length to truncate)"},
             {"{\"input_ids\": [" + longIds + ", 102]}\n",
-                "1: 514 input_ids, more than the model's max_position_embeddings 512 (input_ids lines are not "
-                    + "truncated)"},
+                "1: 514 input_ids, more than the model's max_position_embeddings 512 (input_ids lines are neither "
+                    + "truncated nor windowed)"},
         };
         Path output = dir.resolve("never/out.safetensors");
         for (int i = 0; i < cases.length; i++) {
@@ -293,7 +349,7 @@ class EmbedCommandTest {
         TestModels.Result tooLongOption = TestModels.run("embed", "--model", model.toString(), "--input",
                 dir.resolve("bad0.jsonl").toString(), "--output", output.toString(), "--max-length", "513");
         assertEquals(2, tooLongOption.code());
-        assertEquals("error: --max-length 513 exceeds the model's max_position_embeddings 512",
+        assertEquals("error: --max-length must be in [3, 512] (the model's max_position_embeddings), not 513",
                 tooLongOption.err().strip());
         assertFalse(Files.exists(dir.resolve("never")));
     }

@@ -239,6 +239,35 @@ class TrainCommandTest {
         assertFalse(Files.exists(dir.resolve("never3")));
     }
 
+    /**
+     * Training lines over --max-length go through windows by default and train says how many; --long-text error
+     * refuses the first with its line, --truncate cuts them as before.
+     */
+    @Test
+    void longTrainingLinesAreWindowedByDefault() throws IOException {
+        TestModels.Result windowed = train(base, dir.resolve("windows"), "--max-length", "8", "--epochs", "1");
+        assertEquals(0, windowed.code(), windowed.err());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("train: 40 examples, (\\d+) words, .*, (\\d+) "
+                + "windowed \\(into (\\d+) windows\\)").matcher(windowed.err());
+        assertTrue(m.find(), windowed.err());
+        assertTrue(Integer.parseInt(m.group(2)) > 0 && Integer.parseInt(m.group(3)) > Integer.parseInt(m.group(2)),
+                m.group());
+        assertFalse(windowed.err().contains("truncated"), windowed.err());
+
+        TestModels.Result refused = train(base, dir.resolve("never-long"), "--max-length", "8", "--long-text",
+                "error");
+        assertEquals(2, refused.code());
+        assertTrue(refused.err().startsWith("error: " + trainFile + ":"), refused.err());
+        assertTrue(refused.err().contains("more than the maximum length of 8"), refused.err());
+        assertFalse(Files.exists(dir.resolve("never-long")));
+
+        TestModels.Result cut = train(base, dir.resolve("cut"), "--max-length", "8", "--truncate", "--epochs", "1");
+        assertEquals(0, cut.code(), cut.err());
+        assertTrue(cut.err().contains("train: 40 examples, "), cut.err());
+        assertTrue(cut.err().contains(" truncated"), cut.err());
+        assertFalse(cut.err().contains("windowed"), cut.err());
+    }
+
     @Test
     void autoEpochsLengthenASmallRunAndSaySo() throws IOException {
         // 40 lines in batches of 8: 5 optimizer steps per epoch, so 3 epochs would be 15

@@ -15,11 +15,28 @@ public final class TrainingData {
     private final LabelSet labels;
     private final List<Example> examples;
     private final List<SkippedLine> skipped;
+    private final int windowed;
+    private final int windows;
 
     public TrainingData(LabelSet labels, List<Example> examples, List<SkippedLine> skipped) {
+        this(labels, examples, skipped, 0, 0);
+    }
+
+    /**
+     * Data in which {@code windowed} examples longer than the limit were each split into windows, {@code windows}
+     * in all, that stand in {@code examples} in their place (each a training sequence of its own).
+     */
+    public TrainingData(LabelSet labels, List<Example> examples, List<SkippedLine> skipped, int windowed,
+            int windows) {
+        if (windowed < 0 || windows < windowed || windows > examples.size()) {
+            throw new IllegalArgumentException(windowed + " examples windowed into " + windows + " windows of "
+                    + examples.size() + " examples");
+        }
         this.labels = labels;
         this.examples = List.copyOf(examples);
         this.skipped = List.copyOf(skipped);
+        this.windowed = windowed;
+        this.windows = windows;
         for (Example e : this.examples) {
             if (e.numLabels() != labels.size()) {
                 throw new IllegalArgumentException(e.source() + " has " + e.numLabels() + " label columns, the "
@@ -69,6 +86,16 @@ public final class TrainingData {
             n += e.truncated() ? 1 : 0;
         }
         return n;
+    }
+
+    /** Number of examples that were longer than the limit and split into windows. */
+    public int windowedCount() {
+        return windowed;
+    }
+
+    /** Number of windows the {@link #windowedCount()} examples were split into (each one of {@link #examples()}). */
+    public int windowCount() {
+        return windows;
     }
 
     /** Number of words over all examples. */
@@ -131,11 +158,17 @@ public final class TrainingData {
         return new long[][] {pos, neg};
     }
 
-    /** One line: examples, words, tokens, labels, truncated and skipped counts. */
+    /**
+     * One line: examples (as read: a windowed one counts once), words, tokens (of the sequences trained on, windows'
+     * overlaps included), labels, windowed, truncated and skipped counts.
+     */
     public String summary() {
         StringBuilder sb = new StringBuilder();
-        sb.append(examples.size()).append(" examples, ").append(wordCount()).append(" words, ")
+        sb.append(examples.size() - windows + windowed).append(" examples, ").append(wordCount()).append(" words, ")
                 .append(tokenCount()).append(" tokens, ").append(labels.size()).append(" labels");
+        if (windowed > 0) {
+            sb.append(", ").append(windowed).append(" windowed (into ").append(windows).append(" windows)");
+        }
         int t = truncatedCount();
         if (t > 0) {
             sb.append(", ").append(t).append(" truncated");

@@ -20,7 +20,7 @@ final class InputCheck {
 
     private final Tokenizer tokenizer;
     private final int maxLength;
-    /** Whether tag requests over the limit go through windows (embeddings are still held to it). */
+    /** Whether inputs over the limit (tag and embedding requests alike) go through windows. */
     private final boolean windows;
     private final Decoding decoding;
     private final Decoder defaultDecoder;
@@ -47,10 +47,10 @@ final class InputCheck {
     /** The request's encoding, checked; {@code which} names the input in a message ("input", "input 3"). */
     Encoding encode(String which, TagRequest r) {
         if (r.text() != null) {
-            return checkTagLength(which, encodeText(which, r.text()));
+            return checkWindowedLength(which, encodeText(which, r.text()));
         }
         try {
-            return checkTagLength(which, tokenizer.encodeWords(r.words(), true));
+            return checkWindowedLength(which, tokenizer.encodeWords(r.words(), true));
         } catch (IllegalArgumentException e) {
             throw new InputException(which, e.getMessage());
         }
@@ -66,11 +66,17 @@ final class InputCheck {
         }
     }
 
-    private Encoding checkTagLength(String which, Encoding e) {
+    /** A text to embed, encoded and checked (as a text to tag). */
+    Encoding encodeEmbedding(String which, String text) {
+        return checkWindowedLength(which, encodeText(which, text));
+    }
+
+    /** {@code e}, checked against the limit unless longer inputs go through windows. */
+    private Encoding checkWindowedLength(String which, Encoding e) {
         return windows ? e : checkLength(which, e);
     }
 
-    Encoding checkLength(String which, Encoding e) {
+    private Encoding checkLength(String which, Encoding e) {
         if (e.length() > maxLength) {
             throw new InputException(which, e.length() + " tokens, more than the limit of " + maxLength
                     + " (shorten it, or ask for truncation)");

@@ -4,10 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.multitag.model.MultiLabelTagger;
-import org.multitag.model.kernels.NativeArrays;
-import org.multitag.model.nn.Batch;
-import org.multitag.model.nn.BertEncoder;
-import org.multitag.model.nn.EncoderOutput;
+import org.multitag.model.TokenEmbeddings;
 import org.multitag.tokenizer.Encoding;
 import org.multitag.tokenizer.labels.WordPrediction;
 
@@ -114,30 +111,20 @@ final class ModelWorker implements Runnable {
         return out;
     }
 
-    /** The encoder's last hidden state over the batch, as {@code embed} runs it; each row's own tokens kept. */
+    /**
+     * The encoder's last hidden state over the batch, as {@code embed} runs it (one pass; an input over the limit
+     * through the tagger's windows); each row's own tokens kept.
+     */
     private static List<Object> embed(MultiLabelTagger tagger, List<Pending<?>> batch) {
-        List<int[]> ids = new ArrayList<>(batch.size());
-        List<int[]> types = new ArrayList<>(batch.size());
+        List<Encoding> encodings = new ArrayList<>(batch.size());
         for (Pending<?> p : batch) {
-            ids.add(p.encoding.ids());
-            types.add(p.encoding.typeIds());
+            encodings.add(p.encoding);
         }
-        Batch b = Batch.of(ids, types);
-        int t = b.maxLength();
-        int h = tagger.encoder().config().hiddenSize();
-        float[] all;
-        try (EncoderOutput out = tagger.encoder().forward(b, BertEncoder.Outputs.LAST)) {
-            all = NativeArrays.toFloats(out.lastHiddenState());
-        }
+        List<float[][]> states = TokenEmbeddings.lastHiddenState(tagger.encoder(), encodings,
+                tagger.scorer().maxLength(), tagger.scorer().stride());
         List<Object> result = new ArrayList<>(batch.size());
         for (int r = 0; r < batch.size(); r++) {
-            Encoding e = batch.get(r).encoding;
-            float[][] rows = new float[e.length()][];
-            for (int i = 0; i < rows.length; i++) {
-                int from = (r * t + i) * h;
-                rows[i] = java.util.Arrays.copyOfRange(all, from, from + h);
-            }
-            result.add(new Embedding(e, rows));
+            result.add(new Embedding(encodings.get(r), states.get(r)));
         }
         return result;
     }

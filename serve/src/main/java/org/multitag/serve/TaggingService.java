@@ -47,7 +47,7 @@ public final class TaggingService implements AutoCloseable {
         private final TaggingModel model;
         private int threads;
         private int maxLength;
-        private LongText longText = LongText.ERROR;
+        private LongText longText = LongText.WINDOW;
         private int stride = -1;
         private Decoding decoding;
         private int maxBatchTokens = DEFAULT_MAX_BATCH_TOKENS;
@@ -71,16 +71,21 @@ public final class TaggingService implements AutoCloseable {
             return this;
         }
 
-        /** Cut longer inputs to the maximum length instead of rejecting them. */
+        /**
+         * Cut longer inputs to the maximum length ({@code true}), or reject them ({@code false}), instead of the
+         * default windows ({@link #longText}).
+         */
         public Builder truncate(boolean cut) {
             this.longText = cut ? LongText.TRUNCATE : LongText.ERROR;
             return this;
         }
 
         /**
-         * What happens to a tag request longer than the maximum length (default: {@link LongText#ERROR}): with
-         * {@link LongText#WINDOW} it is tagged through overlapping windows, exactly as {@link MultiLabelTagger} tags
-         * it; an embedding request over the limit is still refused.
+         * What happens to an input longer than the maximum length (default: {@link LongText#WINDOW}): with windows a
+         * tag request is tagged through overlapping windows, exactly as {@link MultiLabelTagger} tags it, and an
+         * embedding request gets each token's vector from the window its word takes its probabilities from
+         * ({@link org.multitag.model.TokenEmbeddings}); {@link LongText#TRUNCATE} cuts it; {@link LongText#ERROR}
+         * refuses it ({@link org.multitag.core.InputException} naming the token count and the limit).
          *
          * @param strideTokens tokens consecutive windows share (negative: a quarter of the window)
          */
@@ -265,12 +270,13 @@ public final class TaggingService implements AutoCloseable {
 
     /**
      * The encoder's last hidden state per token of the text as {@code embed} computes it ([CLS] and [SEP]
-     * included), batched through the same queue (in batches of embeddings only). Same exceptions as {@link #submit}.
+     * included; a text over the limit through windows, as the service's long-text setting says), batched through the
+     * same queue (in batches of embeddings only). Same exceptions as {@link #submit}.
      */
     public CompletableFuture<Embedding> submitEmbedding(String text, Instant deadline) {
         checkOpen();
         long due = nanoDeadline(deadline);
-        Encoding e = inputs.checkLength("input", inputs.encodeText("input", text));
+        Encoding e = inputs.encodeEmbedding("input", text);
         Pending<Embedding> p = new Pending<>(Pending.Kind.EMBED, e, null, null, due);
         enqueue(List.of(p));
         return p.future;

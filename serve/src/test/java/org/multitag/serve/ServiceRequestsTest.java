@@ -15,9 +15,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.multitag.core.InputException;
 import org.multitag.model.LongText;
+import org.multitag.model.LongTextSplit;
 import org.multitag.model.MultiLabelTagger;
 import org.multitag.model.TaggingModel;
 import org.multitag.model.Thresholds;
+import org.multitag.model.WindowsAlone;
 import org.multitag.model.decoding.Decoding;
 import org.multitag.model.decoding.DecodingMode;
 import org.multitag.model.kernels.NativeArrays;
@@ -107,8 +109,8 @@ class ServiceRequestsTest {
     void longInputsAreRefusedOrCutAsAsked() throws Exception {
         String text = String.join(" ", sentences.get(1));
         Recorder r = new Recorder(true);
-        try (TaggingService s = TaggingService.builder(model).threads(2).maxLength(8).listener(r).build();
-                Recorder.Gate g = r.gate()) {
+        try (TaggingService s = TaggingService.builder(model).threads(2).maxLength(8)
+                .longText(LongText.ERROR, -1).listener(r).build(); Recorder.Gate g = r.gate()) {
             assertEquals(8, s.maxLength());
             int n = s.tokenize(text).length();
             InputException e = assertThrows(InputException.class, () -> s.submit(TagRequest.text(text), null));
@@ -136,7 +138,7 @@ class ServiceRequestsTest {
     }
 
     @Test
-    void withWindowsALongInputIsTaggedAsTheTaggerTagsItAndALongEmbeddingIsStillRefused() throws Exception {
+    void withWindowsALongInputIsTaggedAsTheTaggerTagsIt() throws Exception {
         String text = String.join(" ", sentences.get(1));
         try (TaggingService s = TaggingService.builder(model).threads(2).maxLength(8)
                 .longText(LongText.WINDOW, 2).build();
@@ -152,8 +154,47 @@ class ServiceRequestsTest {
             assertEquals(t.tag("the fox"), both.get(1).join());
             assertEquals(t.tagWords(List.of(sentences.get(1))).get(0), both.get(2).join());
             assertEquals(sentences.get(1).size(), both.get(2).join().size(), "every given word tagged");
-            InputException e = assertThrows(InputException.class, () -> s.submitEmbedding(text, null));
-            assertTrue(e.getMessage().contains("more than the limit of 8"), e.getMessage());
+        }
+    }
+
+    @Test
+    void byDefaultALongTextIsTaggedAndEmbeddedThroughWindows() throws Exception {
+        String text = String.join(" ", sentences.get(1)) + " " + String.join(" ", sentences.get(2));
+        CompletableFuture<Embedding> shortOne;
+        Embedding got;
+        try (TaggingService s = TaggingService.builder(model).threads(2).maxLength(8).build();
+                MultiLabelTagger t = MultiLabelTagger.of(model, new MultiLabelTagger.Options(2, 32, 8,
+                        LongText.WINDOW, -1, null))) {
+            assertEquals(t.tag(text), s.tag(TagRequest.text(text)));
+            // the long text and a short one in one batch of embeddings
+            CompletableFuture<Embedding> longOne = s.submitEmbedding(text, null);
+            shortOne = s.submitEmbedding("the fox", null);
+            got = longOne.join();
+            shortOne.join();
+        }
+        Encoding e = got.encoding();
+        assertTrue(e.length() > 2 * 8, e.length() + " tokens");
+        assertEquals(e.length(), got.lastHiddenState().length);
+        // each token's vector is its source window's, run alone: the window its word takes its probabilities from
+        LongTextSplit split = LongTextSplit.of(e.ids(), e.typeIds(), e.wordIds(), 8, -1);
+        assertTrue(split.size() >= 3, split.size() + " windows");
+        try (BertEncoder encoder = new BertEncoder(model.encoderWeights(), 2)) {
+            int h = encoder.config().hiddenSize();
+            float[][] want = WindowsAlone.lastHiddenState(encoder, split);
+            for (int t = 0; t < e.length(); t++) {
+                assertArrayEquals(want[t], got.lastHiddenState()[t], "token " + t);
+            }
+            // the short text of the same batch: its own pass alone, as before windows
+            Encoding se = shortOne.join().encoding();
+            float[] alone;
+            try (EncoderOutput out = encoder.forward(Batch.of(List.of(se.ids()), List.of(se.typeIds())),
+                    BertEncoder.Outputs.LAST)) {
+                alone = NativeArrays.toFloats(out.lastHiddenState());
+            }
+            for (int k = 0; k < se.length(); k++) {
+                assertArrayEquals(java.util.Arrays.copyOfRange(alone, k * h, (k + 1) * h),
+                        shortOne.join().lastHiddenState()[k], "short text token " + k);
+            }
         }
     }
 

@@ -5,10 +5,9 @@ import java.util.Comparator;
 import java.util.List;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.util.LongAccumulator;
-import org.multitag.model.kernels.NativeArrays;
-import org.multitag.model.nn.Batch;
+import org.multitag.model.LongText;
+import org.multitag.model.TokenEmbeddings;
 import org.multitag.model.nn.BertEncoder;
-import org.multitag.model.nn.EncoderOutput;
 import org.multitag.tokenizer.Encoding;
 import org.multitag.tokenizer.Tokenizer;
 import org.multitag.tokenizer.TruncationParams;
@@ -18,7 +17,8 @@ import org.multitag.tokenizer.TruncationParams;
  * state over the row's tokens, special tokens included, {@code array<float>} of the hidden size) or
  * {@code token_embeddings} ({@link SparkTagger.Pooling#TOKENS}: one {@code array<float>} per token), and
  * {@code error}. Rows run through the encoder in length-sorted batches, one batch failing being retried row
- * by row.
+ * by row; a row over the limit, with {@link LongText#WINDOW}, through windows ({@link TokenEmbeddings}: each token
+ * from the window its word is tagged from).
  */
 final class EmbedPartition extends PartitionTask {
 
@@ -46,7 +46,8 @@ final class EmbedPartition extends PartitionTask {
         List<Encoding> encodings = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
             TextRows.Item item = items.get(i);
-            String error = item.ok() ? TextRows.check(tokenizer, item, limit, byOption) : item.error();
+            String error = item.ok() ? TextRows.check(tokenizer, item, limit, byOption,
+                    o.longText() == LongText.ERROR) : item.error();
             out.add(new Object[] {null, error});
             encodings.add(null);
             if (error == null) {
@@ -57,30 +58,23 @@ final class EmbedPartition extends PartitionTask {
         }
         good.sort(Comparator.comparingInt(i -> encodings.get(i).length()));
         for (int from = 0; from < good.size(); from += o.batchSize()) {
-            run(encoder, good.subList(from, Math.min(good.size(), from + o.batchSize())), encodings, out);
+            run(encoder, good.subList(from, Math.min(good.size(), from + o.batchSize())), encodings, out, limit);
         }
         return out;
     }
 
-    private void run(BertEncoder encoder, List<Integer> rows, List<Encoding> encodings, List<Object[]> out) {
-        List<int[]> ids = new ArrayList<>(rows.size());
-        List<int[]> types = new ArrayList<>(rows.size());
+    private void run(BertEncoder encoder, List<Integer> rows, List<Encoding> encodings, List<Object[]> out,
+            int limit) {
+        List<Encoding> batch = new ArrayList<>(rows.size());
         for (int row : rows) {
-            ids.add(encodings.get(row).ids());
-            types.add(encodings.get(row).typeIds());
+            batch.add(encodings.get(row));
         }
         try {
-            Batch batch = Batch.of(ids, types);
-            float[] h;
-            try (EncoderOutput result = encoder.forward(batch, BertEncoder.Outputs.LAST)) {
-                h = NativeArrays.toFloats(result.lastHiddenState());
-            }
-            int t = batch.maxLength();
+            List<float[][]> states = TokenEmbeddings.lastHiddenState(encoder, batch, limit, options().stride());
             int hidden = encoder.config().hiddenSize();
             for (int r = 0; r < rows.size(); r++) {
-                out.get(rows.get(r))[0] = pooling == SparkTagger.Pooling.MEAN
-                        ? mean(h, r * t * hidden, batch.lengths()[r], hidden)
-                        : tokens(h, r * t * hidden, batch.lengths()[r], hidden);
+                out.get(rows.get(r))[0] = pooling == SparkTagger.Pooling.MEAN ? mean(states.get(r), hidden)
+                        : WordRows.seq(java.util.Arrays.asList(states.get(r)));
             }
         } catch (RuntimeException e) {
             if (rows.size() == 1) {
@@ -88,33 +82,32 @@ final class EmbedPartition extends PartitionTask {
                 return;
             }
             for (int row : rows) {
-                run(encoder, List.of(row), encodings, out);
+                run(encoder, List.of(row), encodings, out, limit);
             }
         }
     }
 
     /** Mean over {@code len} token vectors starting at {@code offset}, summed in double. */
     static float[] mean(float[] h, int offset, int len, int hidden) {
-        double[] sum = new double[hidden];
+        float[][] rows = new float[len][];
         for (int i = 0; i < len; i++) {
+            rows[i] = java.util.Arrays.copyOfRange(h, offset + i * hidden, offset + (i + 1) * hidden);
+        }
+        return mean(rows, hidden);
+    }
+
+    /** Mean of token vectors, summed in double. */
+    static float[] mean(float[][] rows, int hidden) {
+        double[] sum = new double[hidden];
+        for (float[] v : rows) {
             for (int c = 0; c < hidden; c++) {
-                sum[c] += h[offset + i * hidden + c];
+                sum[c] += v[c];
             }
         }
         float[] m = new float[hidden];
         for (int c = 0; c < hidden; c++) {
-            m[c] = len == 0 ? 0f : (float) (sum[c] / len);
+            m[c] = rows.length == 0 ? 0f : (float) (sum[c] / rows.length);
         }
         return m;
-    }
-
-    private static scala.collection.Seq<float[]> tokens(float[] h, int offset, int len, int hidden) {
-        List<float[]> out = new ArrayList<>(len);
-        for (int i = 0; i < len; i++) {
-            float[] v = new float[hidden];
-            System.arraycopy(h, offset + i * hidden, v, 0, hidden);
-            out.add(v);
-        }
-        return WordRows.seq(out);
     }
 }

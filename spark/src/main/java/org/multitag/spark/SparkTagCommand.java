@@ -16,6 +16,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.multitag.core.InputException;
+import org.multitag.model.LongText;
 import org.multitag.model.TaggingModel;
 import org.multitag.model.decoding.DecodingMode;
 import org.multitag.weights.NamedModels;
@@ -70,11 +71,23 @@ public final class SparkTagCommand implements Callable<Integer> {
     int batchSize;
 
     @Option(names = "--max-length", paramLabel = "N",
-            description = "Longest row in tokens (default: the model's max_position_embeddings); a longer row is "
-                    + "an error row unless --truncate.")
+            description = "Longest row in tokens, special tokens included (default: the model's "
+                    + "max_position_embeddings). What happens to a longer one: --long-text.")
     Integer maxLength;
 
-    @Option(names = "--truncate", description = "Cut longer rows to the maximum length.")
+    @Option(names = "--long-text", paramLabel = "window|truncate|error",
+            description = "What happens to a row longer than --max-length, as in predict: window (the default) tags "
+                    + "it through overlapping windows, each word from the window where it is most central; truncate "
+                    + "cuts it (the words cut off get no labels); error gives it an error row.")
+    String longText;
+
+    @Option(names = "--stride", paramLabel = "N",
+            description = "Tokens that consecutive windows share, at least where word boundaries allow (default: a "
+                    + "quarter of --max-length; at most --max-length - 3).")
+    Integer stride;
+
+    @Option(names = "--truncate", description = "The same as --long-text truncate: cut longer rows to the maximum "
+            + "length.")
     boolean truncate;
 
     @Option(names = "--threshold", paramLabel = "X", description = "One threshold in [0, 1] for every label.")
@@ -140,6 +153,12 @@ public final class SparkTagCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         SparkTagger.Options options = options();
         Path folder = checkModel(model, decodingMode());
+        int positions = TaggingModel.read(folder).config().maxPositionEmbeddings();
+        int limit = options.maxLength() == 0 ? positions : Math.min(options.maxLength(), positions);
+        if (stride != null && stride > limit - 3) {
+            throw new InputException("--stride must be in [0, " + (limit - 3) + "] (windows of " + limit + " tokens, "
+                    + "2 of them special, must move on), not " + stride);
+        }
         SparkInputs.Format in = inputFormat == null ? null : SparkInputs.Format.parse(inputFormat);
         SparkOutputs.Format out = format != null ? SparkOutputs.Format.parse(format)
                 : SparkOutputs.Format.ofName(output);
@@ -177,8 +196,13 @@ public final class SparkTagCommand implements Callable<Integer> {
         if (batchSize < 1) {
             throw new InputException("--batch-size must be >= 1, not " + batchSize);
         }
-        if (maxLength != null && maxLength < 1) {
-            throw new InputException("--max-length must be >= 1, not " + maxLength);
+        if (maxLength != null && maxLength < 3) {
+            // a word needs [CLS] and [SEP] around it
+            throw new InputException("--max-length must be >= 3, not " + maxLength);
+        }
+        LongText mode = LongText.fromOptions(longText, truncate, stride != null);
+        if (stride != null && stride < 0) {
+            throw new InputException("--stride must be >= 0, not " + stride);
         }
         if (threshold != null && !(threshold >= 0 && threshold <= 1)) {
             throw new InputException("--threshold must be in [0, 1], not " + threshold);
@@ -190,7 +214,7 @@ public final class SparkTagCommand implements Callable<Integer> {
             throw new InputException("--partitions must be >= 0, not " + partitions);
         }
         return SparkTagger.Options.DEFAULT.withBatchSize(batchSize)
-                .withMaxLength(maxLength == null ? 0 : maxLength, truncate)
+                .withMaxLength(maxLength == null ? 0 : maxLength).withLongText(mode, stride == null ? -1 : stride)
                 .withThreshold(threshold).withThreads(threads).withDecoding(decodingMode());
     }
 

@@ -15,6 +15,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
+import org.multitag.model.LongText;
 import org.multitag.model.MultiLabelTagger;
 import org.multitag.model.decoding.DecodingMode;
 
@@ -25,7 +26,7 @@ import org.multitag.model.decoding.DecodingMode;
  * as {@code multitag predict}'s {@code {"tokens": [...]}} lines); every other column is kept. {@link #tag} adds
  * {@code words} (the same fields as predict's JSON words: text, start, end, labels, scores) and {@code error};
  * {@link #embed} adds {@code embedding} or {@code token_embeddings} and {@code error}. A row that cannot be
- * processed (null text, too long without truncation, a tokenizer or model failure, or an {@code error} the
+ * processed (null text, too long with {@link LongText#ERROR}, a tokenizer or model failure, or an {@code error} the
  * input already carried) gets its reason in {@code error} and null results: rows are never dropped, and
  * the output has exactly the input's rows, in the input's partitions and order.
  *
@@ -57,22 +58,40 @@ public final class SparkTagger {
     /**
      * @param batchSize sequences per forward pass
      * @param maxLength longest row in tokens, special tokens included (0: the model's max_position_embeddings)
-     * @param truncate cut longer rows to the maximum length instead of reporting them in {@code error}
+     * @param longText what happens to a longer row: {@link LongText#WINDOW} tags it through overlapping windows (and
+     *     embeds each token from the window its word is tagged from), as {@code multitag predict} does;
+     *     {@link LongText#TRUNCATE} cuts it; {@link LongText#ERROR} reports it in {@code error}
+     * @param stride tokens consecutive windows share (negative: a quarter of the window)
      * @param threshold one threshold for every label instead of the model's thresholds.json ({@code null}: those)
      * @param threads compute threads per task (0: the task's {@code spark.task.cpus})
      * @param rowsPerChunk rows a partition hands to the model at once (they are sorted by length into batches)
      * @param decoding the decoding mode ({@code null}: the model folder's default)
      */
-    public record Options(int batchSize, int maxLength, boolean truncate, Float threshold, int threads,
+    public record Options(int batchSize, int maxLength, LongText longText, int stride, Float threshold, int threads,
             int rowsPerChunk, DecodingMode decoding) implements Serializable {
 
-        /** Batches of 32, the model's length limit and decoding, one thread per task cpu, chunks of 1024. */
-        public static final Options DEFAULT = new Options(32, 0, false, null, 0, 1024, null);
+        /**
+         * Batches of 32, the model's length limit (longer rows through windows) and decoding, one thread per task
+         * cpu, chunks of 1024.
+         */
+        public static final Options DEFAULT = new Options(32, 0, LongText.WINDOW, -1, null, 0, 1024, null);
 
-        /** Options with the model's default decoding. */
+        /** Options that cut longer rows ({@code truncate}) or report them in {@code error}, as before windows. */
+        public Options(int batchSize, int maxLength, boolean truncate, Float threshold, int threads,
+                int rowsPerChunk, DecodingMode decoding) {
+            this(batchSize, maxLength, truncate ? LongText.TRUNCATE : LongText.ERROR, -1, threshold, threads,
+                    rowsPerChunk, decoding);
+        }
+
+        /** As the options above, with the model's default decoding. */
         public Options(int batchSize, int maxLength, boolean truncate, Float threshold, int threads,
                 int rowsPerChunk) {
             this(batchSize, maxLength, truncate, threshold, threads, rowsPerChunk, null);
+        }
+
+        /** Whether longer rows are cut at the maximum length. */
+        public boolean truncate() {
+            return longText == LongText.TRUNCATE;
         }
 
         public Options {
@@ -81,6 +100,9 @@ public final class SparkTagger {
             }
             if (maxLength < 0) {
                 throw new IllegalArgumentException("max length must be >= 0, not " + maxLength);
+            }
+            if (longText == null) {
+                throw new IllegalArgumentException("the long-text rule must be given");
             }
             if (threshold != null && !(threshold >= 0 && threshold <= 1)) {
                 throw new IllegalArgumentException("threshold must be in [0, 1], not " + threshold);
@@ -94,33 +116,44 @@ public final class SparkTagger {
         }
 
         public Options withBatchSize(int n) {
-            return new Options(n, maxLength, truncate, threshold, threads, rowsPerChunk, decoding);
+            return new Options(n, maxLength, longText, stride, threshold, threads, rowsPerChunk, decoding);
         }
 
+        /** These options with another maximum length that cuts longer rows ({@code cut}) or reports them. */
         public Options withMaxLength(int n, boolean cut) {
             return new Options(batchSize, n, cut, threshold, threads, rowsPerChunk, decoding);
         }
 
+        /** These options with another maximum length (0: the model's), longer rows as {@link #longText()} says. */
+        public Options withMaxLength(int n) {
+            return new Options(batchSize, n, longText, stride, threshold, threads, rowsPerChunk, decoding);
+        }
+
+        /** These options with another long-text rule and stride (negative: a quarter of the window). */
+        public Options withLongText(LongText value, int strideTokens) {
+            return new Options(batchSize, maxLength, value, strideTokens, threshold, threads, rowsPerChunk, decoding);
+        }
+
         public Options withThreshold(Float t) {
-            return new Options(batchSize, maxLength, truncate, t, threads, rowsPerChunk, decoding);
+            return new Options(batchSize, maxLength, longText, stride, t, threads, rowsPerChunk, decoding);
         }
 
         public Options withThreads(int n) {
-            return new Options(batchSize, maxLength, truncate, threshold, n, rowsPerChunk, decoding);
+            return new Options(batchSize, maxLength, longText, stride, threshold, n, rowsPerChunk, decoding);
         }
 
         public Options withRowsPerChunk(int n) {
-            return new Options(batchSize, maxLength, truncate, threshold, threads, n, decoding);
+            return new Options(batchSize, maxLength, longText, stride, threshold, threads, n, decoding);
         }
 
         /** These options with another decoding mode ({@code null}: the model's default). */
         public Options withDecoding(DecodingMode mode) {
-            return new Options(batchSize, maxLength, truncate, threshold, threads, rowsPerChunk, mode);
+            return new Options(batchSize, maxLength, longText, stride, threshold, threads, rowsPerChunk, mode);
         }
 
         MultiLabelTagger.Options taggerOptions() {
             // Threads are the encoder's (set when the partition opens it); the tagger only batches.
-            return new MultiLabelTagger.Options(0, batchSize, maxLength, truncate, decoding);
+            return new MultiLabelTagger.Options(0, batchSize, maxLength, longText, stride, decoding);
         }
     }
 

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.util.LongAccumulator;
+import org.multitag.model.LongText;
 import org.multitag.model.MultiLabelTagger;
 import org.multitag.model.nn.BertEncoder;
 import org.multitag.tokenizer.labels.WordPrediction;
@@ -36,7 +37,8 @@ final class TagPartition extends PartitionTask {
         List<Integer> wordRows = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
             TextRows.Item item = items.get(i);
-            String error = item.ok() ? TextRows.check(tagger.tokenizer(), item, limit, byOption) : item.error();
+            String error = item.ok() ? TextRows.check(tagger.tokenizer(), item, limit, byOption,
+                    o.longText() == LongText.ERROR) : item.error();
             out.add(new Object[] {null, error});
             if (error == null) {
                 (item.text() != null ? textRows : wordRows).add(i);

@@ -115,9 +115,10 @@ final class TextRows implements Serializable {
 
     /**
      * Encodes {@code item} with {@code tokenizer} (which carries the truncation settings), or returns the reason
-     * it cannot go to the model whole: a tokenizer error, or more tokens than {@code limit} without truncation.
+     * it cannot go to the model: a tokenizer error, or more tokens than {@code limit} when longer rows are refused
+     * ({@code refuseLonger}: neither truncation nor windows).
      */
-    static String check(Tokenizer tokenizer, Item item, int limit, boolean limitIsMaxLength) {
+    static String check(Tokenizer tokenizer, Item item, int limit, boolean limitIsMaxLength, boolean refuseLonger) {
         Encoding e;
         try {
             e = item.text() != null ? tokenizer.encode(item.text(), null, true)
@@ -125,10 +126,10 @@ final class TextRows implements Serializable {
         } catch (IllegalArgumentException ex) {
             return ex.getMessage();
         }
-        if (e.length() > limit) {
+        if (refuseLonger && e.length() > limit) {
             return e.length() + " tokens, more than the limit of " + limit
                     + (limitIsMaxLength ? " (--max-length)" : " (the model's max_position_embeddings)")
-                    + "; use --truncate to cut long lines";
+                    + "; use --long-text window (or truncate) for long lines";
         }
         return null;
     }

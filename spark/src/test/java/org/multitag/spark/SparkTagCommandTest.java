@@ -94,7 +94,8 @@ class SparkTagCommandTest {
         lines.add(12, jsonl("tokens", List.of("Dr.", "Smith", "unaffably", "jumped", "")));
         lines.add(15, "{\"body\": \"no text\"}");
         lines.add(18, jsonl("text", "word ".repeat(600)));
-        List<Integer> bad = List.of(3, 7, 9, 15, 18);
+        // line 18 (602 tokens) goes through windows, as predict tags it
+        List<Integer> bad = List.of(3, 7, 9, 15);
         List<String> good = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             if (!bad.contains(i)) {
@@ -109,7 +110,7 @@ class SparkTagCommandTest {
                 "--master", "local[2]", "--partitions", "3");
         assertEquals(0, r.code(), r.err());
         assertEquals("", r.out());
-        assertTrue(r.err().startsWith("multitag spark-tag: " + (lines.size() - 1) + " rows (4 with an error) -> "),
+        assertTrue(r.err().startsWith("multitag spark-tag: " + (lines.size() - 1) + " rows (3 with an error) -> "),
                 r.err());
         assertFalse(r.err().contains(" INFO "), r.err());
         Result p = predict("predict", "--model", model.toString(), "--input", goodInput.toString());
@@ -133,8 +134,6 @@ class SparkTagCommandTest {
                         row.toString());
                 case 9 -> assertEquals("\"text\" must be a string, got number", error.asText());
                 case 15 -> assertEquals("expected \"text\" or \"tokens\"", error.asText());
-                case 18 -> assertEquals("602 tokens, more than the limit of 512 (the model's "
-                        + "max_position_embeddings); use --truncate to cut long lines", error.asText());
                 default -> {
                     assertEquals(null, error, row.toString());
                     assertEquals(good.get(k), line);

@@ -25,8 +25,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.multitag.model.MultiLabelTagger;
+import org.multitag.model.WindowsAlone;
 import org.multitag.model.decoding.DecodingMode;
 import org.multitag.model.decoding.LabelGroups;
+import org.multitag.model.LongText;
+import org.multitag.model.LongTextSplit;
 import org.multitag.model.decoding.SeenLabelSets;
 import org.multitag.model.kernels.NativeArrays;
 import org.multitag.model.nn.Batch;
@@ -154,7 +157,10 @@ class SparkTaggerTest {
         }
     }
 
-    /** Null texts and over-long rows get a reason; every other row is tagged; count and order are kept. */
+    /**
+     * Null texts get a reason; every other row is tagged, an over-long one through windows as the tagger tags it;
+     * count and order are kept. With {@link LongText#ERROR} the over-long row gets a reason too.
+     */
     @Test
     void malformedRowsAreReportedAndTheRestTagged() throws IOException {
         List<String> values = new ArrayList<>(texts.subList(0, 6));
@@ -165,18 +171,15 @@ class SparkTaggerTest {
         assertEquals(values.size(), out.size());
         List<List<WordPrediction>> expected = new ArrayList<>();
         for (String v : values) {
-            expected.add(v == null || v.length() > 1000 ? null : reference.tag(v));
+            expected.add(v == null ? null : reference.tag(v));
         }
+        assertEquals(600, expected.get(5).size(), "every word of the long row");
         for (int i = 0; i < out.size(); i++) {
             Row r = out.get(i);
             assertEquals(i, r.getInt(0), "order kept");
             if (i == 2) {
                 assertNull(r.get(2));
                 assertEquals("missing \"text\"", r.getString(3));
-            } else if (i == 5) {
-                assertNull(r.get(2));
-                assertEquals("602 tokens, more than the limit of 512 (the model's max_position_embeddings); "
-                        + "use --truncate to cut long lines", r.getString(3));
             } else {
                 assertNull(r.get(3));
                 List<Row> got = r.getList(2);
@@ -186,6 +189,13 @@ class SparkTaggerTest {
                 }
             }
         }
+
+        SparkTagger refusing = new SparkTagger(spark, ModelSource.path(model),
+                SparkTagger.Options.DEFAULT.withLongText(LongText.ERROR, -1));
+        Row refused = refusing.tag(frame(values, 2).sort("doc")).collectAsList().get(5);
+        assertNull(refused.get(2));
+        assertEquals("602 tokens, more than the limit of 512 (the model's max_position_embeddings); "
+                + "use --long-text window (or truncate) for long lines", refused.getString(3));
 
         // With truncation the long row is tagged too (its last words get no labels).
         SparkTagger cut = new SparkTagger(spark, ModelSource.path(model),
@@ -282,5 +292,32 @@ class SparkTaggerTest {
 
     static float[] floats(scala.collection.Seq<?> values) {
         return floats(scala.jdk.javaapi.CollectionConverters.asJava(values));
+    }
+
+    /** A row over the limit is embedded through windows: each token's vector is its source window's, run alone. */
+    @Test
+    void embedsALongRowThroughWindows() throws IOException {
+        String longText = String.join(" ", texts.subList(0, 8));
+        List<String> values = List.of(longText, texts.get(9));
+        SparkTagger tagger = new SparkTagger(spark, ModelSource.path(TestModels.plain()),
+                SparkTagger.Options.DEFAULT.withMaxLength(16));
+        List<Row> tokens = tagger.embed(frame(values, 1).sort("doc"), SparkTagger.Pooling.TOKENS).collectAsList();
+        List<Row> mean = tagger.embed(frame(values, 1).sort("doc")).collectAsList();
+        Tokenizer tok = Tokenizer.load(TestModels.plain()).withTruncation(null).withPadding(null);
+        Encoding e = tok.encode(longText, null, true);
+        assertTrue(e.length() > 3 * 16, e.length() + " tokens");
+        LongTextSplit split = LongTextSplit.of(e.ids(), e.typeIds(), e.wordIds(), 16, -1);
+        List<Object> perToken = tokens.get(0).getList(2);
+        assertNull(tokens.get(0).get(3));
+        assertEquals(e.length(), perToken.size());
+        try (BertEncoder encoder = BertEncoder.load(TestModels.plain(), 2)) {
+            int hidden = encoder.config().hiddenSize();
+            float[][] want = WindowsAlone.lastHiddenState(encoder, split);
+            for (int t = 0; t < e.length(); t++) {
+                assertArrayEquals(want[t], floats(((scala.collection.Seq<?>) perToken.get(t))), 1e-5f, "token " + t);
+            }
+            assertArrayEquals(EmbedPartition.mean(want, hidden), floats(mean.get(0).getList(2)), 1e-5f);
+        }
+        assertEquals(tok.encode(texts.get(9), null, true).length(), tokens.get(1).getList(2).size());
     }
 }

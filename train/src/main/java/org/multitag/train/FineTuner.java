@@ -16,6 +16,7 @@ import org.multitag.data.Example;
 import org.multitag.data.ExampleReader;
 import org.multitag.data.SourceRecord;
 import org.multitag.data.TrainingData;
+import org.multitag.model.LongText;
 import org.multitag.model.TaggingModel;
 import org.multitag.model.decoding.LabelGroups;
 import org.multitag.model.kernels.NativeArrays;
@@ -44,6 +45,9 @@ public final class FineTuner {
     private final BertConfig config;
     private final LabelSet labels;
     private final ExampleReader reader;
+    private final int maxLength;
+    private final LongText longText;
+    private final int stride;
     private final TrainOptions options;
     private final LabelGroups groups;
     private final int threads;
@@ -64,8 +68,19 @@ public final class FineTuner {
             throw new InputException("max length must be in [3, " + positions + "] (the model's "
                     + "max_position_embeddings), not " + b.maxLength);
         }
+        this.maxLength = b.maxLength == null ? positions : b.maxLength;
+        this.longText = b.longText;
+        this.stride = b.stride < 0 ? LongText.defaultStride(maxLength) : b.stride;
+        if (longText == LongText.WINDOW && stride > maxLength - 3) {
+            // [CLS] and [SEP] take two places and a window must move on by at least one token
+            throw new InputException("the stride must be in [0, " + (maxLength - 3) + "] (windows of " + maxLength
+                    + " tokens), not " + stride);
+        }
+        // with windows the reader takes any length: read() splits the longer training examples, the dev scorer
+        // windows the longer dev examples
         this.reader = new ExampleReader(tokenizer, labels, new ExampleReader.Options(
-                b.maxLength == null ? positions : b.maxLength, b.truncate, b.labelAllSubtokens, b.skipBad));
+                longText == LongText.WINDOW ? 0 : maxLength, longText == LongText.TRUNCATE, b.labelAllSubtokens,
+                b.skipBad));
         this.options = b.options;
         this.groups = LabelGroups.fromSpec(b.labelGroups, labels.names());
         this.threads = b.threads > 0 ? b.threads : Runtime.getRuntime().availableProcessors();
@@ -109,27 +124,40 @@ public final class FineTuner {
         return reader;
     }
 
-    /** Examples from records in memory (words with label sets, texts with spans, token ids). */
+    /** What happens to an example longer than the limit (default {@link LongText#WINDOW}). */
+    public LongText longText() {
+        return longText;
+    }
+
+    /**
+     * Training examples from records in memory (words with label sets, texts with spans, token ids); with
+     * {@link LongText#WINDOW} a longer one is split into windows ({@link TrainingData#windowedCount()}).
+     */
     public TrainingData examples(List<? extends SourceRecord> records) {
         List<Example> out = new ArrayList<>(records.size());
         for (SourceRecord r : records) {
             out.add(reader.toExample(r));
         }
-        TrainingData data = new TrainingData(labels, out, List.of());
-        data.checkIds(config);
-        return data;
+        return training(new TrainingData(labels, out, List.of()));
     }
 
-    /** Examples from data files (JSONL in any of the three forms, CoNLL-U; gzip looked through). */
+    /**
+     * Training examples from data files (JSONL in any of the three forms, CoNLL-U; gzip looked through); with
+     * {@link LongText#WINDOW} a longer one is split into windows ({@link TrainingData#windowedCount()}).
+     */
     public TrainingData read(List<Path> files) throws IOException {
-        TrainingData data = reader.read(files);
+        return training(reader.read(files));
+    }
+
+    private TrainingData training(TrainingData data) {
         data.checkIds(config);
-        return data;
+        return longText == LongText.WINDOW ? TrainingWindows.split(data, maxLength, stride) : data;
     }
 
     /**
      * Evaluation examples from data files: like {@link #read(List)}, but a gold label outside {@link #labels()} is
-     * kept aside and scored as a miss ({@link Example#unknownWordLabels}) instead of failing.
+     * kept aside and scored as a miss ({@link Example#unknownWordLabels}) instead of failing, and a longer example
+     * is kept whole (with {@link LongText#WINDOW} the dev evaluation scores it through windows).
      */
     public TrainingData readDev(List<Path> files) throws IOException {
         TrainingData data = new ExampleReader(reader.tokenizer(), labels, reader.options().withKeepUnknownLabels(true))
@@ -166,7 +194,7 @@ public final class FineTuner {
             mix = layerMix == 0 ? null : sameMix ? model.layerMix() : TokenClassifier.layerMix(layerMix);
             try (TokenClassifier trainable = model.trainable(weights, head, mix, options.freeze(), threads)) {
                 return new Trainer(trainable, config, model.tokenizerFiles(), train, dev, options, out, progress,
-                        terminal, groups).run(resume);
+                        terminal, groups, maxLength, stride).run(resume);
             }
         } finally {
             weights.close();
@@ -231,7 +259,8 @@ public final class FineTuner {
         private LabelSet labels;
         private TrainOptions options = TrainOptions.DEFAULT;
         private Integer maxLength;
-        private boolean truncate;
+        private LongText longText = LongText.WINDOW;
+        private int stride = -1;
         private boolean labelAllSubtokens;
         private boolean skipBad;
         private Double dropout;
@@ -271,9 +300,25 @@ public final class FineTuner {
             return this;
         }
 
-        /** Cut longer examples to the maximum length (the words cut off are not trained on) instead of failing. */
+        /**
+         * Cut longer examples to the maximum length (the words cut off are not trained on) instead of splitting them
+         * into windows; false: windows (the default).
+         */
         public Builder truncate(boolean value) {
-            this.truncate = value;
+            return longText(value ? LongText.TRUNCATE : LongText.WINDOW, -1);
+        }
+
+        /**
+         * What happens to an example longer than the maximum length: {@link LongText#WINDOW} (the default) splits a
+         * training example into windows as the scorer does, each labelled word trained once, in the window where it
+         * is most central, and scores a dev example through windows; {@link LongText#TRUNCATE} cuts it;
+         * {@link LongText#ERROR} refuses it (an error naming the line).
+         *
+         * @param strideTokens tokens consecutive windows share (negative: a quarter of the window)
+         */
+        public Builder longText(LongText mode, int strideTokens) {
+            this.longText = Objects.requireNonNull(mode, "mode");
+            this.stride = strideTokens;
             return this;
         }
 

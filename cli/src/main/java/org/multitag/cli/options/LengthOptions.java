@@ -18,12 +18,11 @@ public final class LengthOptions {
     Integer maxLength;
 
     @Option(names = "--long-text", paramLabel = "window|truncate|error",
-            description = "What happens to an input longer than --max-length: window (the default, except in train) "
-                    + "splits it into overlapping windows of at most --max-length tokens, cut between words, and each "
-                    + "word takes its probabilities from the window where it is most central; truncate cuts it (the "
-                    + "words cut off get no labels); error refuses it (train's default: it does not window yet; serve "
-                    + "windows /v1/tag only, a longer /v1/embed input is refused). An input under the limit is "
-                    + "tagged the same either way.")
+            description = "What happens to an input longer than --max-length: window (the default) splits it into "
+                    + "overlapping windows of at most --max-length tokens, cut between words, and each word takes its "
+                    + "probabilities (and its embeddings) from the window where it is most central (train trains each "
+                    + "labelled word once, in that window); truncate cuts it (the words cut off get no labels and are "
+                    + "not trained on); error refuses it. An input under the limit is processed the same either way.")
     String longText;
 
     @Option(names = "--stride", paramLabel = "N",
@@ -59,30 +58,7 @@ public final class LengthOptions {
 
     /** What happens to a longer input: {@code --long-text}, {@code --truncate}, else windows. */
     public LongText longText() {
-        LongText value = longText == null ? null : LongText.parse(longText);
-        if (longText != null && value == null) {
-            throw new InputException("--long-text must be window, truncate or error, not '" + longText + "'");
-        }
-        if (truncate && value != null && value != LongText.TRUNCATE) {
-            throw new InputException("--truncate and --long-text " + longText + " contradict each other");
-        }
-        if (stride != null && (truncate || (value != null && value != LongText.WINDOW))) {
-            throw new InputException("--stride is for --long-text window, not " + (value == null ? "truncate"
-                    : value.cliName()));
-        }
-        return truncate ? LongText.TRUNCATE : value == null ? LongText.WINDOW : value;
-    }
-
-    /**
-     * For a command that does not window yet: truncation when asked for, else an error for a longer input; asking
-     * for windows explicitly is an error naming {@code command}.
-     */
-    public LongText longTextWithoutWindows(String command) {
-        if (longText != null && LongText.WINDOW.name().equalsIgnoreCase(longText) || stride != null) {
-            throw new InputException(command + " does not split long inputs into windows yet: use --long-text "
-                    + "truncate or error");
-        }
-        return longText() == LongText.TRUNCATE ? LongText.TRUNCATE : LongText.ERROR;
+        return LongText.fromOptions(longText, truncate, stride != null);
     }
 
     /** The {@code --stride}, checked against windows of {@code limit} tokens; -1 (the default) when not given. */

@@ -16,6 +16,7 @@ import org.multitag.data.TrainingData;
 import org.multitag.eval.DecodingTuner;
 import org.multitag.eval.EvaluationReport;
 import org.multitag.eval.Evaluator;
+import org.multitag.model.LongText;
 import org.multitag.model.Thresholds;
 import org.multitag.model.TokenScorer;
 import org.multitag.model.decoding.Decoding;
@@ -73,6 +74,8 @@ public final class Trainer {
     private final boolean terminal;
     private final BceWithLogitsLoss loss;
     private final LabelGroups groups;
+    private final int maxLength;
+    private final int stride;
 
     public Trainer(TokenClassifier model, BertConfig baseConfig, Map<String, byte[]> tokenizerFiles, TrainingData train,
             TrainingData dev, TrainOptions options, Path out, PrintStream progress, boolean terminal) {
@@ -87,6 +90,17 @@ public final class Trainer {
     public Trainer(TokenClassifier model, BertConfig baseConfig, Map<String, byte[]> tokenizerFiles, TrainingData train,
             TrainingData dev, TrainOptions options, Path out, PrintStream progress, boolean terminal,
             LabelGroups groups) {
+        this(model, baseConfig, tokenizerFiles, train, dev, options, out, progress, terminal, groups, 0, -1);
+    }
+
+    /**
+     * @param maxLength the longest input of the dev evaluation (0: the model's max_position_embeddings); a longer dev
+     *     example is scored through windows, as {@code eval} scores it
+     * @param stride tokens those windows share (negative: a quarter of the window)
+     */
+    public Trainer(TokenClassifier model, BertConfig baseConfig, Map<String, byte[]> tokenizerFiles, TrainingData train,
+            TrainingData dev, TrainOptions options, Path out, PrintStream progress, boolean terminal,
+            LabelGroups groups, int maxLength, int stride) {
         if (train.examples().isEmpty()) {
             throw new IllegalArgumentException("no training examples");
         }
@@ -102,6 +116,8 @@ public final class Trainer {
         this.progress = progress;
         this.terminal = terminal;
         this.groups = groups;
+        this.maxLength = maxLength;
+        this.stride = stride;
         this.loss = new BceWithLogitsLoss(options.loss() == TrainOptions.LossReduction.TOKEN_MEAN);
     }
 
@@ -355,7 +371,8 @@ public final class Trainer {
      * {@code eval} and {@code predict} on the saved model.
      */
     public TokenScorer scorer() {
-        return new TokenScorer(model, options.batchSize(), 0);
+        // a dev example within the limit is scored exactly as without windows
+        return new TokenScorer(model, options.batchSize(), maxLength, LongText.WINDOW, stride);
     }
 
     private void saveModel(Path dir, Thresholds thresholds) throws IOException {
