@@ -23,12 +23,16 @@ import org.multitag.data.TrainingData;
 import org.multitag.model.kernels.ComputeSetting;
 import org.multitag.model.kernels.KernelChoice;
 import org.multitag.model.kernels.NativeArrays;
+import org.multitag.model.kernels.Precision;
+import org.multitag.model.nn.BertWeights;
+import org.multitag.model.nn.Freeze;
 import org.multitag.model.nn.Parameter;
 import org.multitag.model.nn.Pass;
 import org.multitag.model.nn.TokenClassifier;
 import org.multitag.train.loss.BceWithLogitsLoss;
 import org.multitag.train.optim.AdamW;
 import org.multitag.train.optim.GradientClipping;
+import org.multitag.weights.ImportedModel;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -56,19 +60,16 @@ class Nd4jKernelsStepTest {
         dev = reader.read(devFile);
     }
 
-    /** A seeded MiniLM classifier on {@code kernels} (set as the process default while it is built). */
+    /** A seeded MiniLM classifier on {@code kernels}, two threads. */
     static TokenClassifier model(KernelChoice kernels) {
-        ComputeSetting before = ComputeSetting.defaults();
-        ComputeSetting.setDefaults(before.withKernels(kernels));
-        try {
-            return TrainerTest.newModel(TrainerTest.miniLm, labels.size(), 7);
-        } finally {
-            ComputeSetting.setDefaults(before);
-        }
+        ImportedModel m = TrainerTest.miniLm;
+        INDArray[] head = TokenClassifier.newClassifier(m.config(), labels.size(), 7);
+        return TokenClassifier.trainable(BertWeights.of(m.config(), m.weights()), head[0], head[1], Freeze.none(),
+                new ComputeSetting(2, kernels, Precision.FP32));
     }
 
     static TrainOptions options(int epochs) {
-        return new TrainOptions(epochs, 3e-4, 8, 1, 0.1, 0.01, 1.0, 7, "auto", org.multitag.model.nn.Freeze.none(), 2,
+        return new TrainOptions(epochs, 3e-4, 8, 1, 0.1, 0.01, 1.0, 7, "auto", Freeze.none(), 2,
                 false, 3e-4, TrainOptions.LossReduction.MEAN, TrainOptions.HeadInit.ZERO);
     }
 
