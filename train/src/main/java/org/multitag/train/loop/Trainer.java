@@ -105,7 +105,8 @@ public final class Trainer {
         this.progress = progress;
         this.terminal = terminal;
         this.groups = groups;
-        this.kernels = model.encoder().computeSetting().resolvedKernels();
+        // (a trainer without a model only answers questions about its data order: java then, it computes nothing)
+        this.kernels = model == null ? KernelChoice.JAVA : model.encoder().computeSetting().resolvedKernels();
         this.loss = new BceWithLogitsLoss(options.loss() == TrainOptions.LossReduction.TOKEN_MEAN, kernels);
     }
 
