@@ -123,6 +123,14 @@ final class Nd4jAttention {
         }
     }
 
+    /** Drops what was uploaded for the last shape. */
+    void release() {
+        shape = null;
+        maskAdd = null;
+        toKeys = null;
+        toPositions = null;
+    }
+
     /** Uploads the additive mask and the key orders of {@code s} unless they are the last shape's. */
     private void prepare(AttentionShape s) {
         if (s == shape) {

@@ -31,6 +31,18 @@ final class Nd4jKernels implements Kernels {
         this.par = par;
     }
 
+    /** Threads for an optimizer to share; these kernels run on ND4J's own threads and leave them idle. */
+    @Override
+    public Parallel parallel() {
+        return par;
+    }
+
+    @Override
+    public void close() {
+        attention.release();
+        par.close();
+    }
+
     @Override
     public void gemm(INDArray a, INDArray b, INDArray c, boolean transposeA, boolean transposeB, double alpha,
             double beta) {
@@ -164,10 +176,10 @@ final class Nd4jKernels implements Kernels {
     public void layerNormBackward(INDArray dy, INDArray xhat, INDArray rstd, INDArray gamma, INDArray dx,
             INDArray dGamma, INDArray dBeta) {
         if (dGamma != null) {
-            addColumnSums(dy, xhat, dGamma);
+            dGamma.addi(dy.mul(xhat).sum(0).reshape(dGamma.shape()));
         }
         if (dBeta != null) {
-            addColumnSums(dy, null, dBeta);
+            dBeta.addi(dy.sum(0).reshape(dBeta.shape()));
         }
         if (dx != null) {
             // rstd · (g − mean(g) − xhat · mean(g ⊙ xhat)), g = dy ⊙ gamma
@@ -210,13 +222,4 @@ final class Nd4jKernels implements Kernels {
                 .addBooleanArguments(true, false).build());
     }
 
-    @Override
-    public Parallel parallel() {
-        return par;
-    }
-
-    @Override
-    public void close() {
-        par.close();
-    }
 }
