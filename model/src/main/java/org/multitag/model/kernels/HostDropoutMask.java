@@ -39,15 +39,6 @@ final class HostDropoutMask implements DropoutMask {
         return m;
     }
 
-    /** Draws elements {@code [from, to)} of the mask: the draws of SplitMix64 seeded with {@code seed}. */
-    void draw(long seed, float rate, int from, int to) {
-        long th = threshold(rate);
-        long z = seed + (from + 1L) * GAMMA;
-        for (int i = from; i < to; i++, z += GAMMA) {
-            keep[i] = (mix64(z) >>> 11) >= th;
-        }
-    }
-
     /** Keep when the draw's top 53 bits are at least this: {@code nextDouble() >= rate}. */
     static long threshold(float rate) {
         return (long) Math.ceil((double) rate * 0x1p53);

@@ -108,7 +108,14 @@ abstract class HostKernels implements Kernels {
     @Override
     public DropoutMask dropoutMask(DropoutMask reuse, long seed, float rate, int count) {
         HostDropoutMask m = HostDropoutMask.recycle(reuse, count, rate);
-        par.range(count, 4, (from, to) -> m.draw(seed, rate, from, to));
+        boolean[] k = m.keep;
+        long th = HostDropoutMask.threshold(rate);
+        par.range(count, 4, (from, to) -> {
+            long z = seed + (from + 1L) * HostDropoutMask.GAMMA;
+            for (int i = from; i < to; i++, z += HostDropoutMask.GAMMA) {
+                k[i] = (HostDropoutMask.mix64(z) >>> 11) >= th;
+            }
+        });
         return m;
     }
 

@@ -1,5 +1,6 @@
 package org.multitag.model.kernels;
 
+import static org.multitag.model.kernels.Nd4jKernels.free;
 import static org.nd4j.linalg.indexing.NDArrayIndex.all;
 import static org.nd4j.linalg.indexing.NDArrayIndex.point;
 
@@ -43,20 +44,23 @@ final class Nd4jAttention {
         if (probs != null) {
             reorder(p, probs.reshape(p.shape()), toKeys);
         }
-        INDArray pd = keep == null ? p : p.mul(keepInPositions(keep, s));
+        INDArray kept = keep == null ? null : keepInPositions(keep, s);
+        INDArray pd = kept == null ? p : p.mul(kept);
         INDArray ctx = Nd4j.matmul(pd, qkvHeads[2]);
         merged.reshape(s.batch(), s.t(), s.heads(), s.d()).assign(ctx.permute(0, 2, 1, 3));
+        free(qkvHeads);
+        free(p, kept, kept == null ? null : pd, ctx);
     }
 
     void backward(INDArray qkv, INDArray bias, INDArray probs, AttentionShape s, Nd4jDropoutMask keep,
             INDArray dMerged, INDArray dQkv) {
         prepare(s);
         INDArray[] qkvHeads = heads(qkv, bias, s);
-        INDArray p = probs.reshape(s.batch(), s.heads(), s.t(), s.t());
+        INDArray saved = probs.reshape(s.batch(), s.heads(), s.t(), s.t());
+        INDArray p = saved;
         if (!s.prefixOnly()) {
-            INDArray positions = p.dup();
-            reorder(p, positions, toPositions);
-            p = positions;
+            p = saved.dup();
+            reorder(saved, p, toPositions);
         }
         INDArray kept = keep == null ? null : keepInPositions(keep, s);
         INDArray pd = kept == null ? p : p.mul(kept);
@@ -66,8 +70,11 @@ final class Nd4jAttention {
         if (kept != null) {
             ds.muli(kept);
         }
-        Nd4j.exec(new SubOp(ds, ds.mul(p).sum(true, 3), ds));
+        INDArray dsp = ds.mul(p);
+        INDArray dot = dsp.sum(true, 3);
+        Nd4j.exec(new SubOp(ds, dot, ds));
         ds.muli(p);
+        free(dsp, dot);
         INDArray dq = Nd4j.matmul(ds, qkvHeads[1]).muli(s.scale());
         INDArray dk = Nd4j.matmul(ds, qkvHeads[0], true, false, false).muli(s.scale());
         INDArray parts = dQkv.reshape(s.batch(), s.t(), 3, s.heads(), s.d());
@@ -75,6 +82,9 @@ final class Nd4jAttention {
         for (int part = 0; part < 3; part++) {
             parts.get(all(), all(), point(part), all(), all()).assign(grads[part].permute(0, 2, 1, 3));
         }
+        free(qkvHeads);
+        free(grads);
+        free(p == saved ? null : p, kept, kept == null ? null : pd, dctx, ds);
     }
 
     /** Probabilities from key order to position order, 0 at masked keys, in place. */
@@ -84,7 +94,9 @@ final class Nd4jAttention {
         }
         prepare(s);
         INDArray p = probs.reshape(s.batch(), s.heads(), s.t(), s.t());
-        reorder(p.dup(), p, toPositions);
+        INDArray keyOrder = p.dup();
+        reorder(keyOrder, p, toPositions);
+        free(keyOrder);
     }
 
     /** q, k, v with their bias, {@code [B, heads, T, d]} each. */
@@ -95,18 +107,22 @@ final class Nd4jAttention {
         for (int part = 0; part < 3; part++) {
             out[part] = parts.get(all(), all(), point(part), all(), all()).permute(0, 2, 1, 3).dup('c');
         }
+        if (biased != qkv) {
+            free(biased);
+        }
         return out;
     }
 
     /** The mask's 0/1 flags times {@code 1/(1 − rate)}, moved from key order to positions. */
     private INDArray keepInPositions(Nd4jDropoutMask keep, AttentionShape s) {
         INDArray k = keep.keep().reshape(s.batch(), s.heads(), s.t(), s.t()).mul(keep.scale());
-        if (!s.prefixOnly()) {
-            INDArray positions = k.dup();
-            reorder(k, positions, toPositions);
-            k = positions;
+        if (s.prefixOnly()) {
+            return k;
         }
-        return k;
+        INDArray positions = k.dup();
+        reorder(k, positions, toPositions);
+        free(k);
+        return positions;
     }
 
     /** {@code to[b] = from[b]} with the last axis gathered by {@code order[b]}; rows without an order copied. */
@@ -121,6 +137,14 @@ final class Nd4jAttention {
                         .addOutputs(to.slice(b)).addIntegerArguments(2).build());
             }
         }
+    }
+
+    /** Drops what was uploaded for the last shape. */
+    void release() {
+        shape = null;
+        maskAdd = null;
+        toKeys = null;
+        toPositions = null;
     }
 
     /** Uploads the additive mask and the key orders of {@code s} unless they are the last shape's. */

@@ -25,23 +25,31 @@ final class Nd4jDropoutMask implements DropoutMask {
     /**
      * Draws a mask as {@link Kernels#dropoutMask} specifies, in int64 ops on the device: SplitMix64's draw i is
      * {@code mix64(seed + (i + 1)·γ)} (wrapping multiplies; each {@code >>>} an arithmetic shift with the sign bits
-     * masked off), kept when its top 53 bits reach the rate's threshold. {@code reuse} is not recycled.
+     * masked off), kept when its top 53 bits reach the rate's threshold. The memory of {@code reuse} (the caller's
+     * last mask, given up) is released.
      */
     static Nd4jDropoutMask draw(DropoutMask reuse, long seed, float rate, int count) {
-        INDArray z = Nd4j.arange(1, count + 1.0).castTo(DataType.LONG);
+        if (reuse instanceof Nd4jDropoutMask old) {
+            Nd4jKernels.free(old.keep);
+        }
+        INDArray z = Nd4j.linspace(DataType.LONG, 1, count, 1); // i + 1, exact (a float arange is not past 2^24)
         z.muli(scalar(HostDropoutMask.GAMMA)).addi(scalar(seed));
         z = xorShift(z, 30).muli(scalar(0xbf58476d1ce4e5b9L));
         z = xorShift(z, 27).muli(scalar(0x94d049bb133111ebL));
         z = xorShift(z, 31);
         INDArray top = unsignedShift(z, 11);
-        INDArray keep = top.gte(HostDropoutMask.threshold(rate)).castTo(DataType.FLOAT);
+        INDArray kept = top.gte(HostDropoutMask.threshold(rate));
+        INDArray keep = kept.castTo(DataType.FLOAT);
+        Nd4jKernels.free(z, top, kept);
         return new Nd4jDropoutMask(keep, (float) (1 / (1 - (double) rate)));
     }
 
-    /** {@code z ^ (z >>> n)}. */
+    /** {@code z ^ (z >>> n)} into a new array; {@code z} is released. */
     private static INDArray xorShift(INDArray z, int n) {
         INDArray out = Nd4j.createUninitialized(DataType.LONG, z.shape());
-        Nd4j.exec(new BitwiseXor(z, unsignedShift(z, n), out));
+        INDArray shifted = unsignedShift(z, n);
+        Nd4j.exec(new BitwiseXor(z, shifted, out));
+        Nd4jKernels.free(z, shifted);
         return out;
     }
 

@@ -16,6 +16,10 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  *
  * <p>Every sum runs in float32 through ND4J's reductions and gemm, where the scalar reference sums in double: results
  * match it to float rounding, not bit for bit.
+ *
+ * <p>Every temporary is closed as soon as it is used ({@link #free}): ND4J frees an array's memory only when its Java
+ * object is collected, and these objects are small, so a training step's temporaries (gigabytes over a few steps)
+ * would otherwise pile up until a collection that the small Java heap seldom needs.
  */
 final class Nd4jKernels implements Kernels {
 
@@ -29,6 +33,27 @@ final class Nd4jKernels implements Kernels {
 
     Nd4jKernels(Parallel par) {
         this.par = par;
+    }
+
+    /** Threads for an optimizer to share; these kernels run on ND4J's own threads and leave them idle. */
+    @Override
+    public Parallel parallel() {
+        return par;
+    }
+
+    @Override
+    public void close() {
+        attention.release();
+        par.close();
+    }
+
+    /** Releases the memory of arrays this class made and no longer needs (views and nulls skipped). */
+    static void free(INDArray... arrays) {
+        for (INDArray a : arrays) {
+            if (a != null && a.closeable()) {
+                a.close();
+            }
+        }
     }
 
     @Override
@@ -55,9 +80,12 @@ final class Nd4jKernels implements Kernels {
                     // 0.5·(1 + erf(u/√2)) + u·e^(−u²/2)/√(2π)
                     INDArray g = x.mul(x).muli(-0.5);
                     Transforms.exp(g, false).muli(x).muli(INV_SQRT_2PI);
-                    derivative.assign(e.add(1).muli(0.5).addi(g));
+                    INDArray d = e.add(1).muli(0.5).addi(g);
+                    derivative.assign(d);
+                    free(g, d);
                 }
                 x.muli(e.addi(1)).muli(0.5);
+                free(e);
             }
             case GELU_TANH -> {
                 INDArray u2 = x.mul(x);
@@ -66,13 +94,19 @@ final class Nd4jKernels implements Kernels {
                     // 0.5·(1 + th) + 0.5·u·(1 − th²)·k·(1 + 3·0.044715·u²)
                     INDArray g = th.mul(th).rsubi(1).muli(x).muli(0.5 * SQRT_2_OVER_PI)
                             .muli(u2.muli(3 * TANH_C).addi(1));
-                    derivative.assign(th.add(1).muli(0.5).addi(g));
+                    INDArray d = th.add(1).muli(0.5).addi(g);
+                    derivative.assign(d);
+                    free(g, d);
                 }
                 x.muli(th.addi(1)).muli(0.5);
+                free(u2, th);
             }
             case RELU -> {
                 if (derivative != null) {
-                    derivative.assign(x.gt(0).castTo(DataType.FLOAT));
+                    INDArray positive = x.gt(0);
+                    INDArray d = positive.castTo(DataType.FLOAT);
+                    derivative.assign(d);
+                    free(positive, d);
                 }
                 Transforms.relu(x, false);
             }
@@ -90,9 +124,12 @@ final class Nd4jKernels implements Kernels {
         if (residual != null) {
             s.addi(residual);
         }
-        s.subiColumnVector(s.mean(true, 1));
-        INDArray inv = Transforms.sqrt(s.mul(s).mean(true, 1).addi(eps), false).rdivi(1);
+        INDArray mean = s.mean(true, 1);
+        s.subiColumnVector(mean);
+        INDArray squares = s.mul(s);
+        INDArray inv = Transforms.sqrt(squares.mean(true, 1).addi(eps), false).rdivi(1);
         s.muliColumnVector(inv);
+        free(mean, squares);
         if (rstd != null) {
             rstd.reshape(rstd.length(), 1).assign(inv);
         }
@@ -100,14 +137,19 @@ final class Nd4jKernels implements Kernels {
             out.assign(s);
         }
         out.muliRowVector(gamma).addiRowVector(beta);
+        free(inv);
     }
 
     @Override
     public void embeddings(int[][] ids, int[][] types, int[][] positions, INDArray word, INDArray type,
             INDArray position, INDArray out) {
-        gatherRows(word, indices(ids), out);
-        out.addi(gatherRows(type, indices(types), null));
-        out.addi(gatherRows(position, indices(positions), null));
+        INDArray[] idx = {indices(ids), indices(types), indices(positions)};
+        gatherRows(word, idx[0], out);
+        INDArray t = gatherRows(type, idx[1], null);
+        INDArray p = gatherRows(position, idx[2], null);
+        out.addi(t).addi(p);
+        free(t, p);
+        free(idx);
     }
 
     /** {@code out[r] = table[idx[r]]}; a new array when {@code out} is null. */
@@ -152,29 +194,43 @@ final class Nd4jKernels implements Kernels {
             out.assign(in);
         }
         out.muli(m.scale()).muli(k);
+        if (k != m.keep()) {
+            free(k);
+        }
     }
 
     @Override
     public void addColumnSums(INDArray a, INDArray w, INDArray acc) {
-        INDArray sums = (w == null ? a : a.mul(w)).sum(0);
+        INDArray product = w == null ? null : a.mul(w);
+        INDArray sums = (w == null ? a : product).sum(0);
         acc.addi(sums.reshape(acc.shape()));
+        free(product, sums);
     }
 
     @Override
     public void layerNormBackward(INDArray dy, INDArray xhat, INDArray rstd, INDArray gamma, INDArray dx,
             INDArray dGamma, INDArray dBeta) {
         if (dGamma != null) {
-            addColumnSums(dy, xhat, dGamma);
+            INDArray product = dy.mul(xhat);
+            INDArray sums = product.sum(0);
+            dGamma.addi(sums.reshape(dGamma.shape()));
+            free(product, sums);
         }
         if (dBeta != null) {
-            addColumnSums(dy, null, dBeta);
+            INDArray sums = dy.sum(0);
+            dBeta.addi(sums.reshape(dBeta.shape()));
+            free(sums);
         }
         if (dx != null) {
             // rstd · (g − mean(g) − xhat · mean(g ⊙ xhat)), g = dy ⊙ gamma
             INDArray g = dy.mulRowVector(gamma);
-            INDArray m2 = g.mul(xhat).mean(true, 1);
-            g.subiColumnVector(g.mean(true, 1)).subi(xhat.mulColumnVector(m2));
+            INDArray gx = g.mul(xhat);
+            INDArray m2 = gx.mean(true, 1);
+            INDArray m1 = g.mean(true, 1);
+            INDArray xm2 = xhat.mulColumnVector(m2);
+            g.subiColumnVector(m1).subi(xm2);
             dx.assign(g.muliColumnVector(rstd.reshape(rstd.length(), 1)));
+            free(g, gx, m2, m1, xm2);
         }
     }
 
@@ -191,32 +247,26 @@ final class Nd4jKernels implements Kernels {
             // nn.Embedding(padding_idx) gives its row nothing: put the row back as it was after the scatter
             boolean pad = padTokenId >= 0 && padTokenId < dWord.size(0);
             INDArray padRow = pad ? dWord.getRow(padTokenId).dup() : null;
-            scatterAdd(dWord, indices(ids), dOut);
+            scatterAdd(dWord, ids, dOut);
             if (pad) {
                 dWord.getRow(padTokenId).assign(padRow);
             }
+            free(padRow);
         }
         if (dType != null) {
-            scatterAdd(dType, indices(types), dOut);
+            scatterAdd(dType, types, dOut);
         }
         if (dPosition != null) {
-            scatterAdd(dPosition, indices(positions), dOut);
+            scatterAdd(dPosition, positions, dOut);
         }
     }
 
     /** {@code table[idx[r]] += updates[r]}, repeated indices accumulating (the lock makes it one writer). */
-    private static void scatterAdd(INDArray table, INDArray idx, INDArray updates) {
+    private static void scatterAdd(INDArray table, int[][] ids, INDArray updates) {
+        INDArray idx = indices(ids);
         Nd4j.exec(DynamicCustomOp.builder("scatter_add").addInputs(table, idx, updates).addOutputs(table)
                 .addBooleanArguments(true, false).build());
+        free(idx);
     }
 
-    @Override
-    public Parallel parallel() {
-        return par;
-    }
-
-    @Override
-    public void close() {
-        par.close();
-    }
 }

@@ -111,7 +111,13 @@ public final class TokenClassifier implements AutoCloseable {
     /** As {@link #trainable(BertWeights, INDArray, INDArray, Freeze, int)}, computing as {@code setting} says. */
     public static TokenClassifier trainable(BertWeights weights, INDArray weight, INDArray bias, Freeze freeze,
             ComputeSetting setting) {
-        return new TokenClassifier(new BertEncoder(weights, setting, false), true, weight, bias, freeze, null);
+        return trainable(weights, weight, bias, freeze, setting, null);
+    }
+
+    /** As {@link #trainable(BertWeights, INDArray, INDArray, Freeze, ComputeSetting)}, the head reading a layer mix. */
+    public static TokenClassifier trainable(BertWeights weights, INDArray weight, INDArray bias, Freeze freeze,
+            ComputeSetting setting, INDArray[] mix) {
+        return new TokenClassifier(new BertEncoder(weights, setting, false), true, weight, bias, freeze, mix);
     }
 
     /** As {@link #trainable(BertWeights, INDArray, INDArray, Freeze, int)}, the head reading a layer mix. */
