@@ -2,6 +2,8 @@ package org.multitag.benchmarks;
 
 import ai.onnxruntime.OrtException;
 import java.util.concurrent.TimeUnit;
+import org.multitag.model.kernels.ComputeSetting;
+import org.multitag.model.kernels.KernelChoice;
 import org.multitag.model.kernels.Kernels;
 import org.multitag.model.nn.Batch;
 import org.multitag.model.nn.BertEncoder;
@@ -15,6 +17,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -42,7 +45,9 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * share the fork's cores during measurement. multitag's setup also fails unless its Vector API kernels are
  * active (the fork needs {@code --add-modules jdk.incubator.vector}). multitag is timed through
  * {@link BertEncoder#run} (last hidden state left in its scratch buffer), ORT through {@code session.run}
- * with prebuilt input tensors (output left in ORT's native memory, then released).
+ * with prebuilt input tensors (output left in ORT's native memory, then released). The parameter {@code kernels}
+ * ({@code java} by default, or {@code nd4j}: the kernels made of ND4J ops) picks multitag's kernels; it does not
+ * change the ORT benchmarks.
  */
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx6g"})
 @Warmup(iterations = 3, time = 5)
@@ -67,6 +72,9 @@ public class EncoderBenchmark {
         OrtEncoder ort;
         OrtEncoder.Inputs ortInputs;
         Batch batch;
+        /** multitag's kernels: java or nd4j. */
+        @Param({"java"})
+        public String kernels;
 
         @Setup(Level.Trial)
         public void setUp(BenchmarkParams params) throws OrtException {
@@ -100,7 +108,8 @@ public class EncoderBenchmark {
                 tolerance = TOLERANCE;
             }
 
-            multitag = new BertEncoder(BertWeights.of(model.config(), model.weights()), THREADS);
+            multitag = new BertEncoder(BertWeights.of(model.config(), model.weights()),
+                    ComputeSetting.defaults().withThreads(THREADS).withKernels(KernelChoice.parse(kernels)), true);
             System.out.println("[setup] " + method + ": Kernels.vectorized() = " + Kernels.vectorized());
             if (!Kernels.vectorized()) {
                 throw new IllegalStateException("multitag runs its scalar kernels: start the fork with "

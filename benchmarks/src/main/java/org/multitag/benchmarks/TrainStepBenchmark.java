@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import org.multitag.model.kernels.ComputeSetting;
+import org.multitag.model.kernels.KernelChoice;
 import org.multitag.model.kernels.Kernels;
 import org.multitag.model.kernels.NativeArrays;
 import org.multitag.model.nn.Batch;
@@ -24,6 +26,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -35,6 +38,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * tokens, 2 threads: zero gradients, forward with dropout, BCE, backward through the head and the whole
  * encoder, global-norm clipping, AdamW. Tokens/s = {@value #BATCH}·{@value #SEQ} / step time. Run with
  * {@code OMP_WAIT_POLICY=passive} (see README). At the end of the trial it prints the peak memory of the process.
+ * The parameter {@code kernels} ({@code java} by default, or {@code nd4j}) picks the encoder's kernels, and with
+ * them the loss, clipping and AdamW (loops over host memory, or ND4J ops), as the trainer does.
  */
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx6g"})
 @Warmup(iterations = 2, time = 10)
@@ -57,8 +62,12 @@ public class TrainStepBenchmark {
         INDArray dLogits;
         AdamW adam;
         Map<String, INDArray> grads = new LinkedHashMap<>();
-        BceWithLogitsLoss loss = new BceWithLogitsLoss();
+        BceWithLogitsLoss loss;
+        KernelChoice resolved;
         long step;
+        /** The encoder's kernels: java or nd4j. */
+        @Param({"java"})
+        public String kernels;
 
         @Setup(Level.Trial)
         public void setUp() {
@@ -68,7 +77,9 @@ public class TrainStepBenchmark {
             ImportedModel m = EncoderModels.importOnnx(EncoderModels.miniLmOnnx());
             INDArray[] head = TokenClassifier.newClassifier(m.config(), LABELS, 1);
             model = TokenClassifier.trainable(BertWeights.of(m.config(), m.weights()), head[0], head[1], Freeze.none(),
-                    THREADS);
+                    ComputeSetting.defaults().withThreads(THREADS).withKernels(KernelChoice.parse(kernels)));
+            resolved = model.encoder().computeSetting().resolvedKernels();
+            loss = new BceWithLogitsLoss(false, resolved);
             batch = EncoderInputs.batch(BATCH, SEQ);
             SplittableRandom r = new SplittableRandom(3);
             float[] y = new float[BATCH * SEQ * LABELS];
@@ -87,7 +98,7 @@ public class TrainStepBenchmark {
                 values.put(p.name(), p.value());
                 grads.put(p.name(), p.grad());
             }
-            adam = new AdamW(values, 0.9, 0.999, 1e-8, 0.01, AdamW::decays, model.parallel());
+            adam = new AdamW(values, 0.9, 0.999, 1e-8, 0.01, AdamW::decays, model.parallel(), resolved);
         }
 
         @TearDown(Level.Trial)
@@ -106,7 +117,7 @@ public class TrainStepBenchmark {
         double l = s.loss.forward(logits, s.targets, s.mask, null);
         s.loss.backward(s.dLogits);
         s.model.backward(s.dLogits);
-        GradientClipping.clip(s.grads.values(), 1.0);
+        GradientClipping.clip(s.grads.values(), 1.0, s.resolved);
         s.adam.step(s.grads, 5e-5);
         return l;
     }

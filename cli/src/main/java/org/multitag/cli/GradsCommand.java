@@ -84,7 +84,8 @@ final class GradsCommand implements Callable<Integer> {
         INDArray[] mix = m.layerMix();
         try (TokenClassifier bert = m.trainable(weights, head, mix, Freeze.none(), threads)) {
             bert.zeroGradients();
-            double loss = Trainer.lossAndGradients(bert, new BceWithLogitsLoss(), batch, m.labels().size(),
+            BceWithLogitsLoss bce = new BceWithLogitsLoss(false, bert.encoder().computeSetting().resolvedKernels());
+            double loss = Trainer.lossAndGradients(bert, bce, batch, m.labels().size(),
                     Pass.forBackward(), null, 1);
             out.put(Tensor.ofFloats("loss", new int[] {1}, new float[] {(float) loss}));
             for (Map.Entry<String, INDArray> e : bert.gradients().named().entrySet()) {

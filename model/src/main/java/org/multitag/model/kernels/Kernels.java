@@ -8,7 +8,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Every array is a contiguous row-major float32 {@link INDArray} of the shape given; the kernels read and write
  * the memory of the arrays they are given, so an implementation decides where that memory lives: the two here
  * read host memory ({@link #create} picks the Java Vector API one, {@link #scalar} is the plain-Java reference),
- * and a backend built from ND4J's own ops (CUDA included) is one more implementation of this interface.
+ * and the third is made of ND4J's own ops alone, so it runs on any ND4J backend (CUDA included).
  *
  * <p>The matrix products ({@link #gemm}) go to ND4J's gemm, which runs on every ND4J backend.
  *
@@ -147,8 +147,9 @@ public interface Kernels extends AutoCloseable {
     }
 
     /**
-     * The kernels {@code setting} asks for: for {@code java}, the Vector API ones when the JVM has the {@code
-     * jdk.incubator.vector} module (and {@code -Dmultitag.scalarKernels} is not set), else the scalar ones.
+     * The kernels {@code setting} asks for: for {@code nd4j}, the ones made of ND4J ops; for {@code java}, the Vector
+     * API ones when the JVM has the {@code jdk.incubator.vector} module (and {@code -Dmultitag.scalarKernels} is not
+     * set), else the scalar ones.
      *
      * @throws IllegalArgumentException when the setting cannot run in this process (the Java kernels on a backend
      *     whose arrays are not in host memory, say)
@@ -162,13 +163,13 @@ public interface Kernels extends AutoCloseable {
                     + " this process runs " + org.nd4j.linalg.factory.Nd4j.getBackend().getClass().getSimpleName()
                     + ": use --kernels nd4j or auto");
         }
-        if (k == KernelChoice.ND4J) {
-            throw new IllegalArgumentException("the nd4j kernels are not built yet");
-        }
         if (precision == Precision.BF16) {
             throw new IllegalArgumentException("bf16 precision is not built yet");
         }
         int threads = setting.effectiveThreads();
+        if (k == KernelChoice.ND4J) {
+            return new Nd4jKernels(new Parallel(threads));
+        }
         return vectorized() ? new VectorKernels(new Parallel(threads)) : scalar(threads);
     }
 

@@ -7,10 +7,54 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Small helpers between INDArrays and the Java side: native buffer views, copies in and out. */
+/**
+ * Small helpers between INDArrays and the Java side: native buffer views, copies in and out.
+ *
+ * <p>Every view of an array's memory the Java code reads or writes in place ({@link #bytes}, {@link #hostBuffer},
+ * and {@link HostMemory} over them) and every bulk copy to the heap ({@link #toFloats}) is made here, so one switch
+ * can forbid them: {@link #forbidHostAccess()}, which a test turns on around a step that must stay on the ND4J
+ * device (on a GPU those views would see stale host copies, not the device's data).
+ */
 public final class NativeArrays {
 
+    private static volatile boolean hostAccessForbidden;
+
     private NativeArrays() {}
+
+    /**
+     * Until the returned guard is closed, every host view or bulk copy made here throws an {@link
+     * IllegalStateException}: the proof, in tests, that a path touches no array's host memory. Process-wide (the
+     * kernels' own threads are covered too); not reentrant across threads. ND4J's own element getters
+     * ({@code getFloat}, {@code toFloatVector}) are not covered.
+     */
+    public static HostAccessGuard forbidHostAccess() {
+        boolean before = hostAccessForbidden;
+        hostAccessForbidden = true;
+        return () -> hostAccessForbidden = before;
+    }
+
+    /** A {@link #forbidHostAccess()} in force; closing it restores the previous state. */
+    @FunctionalInterface
+    public interface HostAccessGuard extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    private static void checkHostAccess(INDArray a) {
+        if (hostAccessForbidden) {
+            throw new IllegalStateException("host memory access while forbidden: an array of shape "
+                    + java.util.Arrays.toString(a.shape()) + " read or written from Java");
+        }
+    }
+
+    /**
+     * The whole native buffer under {@code a} (its offset not applied), little-endian, for code that walks strided
+     * views itself. See {@link #keepAlive}.
+     */
+    public static ByteBuffer hostBuffer(INDArray a) {
+        checkHostAccess(a);
+        return a.data().asNio().order(ByteOrder.LITTLE_ENDIAN);
+    }
 
     /**
      * The native bytes of a contiguous row-major float32 array, little-endian, positioned at its first
@@ -26,7 +70,7 @@ public final class NativeArrays {
             throw new IllegalArgumentException("expected a contiguous row-major array, shape "
                     + java.util.Arrays.toString(a.shape()));
         }
-        ByteBuffer bb = a.data().asNio().order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer bb = hostBuffer(a);
         long offset = a.offset() * 4;
         if (offset != 0) {
             bb = bb.position((int) offset).slice().order(ByteOrder.LITTLE_ENDIAN);
@@ -65,6 +109,7 @@ public final class NativeArrays {
 
     /** The elements of a float32 array in row-major order. */
     public static float[] toFloats(INDArray a) {
+        checkHostAccess(a);
         return a.dup('c').data().asFloat();
     }
 }

@@ -39,6 +39,7 @@ public final class BertEncoder implements AutoCloseable {
     private final BertConfig config;
     private final BertWeights weights;
     private final boolean ownsWeights;
+    private final ComputeSetting setting;
     private final Compute compute;
     private final Embeddings embeddings;
     private final List<EncoderLayer> layers = new ArrayList<>();
@@ -72,6 +73,7 @@ public final class BertEncoder implements AutoCloseable {
     /** As {@link #BertEncoder(BertWeights, ComputeSetting, boolean)} on {@code kernels} (null: the setting's). */
     BertEncoder(BertWeights weights, ComputeSetting setting, Kernels kernels, boolean ownsWeights) {
         int threads = setting.threads();
+        this.setting = setting;
         this.config = weights.config();
         this.weights = weights;
         this.ownsWeights = ownsWeights;
@@ -117,6 +119,14 @@ public final class BertEncoder implements AutoCloseable {
 
     public BertWeights weights() {
         return weights;
+    }
+
+    /**
+     * The setting this encoder computes with; its {@link ComputeSetting#resolvedKernels()} tells the code around the
+     * model (loss, optimizer) whether the step runs on host memory or on ND4J ops.
+     */
+    public ComputeSetting computeSetting() {
+        return setting;
     }
 
     /** The kernels (and their threads) this encoder runs on. */

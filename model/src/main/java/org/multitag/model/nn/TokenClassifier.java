@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.multitag.model.kernels.ComputeSetting;
 import org.multitag.model.kernels.NativeArrays;
 import org.multitag.model.kernels.Parallel;
 import org.multitag.weights.BertConfig;
@@ -105,6 +106,18 @@ public final class TokenClassifier implements AutoCloseable {
     public static TokenClassifier trainable(BertWeights weights, INDArray weight, INDArray bias, Freeze freeze,
             int threads) {
         return trainable(weights, weight, bias, freeze, threads, null);
+    }
+
+    /** As {@link #trainable(BertWeights, INDArray, INDArray, Freeze, int)}, computing as {@code setting} says. */
+    public static TokenClassifier trainable(BertWeights weights, INDArray weight, INDArray bias, Freeze freeze,
+            ComputeSetting setting) {
+        return trainable(weights, weight, bias, freeze, setting, null);
+    }
+
+    /** As {@link #trainable(BertWeights, INDArray, INDArray, Freeze, ComputeSetting)}, the head reading a layer mix. */
+    public static TokenClassifier trainable(BertWeights weights, INDArray weight, INDArray bias, Freeze freeze,
+            ComputeSetting setting, INDArray[] mix) {
+        return new TokenClassifier(new BertEncoder(weights, setting, false), true, weight, bias, freeze, mix);
     }
 
     /** As {@link #trainable(BertWeights, INDArray, INDArray, Freeze, int)}, the head reading a layer mix. */

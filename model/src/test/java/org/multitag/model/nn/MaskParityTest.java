@@ -6,9 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.multitag.model.kernels.ComputeSetting;
+import org.multitag.model.kernels.KernelChoice;
 import org.multitag.model.kernels.NativeArrays;
 import org.multitag.weights.ImportedModel;
 import org.multitag.weights.ModelFolder;
@@ -21,27 +27,41 @@ import org.multitag.weights.StateDict;
  * src/test/python/make_mask_fixture.py} (transformers' eager {@code BertModel} written out in plain torch: the
  * float32 minimum added to masked keys' scores, position embeddings taken at {@code position_ids}). Cases: right
  * and left padding (with default and with shifted position ids), masked positions inside rows (the first one
- * too), explicit position ids, rows whose mask is all 0, a sentence pair. At EVERY position, masked ones too:
+ * too), explicit position ids, rows whose mask is all 0, a sentence pair, with each kernel set. At EVERY position, masked ones too:
  * hidden states 0, 1, 2 and both layers' attention probabilities within 1e-4 of torch float32 (measured ≤ 2e-6),
  * and the last hidden state within 1e-4 of torch float64. Also: each row of a padded batch is the row alone.
  */
+@ParameterizedClass(name = "kernels {0}")
+@EnumSource(value = KernelChoice.class, names = {"JAVA", "ND4J"})
 class MaskParityTest {
 
     static final double TOLERANCE = 1e-4;
     static final String[] CASES = {"right", "left", "left_shifted", "hole", "positions", "all_masked", "pair"};
 
     static BertEncoder encoder;
+
+    /** The kernels of this run of the class (its encoder is built with them). */
+    @Parameter
+    KernelChoice kernels;
     static StateDict fixture;
 
     @BeforeAll
     static void load() throws Exception {
-        Path dir = Path.of(MaskParityTest.class.getResource("/torch/masks/config.json").toURI()).getParent();
-        ImportedModel m = ModelFolder.read(dir);
-        encoder = new BertEncoder(BertWeights.of(m.config(), m.weights()), 2);
-        fixture = SafetensorsReader.read(dir.resolve("fixture.safetensors"));
+        fixture = SafetensorsReader.read(dir().resolve("fixture.safetensors"));
     }
 
-    @AfterAll
+    static Path dir() throws Exception {
+        return Path.of(MaskParityTest.class.getResource("/torch/masks/config.json").toURI()).getParent();
+    }
+
+    @BeforeParameterizedClassInvocation
+    static void open(KernelChoice kernels) throws Exception {
+        ImportedModel m = ModelFolder.read(dir());
+        encoder = new BertEncoder(BertWeights.of(m.config(), m.weights()),
+                ComputeSetting.defaults().withThreads(2).withKernels(kernels), true);
+    }
+
+    @AfterParameterizedClassInvocation
     static void close() {
         encoder.close();
     }

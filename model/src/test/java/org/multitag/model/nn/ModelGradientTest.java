@@ -10,6 +10,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.multitag.model.kernels.ComputeSetting;
+import org.multitag.model.kernels.KernelChoice;
 import org.multitag.model.kernels.NativeArrays;
 import org.multitag.weights.BertConfig;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -21,11 +25,21 @@ import org.nd4j.linalg.factory.Nd4j;
  * two rows of lengths 7 and 4, so with padding, and repeated token ids), in training mode with dropout:
  * every gradient, exported under its HF name in HF layout, against central differences of the double
  * reference {@link Ref} with the same dropout masks. Tolerance: relative error per tensor ≤ 1e-5
- * (measured ≈ 1e-6). Also: eval logits = the inference path, freezing, seeds, accumulation.
+ * (measured ≈ 1e-6). Also: eval logits = the inference path, freezing, seeds, accumulation. With each kernel set.
  */
+@ParameterizedClass(name = "kernels {0}")
+@EnumSource(value = KernelChoice.class, names = {"JAVA", "ND4J"})
 class ModelGradientTest {
 
     static final double TOL = 1e-5;
+
+    /** The kernels of this run of the class. */
+    @org.junit.jupiter.params.Parameter
+    KernelChoice kernels;
+
+    ComputeSetting setting() {
+        return ComputeSetting.defaults().withThreads(2).withKernels(kernels);
+    }
 
     static INDArray[] head(BertConfig cfg, long seed) {
         INDArray[] h = TokenClassifier.newClassifier(cfg, Tiny.LABELS, seed);
@@ -79,7 +93,7 @@ class ModelGradientTest {
         float[] y = Tiny.targets(rows, Tiny.LABELS, 3);
         try (BertWeights w = Tiny.weights(cfg, 1)) {
             INDArray[] h = head(cfg, 2);
-            try (TokenClassifier model = TokenClassifier.trainable(w, h[0], h[1], Freeze.none(), 2, mix)) {
+            try (TokenClassifier model = TokenClassifier.trainable(w, h[0], h[1], Freeze.none(), setting(), mix)) {
                 model.zeroGradients();
                 double[] z = Ref.d(model.forward(batch, Pass.training(new SplittableRandom(17))));
                 double loss = Bce.loss(z, y, mask, Tiny.LABELS);
@@ -135,9 +149,9 @@ class ModelGradientTest {
         Batch batch = Tiny.batch();
         BertWeights w = Tiny.weights(cfg, 4);
         INDArray[] h = head(cfg, 5);
-        try (BertEncoder encoder = new BertEncoder(w, 2);
+        try (BertEncoder encoder = new BertEncoder(w, setting(), true);
                 TokenClassifier inference = new TokenClassifier(encoder, h[0], h[1]);
-                TokenClassifier model = TokenClassifier.trainable(w, h[0], h[1], Freeze.none(), 2)) {
+                TokenClassifier model = TokenClassifier.trainable(w, h[0], h[1], Freeze.none(), setting())) {
             float[] expected = NativeArrays.toFloats(inference.forward(batch, Pass.inference()));
             float[] eval = NativeArrays.toFloats(model.forward(batch, Pass.forBackward()));
             float[] eval2 = NativeArrays.toFloats(model.forward(batch, Pass.inference()));
@@ -159,7 +173,7 @@ class ModelGradientTest {
     }
 
     /** Gradients of one step, by HF name, for a freeze setting (same weights, seed and batch each time). */
-    static Map<String, float[]> step(Freeze freeze, int backwards) {
+    Map<String, float[]> step(Freeze freeze, int backwards) {
         BertConfig cfg = Tiny.config(0.2, 0.15);
         Batch batch = Tiny.batch();
         int rows = batch.size() * batch.maxLength();
@@ -167,7 +181,7 @@ class ModelGradientTest {
         float[] y = Tiny.targets(rows, Tiny.LABELS, 3);
         try (BertWeights w = Tiny.weights(cfg, 1)) {
             INDArray[] h = head(cfg, 2);
-            try (TokenClassifier model = TokenClassifier.trainable(w, h[0], h[1], freeze, 2)) {
+            try (TokenClassifier model = TokenClassifier.trainable(w, h[0], h[1], freeze, setting())) {
                 model.zeroGradients();
                 for (int k = 0; k < backwards; k++) {
                     double[] z = Ref.d(model.forward(batch, Pass.training(new SplittableRandom(17))));

@@ -11,6 +11,13 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.multitag.model.kernels.ComputeSetting;
+import org.multitag.model.kernels.KernelChoice;
 import org.multitag.model.kernels.NativeArrays;
 import org.multitag.tokenizer.Encoding;
 import org.multitag.tokenizer.Tokenizer;
@@ -20,31 +27,46 @@ import org.multitag.weights.OnnxImporter;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The encoder against ONNX Runtime on the real all-MiniLM-L6-v2 export: last_hidden_state within 1e-4
- * (absolute) at every real position.
+ * The encoder against ONNX Runtime on the real all-MiniLM-L6-v2 export, with each kernel set: last_hidden_state
+ * within 1e-4 (absolute) at every real position.
  */
+@ParameterizedClass(name = "kernels {0}")
+@EnumSource(value = KernelChoice.class, names = {"JAVA", "ND4J"})
 class OrtParityTest {
 
     static final double TOLERANCE = 1e-4;
 
     static OrtReference ort;
     static BertEncoder encoder;
+
+    /** The kernels of this run of the class (its encoder is built with them). */
+    @Parameter
+    KernelChoice kernels;
     static Tokenizer tokenizer;
 
     @BeforeAll
     static void load() throws Exception {
-        byte[] onnx = OrtReference.resource("/all-minilm-l6-v2.onnx");
-        ort = new OrtReference(onnx, 2);
-        ImportedModel m = OnnxImporter.read(new ByteArrayInputStream(onnx), "all-minilm-l6-v2.onnx");
-        encoder = new BertEncoder(BertWeights.of(m.config(), m.weights()), 2);
+        ort = new OrtReference(OrtReference.resource("/all-minilm-l6-v2.onnx"), 2);
         try (InputStream in = OrtParityTest.class.getResourceAsStream("/all-minilm-l6-v2-tokenizer.json")) {
             tokenizer = TokenizerLoader.fromJson(in, "all-minilm-l6-v2-tokenizer.json");
         }
     }
 
+    @BeforeParameterizedClassInvocation
+    static void open(KernelChoice kernels) throws Exception {
+        ImportedModel m = OnnxImporter.read(new ByteArrayInputStream(OrtReference.resource("/all-minilm-l6-v2.onnx")),
+                "all-minilm-l6-v2.onnx");
+        encoder = new BertEncoder(BertWeights.of(m.config(), m.weights()),
+                ComputeSetting.defaults().withThreads(2).withKernels(kernels), true);
+    }
+
+    @AfterParameterizedClassInvocation
+    static void closeEncoder() {
+        encoder.close();
+    }
+
     @AfterAll
     static void close() throws Exception {
-        encoder.close();
         ort.close();
     }
 

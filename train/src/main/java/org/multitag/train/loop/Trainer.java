@@ -22,6 +22,7 @@ import org.multitag.model.TokenScorer;
 import org.multitag.model.decoding.Decoding;
 import org.multitag.model.decoding.LabelGroups;
 import org.multitag.model.decoding.SeenLabelSets;
+import org.multitag.model.kernels.KernelChoice;
 import org.multitag.model.kernels.NativeArrays;
 import org.multitag.model.nn.Batch;
 import org.multitag.model.nn.Parameter;
@@ -76,6 +77,8 @@ public final class Trainer {
     private final LabelGroups groups;
     private final int maxLength;
     private final int stride;
+    /** The model's kernels: with {@code nd4j} the loss, clipping and AdamW run as ND4J ops too (the whole step). */
+    private final KernelChoice kernels;
 
     public Trainer(TokenClassifier model, BertConfig baseConfig, Map<String, byte[]> tokenizerFiles, TrainingData train,
             TrainingData dev, TrainOptions options, Path out, PrintStream progress, boolean terminal) {
@@ -118,7 +121,9 @@ public final class Trainer {
         this.groups = groups;
         this.maxLength = maxLength;
         this.stride = stride;
-        this.loss = new BceWithLogitsLoss(options.loss() == TrainOptions.LossReduction.TOKEN_MEAN);
+        // (a trainer without a model only answers questions about its data order: java then, it computes nothing)
+        this.kernels = model == null ? KernelChoice.JAVA : model.encoder().computeSetting().resolvedKernels();
+        this.loss = new BceWithLogitsLoss(options.loss() == TrainOptions.LossReduction.TOKEN_MEAN, kernels);
     }
 
     public Path bestDir() {
@@ -209,7 +214,8 @@ public final class Trainer {
             values.put(p.name(), p.value());
             grads.put(p.name(), p.grad());
         }
-        AdamW adam = new AdamW(values, 0.9, 0.999, 1e-8, options.weightDecay(), AdamW::decays, model.parallel());
+        AdamW adam = new AdamW(values, 0.9, 0.999, 1e-8, options.weightDecay(), AdamW::decays, model.parallel(),
+                kernels);
         LinearWarmupDecay schedule = LinearWarmupDecay.withRatio(options.lr(), options.warmupRatio(), totalSteps());
         INDArray posWeight = posWeight(labels.size());
         MetricsLog log = new MetricsLog(out.resolve("metrics.jsonl"));
@@ -251,8 +257,9 @@ public final class Trainer {
                 inAccum++;
                 boolean last = bi == batches.size() - 1;
                 if (inAccum == options.gradAccum() || last) {
-                    double norm = options.clip() > 0 ? GradientClipping.clip(grads.values(), options.clip())
-                            : GradientClipping.globalNorm(grads.values());
+                    double norm = options.clip() > 0
+                            ? GradientClipping.clip(grads.values(), options.clip(), kernels)
+                            : GradientClipping.globalNorm(grads.values(), kernels);
                     double lr = schedule.lr(step);
                     double headLr = lr * (options.headLr() / options.lr());
                     adam.step(grads, name -> TokenClassifier.isHead(name) ? headLr : lr);

@@ -1,7 +1,10 @@
 package org.multitag.train.loss;
 
 import java.nio.FloatBuffer;
+import org.multitag.model.kernels.ComputeSetting;
+import org.multitag.model.kernels.KernelChoice;
 import org.multitag.model.kernels.NativeArrays;
+import org.multitag.model.kernels.Precision;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -24,6 +27,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * pos_weight). Sums are taken in double. {@link #forward} keeps references to its inputs for
  * {@link #backward}; nothing is allocated.
  *
+ * <p>With the {@code nd4j} kernels the same loss runs as ND4J ops ({@code BceWithLogitsOps}, float32): nothing is
+ * read from host memory but the loss itself.
+ *
  * <p>{@code new BceWithLogitsLoss(true)} sums over labels instead of averaging (loss and gradient L times the
  * mean: a softmax head's scale per token); the default is torch's mean.
  */
@@ -31,6 +37,10 @@ public final class BceWithLogitsLoss {
 
     /** Default cap of {@link #autoPosWeight}. */
     public static final double DEFAULT_POS_WEIGHT_CAP = 100;
+
+    /** The ND4J-op version ({@link BceWithLogitsOps}) instead of the loops over host memory. */
+    private final boolean ops;
+    private double tokens;
 
     private INDArray logits;
     private INDArray targets;
@@ -45,7 +55,18 @@ public final class BceWithLogitsLoss {
 
     /** @param sumOverLabels sum over labels, mean over labelled tokens (else the mean over both) */
     public BceWithLogitsLoss(boolean sumOverLabels) {
+        this(sumOverLabels, KernelChoice.JAVA);
+    }
+
+    /**
+     * @param sumOverLabels sum over labels, mean over labelled tokens (else the mean over both)
+     * @param kernels the model's kernels ({@code auto} resolved as {@link ComputeSetting#resolvedKernels()} does):
+     *     {@code java} computes in Java loops over host memory (in double), {@code nd4j} with ND4J ops (in float32),
+     *     which keeps the arrays on the backend's device and returns only the loss
+     */
+    public BceWithLogitsLoss(boolean sumOverLabels, KernelChoice kernels) {
         this.sumOverLabels = sumOverLabels;
+        this.ops = new ComputeSetting(1, kernels, Precision.FP32).resolvedKernels() == KernelChoice.ND4J;
     }
 
     /**
@@ -62,8 +83,13 @@ public final class BceWithLogitsLoss {
         this.targets = targets;
         this.tokenMask = tokenMask;
         this.posWeight = posWeight;
-        int n = (int) logits.size(0);
         int labels = (int) logits.size(1);
+        if (ops) {
+            double[] sumAndTokens = BceWithLogitsOps.forward(logits, targets, tokenMask, posWeight);
+            tokens = sumAndTokens[1];
+            return tokens == 0 ? 0 : sumAndTokens[0] / (tokens * (sumOverLabels ? 1 : labels));
+        }
+        int n = (int) logits.size(0);
         FloatBuffer z = floats(logits);
         FloatBuffer y = floats(targets);
         FloatBuffer mask = floats(tokenMask);
@@ -86,6 +112,7 @@ public final class BceWithLogitsLoss {
             sum += w * row;
         }
         NativeArrays.keepAlive(logits, targets, tokenMask, posWeight);
+        this.tokens = tokens;
         return tokens == 0 ? 0 : sum / (tokens * (sumOverLabels ? 1 : labels));
     }
 
@@ -108,16 +135,17 @@ public final class BceWithLogitsLoss {
         }
         int n = (int) logits.size(0);
         int labels = (int) logits.size(1);
+        // the labelled tokens as forward counted them
+        double norm = tokens == 0 ? 0 : scale / (tokens * (sumOverLabels ? 1 : labels));
+        if (ops) {
+            BceWithLogitsOps.backward(logits, targets, tokenMask, posWeight, norm, dLogits);
+            return;
+        }
         FloatBuffer z = floats(logits);
         FloatBuffer y = floats(targets);
         FloatBuffer mask = floats(tokenMask);
         FloatBuffer pw = posWeight == null ? null : floats(posWeight);
         FloatBuffer out = floats(dLogits);
-        double tokens = 0;
-        for (int t = 0; t < n; t++) {
-            tokens += mask.get(t);
-        }
-        double norm = tokens == 0 ? 0 : scale / (tokens * (sumOverLabels ? 1 : labels));
         for (int t = 0; t < n; t++) {
             double w = mask.get(t);
             for (int l = 0, i = t * labels; l < labels; l++, i++) {

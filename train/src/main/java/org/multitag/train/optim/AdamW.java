@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
+import org.multitag.model.kernels.ComputeSetting;
+import org.multitag.model.kernels.KernelChoice;
 import org.multitag.model.kernels.Parallel;
+import org.multitag.model.kernels.Precision;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -38,6 +41,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * when its elements are one dense block, so the update runs over plain buffer positions; other views are
  * copied into a scratch array and back. Everything is allocated in the constructor or at the first step.
  *
+ * <p>With the {@code nd4j} kernels the same update runs as ND4J ops ({@code AdamWOps}) over the arrays where the
+ * backend keeps them: no host memory is touched. Its multiply-adds round twice where torch's fuse them, so it agrees
+ * with the host version to float32 rounding, not bit for bit (resume is still bit-exact within it).
+ *
  * <p>State for checkpoints: {@link #state()} (moments by name) and {@link #steps()}; {@link #restore} puts
  * them back, after which the next step is bit-identical to the uninterrupted run.
  */
@@ -57,6 +64,7 @@ public final class AdamW {
     private final double eps;
     private final double weightDecay;
     private final Parallel parallel;
+    private final boolean ops;
     private final ThreadLocal<float[][]> blocks = ThreadLocal.withInitial(() -> new float[4][BLOCK]);
     private final List<Slot> slots = new ArrayList<>();
     private final Map<String, INDArray> state = new LinkedHashMap<>();
@@ -75,6 +83,16 @@ public final class AdamW {
      */
     public AdamW(Map<String, INDArray> parameters, double beta1, double beta2, double eps, double weightDecay,
             Predicate<String> decay, Parallel parallel) {
+        this(parameters, beta1, beta2, eps, weightDecay, decay, parallel, KernelChoice.JAVA);
+    }
+
+    /**
+     * As {@link #AdamW(Map, double, double, double, double, Predicate, Parallel)}, for a model on {@code kernels}
+     * ({@code auto} resolved as {@link ComputeSetting#resolvedKernels()} does): {@code java} updates in Java over
+     * host memory, {@code nd4j} with ND4J ops ({@code parallel} unused).
+     */
+    public AdamW(Map<String, INDArray> parameters, double beta1, double beta2, double eps, double weightDecay,
+            Predicate<String> decay, Parallel parallel, KernelChoice kernels) {
         if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
             throw new IllegalArgumentException("betas must lie in [0, 1): " + beta1 + ", " + beta2);
         }
@@ -86,8 +104,9 @@ public final class AdamW {
         this.eps = eps;
         this.weightDecay = weightDecay;
         this.parallel = parallel;
+        this.ops = new ComputeSetting(1, kernels, Precision.FP32).resolvedKernels() == KernelChoice.ND4J;
         for (Map.Entry<String, INDArray> e : parameters.entrySet()) {
-            Slot s = new Slot(e.getKey(), e.getValue(), decay.test(e.getKey()));
+            Slot s = new Slot(e.getKey(), e.getValue(), decay.test(e.getKey()), !ops);
             slots.add(s);
             state.put(EXP_AVG + s.name, s.expAvg);
         }
@@ -207,14 +226,16 @@ public final class AdamW {
         final INDArray expAvg;
         final INDArray expAvgSq;
         final INDArray paramScratch; // null when the parameter is dense: the kernel then writes it directly
+        // the host kernel's views (null for the ND4J-op update)
         final FloatBuffer p;
         final FloatBuffer m;
         final FloatBuffer v;
+        AdamWOps.Scratch opsScratch; // the ND4J-op update's, allocated at its first step
         INDArray gradScratch;        // allocated when a gradient's layout differs from `order`
         INDArray lastGrad;           // the gradient `g` was made for
         FloatBuffer g;
 
-        Slot(String name, INDArray param, boolean decay) {
+        Slot(String name, INDArray param, boolean decay, boolean host) {
             this.name = name;
             this.param = param;
             this.decay = decay;
@@ -223,10 +244,10 @@ public final class AdamW {
             long[] shape = param.shape();
             this.expAvg = Nd4j.create(DataType.FLOAT, shape, order);     // zero-filled
             this.expAvgSq = Nd4j.create(DataType.FLOAT, shape, order);
-            this.paramScratch = dense == 0 ? Nd4j.create(DataType.FLOAT, shape, order) : null;
-            this.p = DenseBuffers.floats(paramScratch == null ? param : paramScratch);
-            this.m = DenseBuffers.floats(expAvg);
-            this.v = DenseBuffers.floats(expAvgSq);
+            this.paramScratch = host && dense == 0 ? Nd4j.create(DataType.FLOAT, shape, order) : null;
+            this.p = host ? DenseBuffers.floats(paramScratch == null ? param : paramScratch) : null;
+            this.m = host ? DenseBuffers.floats(expAvg) : null;
+            this.v = host ? DenseBuffers.floats(expAvgSq) : null;
         }
 
         /** Makes {@link #g} the gradient's elements in {@link #order}, copying only when the layouts differ. */
@@ -249,6 +270,14 @@ public final class AdamW {
     }
 
     private void update(Slot s, INDArray grad, Scalars k) {
+        if (ops) {
+            if (s.opsScratch == null) {
+                s.opsScratch = new AdamWOps.Scratch(s.param.shape(), s.order);
+            }
+            AdamWOps.update(s.param, grad, s.expAvg, s.expAvgSq, s.opsScratch, s.decay ? k.decay() : 1f, k.beta1(),
+                    k.oneMinusBeta1(), k.beta2(), k.oneMinusBeta2(), k.bc2Sqrt(), k.eps(), k.negStepSize());
+            return;
+        }
         s.bindGradient(grad);
         if (s.paramScratch != null) {
             s.paramScratch.assign(s.param);

@@ -2,6 +2,7 @@ package org.multitag.train.optim;
 
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import org.multitag.model.kernels.NativeArrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -57,7 +58,7 @@ final class DenseBuffers {
         if (a.length() > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("array too large for one buffer: " + a.length());
         }
-        return a.data().asNio().order(ByteOrder.LITTLE_ENDIAN)
+        return NativeArrays.hostBuffer(a)
                 .position((int) (a.offset() * Float.BYTES))
                 .slice().order(ByteOrder.LITTLE_ENDIAN)
                 .asFloatBuffer()
@@ -71,7 +72,7 @@ final class DenseBuffers {
         }
         // A strided view (e.g. a column block of a matrix): a sum over each run along the dimension of the
         // smallest stride, for every index of the other dimensions.
-        FloatBuffer all = a.data().asNio().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        FloatBuffer all = NativeArrays.hostBuffer(a).asFloatBuffer();
         long[] shape = a.shape();
         long[] stride = a.stride();
         int rank = shape.length;

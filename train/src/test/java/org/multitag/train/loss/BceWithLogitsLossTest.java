@@ -9,14 +9,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.InputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.multitag.model.kernels.KernelChoice;
 import org.multitag.model.kernels.NativeArrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * BceWithLogitsLoss against hand-computed values and against PyTorch: {@code loss/bce_fixture.json}, written by
  * {@code src/test/python/make_loss_fixture.py} (torch 1.13, {@code binary_cross_entropy_with_logits} with
- * {@code reduction='none'} × mask / (Σmask · L), gradient by autograd; logits up to ±200). Tolerances: 1e-6
- * relative on the loss, 1e-6 absolute on the gradient.
+ * {@code reduction='none'} × mask / (Σmask · L), gradient by autograd; logits up to ±200), on the host ({@code java}
+ * kernels) and as ND4J ops ({@code nd4j}). Tolerances: 1e-6 relative on the loss, 1e-6 absolute on the gradient.
  */
 class BceWithLogitsLossTest {
 
@@ -123,8 +126,9 @@ class BceWithLogitsLossTest {
                 () -> BceWithLogitsLoss.autoPosWeight(new long[] {1}, new long[] {1}, 0.5));
     }
 
-    @Test
-    void matchesPyTorch() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = KernelChoice.class, names = {"JAVA", "ND4J"})
+    void matchesPyTorch(KernelChoice kernels) throws Exception {
         JsonNode root;
         try (InputStream in = getClass().getResourceAsStream("/loss/bce_fixture.json")) {
             root = new ObjectMapper().readTree(in);
@@ -138,7 +142,7 @@ class BceWithLogitsLossTest {
             INDArray y = arr(floats(c.get("targets")), n, labels);
             INDArray mask = arr(floats(c.get("mask")), n);
             INDArray pw = c.get("pos_weight").isNull() ? null : arr(floats(c.get("pos_weight")), labels);
-            BceWithLogitsLoss bce = new BceWithLogitsLoss();
+            BceWithLogitsLoss bce = new BceWithLogitsLoss(false, kernels);
             double loss = bce.forward(z, y, mask, pw);
             double want = c.get("loss").doubleValue();
             double rel = Math.abs(loss - want) / Math.abs(want);
@@ -150,8 +154,8 @@ class BceWithLogitsLossTest {
             for (int i = 0; i < got.length; i++) {
                 maxAbs = Math.max(maxAbs, Math.abs(got[i] - wantGrad[i]));
             }
-            System.out.printf("BCE vs torch, case %s: loss %.9g (torch %.9g), rel diff %.3g; grad max abs diff %.3g%n",
-                    name, loss, want, rel, maxAbs);
+            System.out.printf("BCE (%s) vs torch, case %s: loss %.9g (torch %.9g), rel diff %.3g; grad max abs diff "
+                    + "%.3g%n", kernels.label(), name, loss, want, rel, maxAbs);
             assertTrue(rel <= 1e-6, name + ": loss relative diff " + rel);
             assertTrue(maxAbs <= 1e-6, name + ": gradient max abs diff " + maxAbs);
         }

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.multitag.model.kernels.KernelChoice;
 import org.multitag.model.kernels.Parallel;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -18,7 +19,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * {@code [in, out]} arrays, query/key/value as column blocks of one {@code [H, 3H]} matrix, transposed. The
  * gradients mirror those layouts (as a backward pass writing {@code [in, out]} gradients would), or are all
  * row-major ({@code -Dmultitag.bench.rowMajorGrads=true}); {@code -Dmultitag.bench.threads=2} updates large
- * tensors on 2 threads. Opt-in:
+ * tensors on 2 threads; {@code -Dmultitag.bench.kernels=nd4j} times the ND4J-op update and norm instead. Opt-in:
  * {@code mvn -pl train -am test -Dtest=AdamWSpeedTest -Dmultitag.bench=true -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 @EnabledIfSystemProperty(named = "multitag.bench", matches = "true")
@@ -88,7 +89,8 @@ class AdamWSpeedTest {
         long n = params.values().stream().mapToLong(INDArray::length).sum();
         int threads = Integer.getInteger("multitag.bench.threads", 1);
         Parallel parallel = threads > 1 ? new Parallel(threads) : null;
-        AdamW adam = new AdamW(params, 0.9, 0.999, 1e-8, 0.01, AdamW::decays, parallel);
+        KernelChoice kernels = KernelChoice.parse(System.getProperty("multitag.bench.kernels", "java"));
+        AdamW adam = new AdamW(params, 0.9, 0.999, 1e-8, 0.01, AdamW::decays, parallel, kernels);
         for (int i = 0; i < 3; i++) {
             adam.step(grads, 1e-5);
         }
@@ -104,13 +106,13 @@ class AdamWSpeedTest {
         long c1 = bean.getCurrentThreadCpuTime();
         long t1 = System.nanoTime();
         for (int i = 0; i < reps; i++) {
-            GradientClipping.clip(grads.values(), 1e9);
+            GradientClipping.clip(grads.values(), 1e9, kernels);
         }
         double clipMs = (System.nanoTime() - t1) / 1e6 / reps;
         double clipCpuMs = (bean.getCurrentThreadCpuTime() - c1) / 1e6 / reps;
-        System.out.printf("AdamW over %,d parameters (%s gradients, %d threads): %.1f ms/step (calling thread's "
-                + "CPU %.1f ms); global norm %.1f ms (CPU %.1f ms)%n", n, rowMajor ? "row-major" : "parameter-layout",
-                threads, stepMs, stepCpuMs, clipMs, clipCpuMs);
+        System.out.printf("AdamW over %,d parameters (%s gradients, %s kernels, %d threads): %.1f ms/step (calling "
+                + "thread's CPU %.1f ms); global norm %.1f ms (CPU %.1f ms)%n", n,
+                rowMajor ? "row-major" : "parameter-layout", kernels.label(), threads, stepMs, stepCpuMs, clipMs, clipCpuMs);
         if (parallel != null) {
             parallel.close();
         }

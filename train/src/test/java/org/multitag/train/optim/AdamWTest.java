@@ -11,6 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.multitag.model.kernels.KernelChoice;
 import org.multitag.model.kernels.NativeArrays;
 import org.multitag.model.kernels.Parallel;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -19,8 +22,9 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * AdamW, LinearWarmupDecay and GradientClipping together against torch 1.13 ({@link OptimFixture}): the
- * parameters after every step within 1e-5 absolute (the issue's bar), the norms before clipping within 1e-6
+ * AdamW, LinearWarmupDecay and GradientClipping together against torch 1.13 ({@link OptimFixture}), on the
+ * host ({@code java} kernels) and as ND4J ops ({@code nd4j}): the parameters after every step within 1e-5 absolute
+ * (the issue's bar), the norms before clipping within 1e-6
  * relative, the learning rates exactly. The parameters are laid out as {@code BertWeights.parameters()} lays
  * them out (a column block of a fused matrix, transposed; a transposed matrix; a slice of a longer vector),
  * each inside a storage whose other elements must stay untouched.
@@ -111,15 +115,16 @@ class AdamWTest {
         return m;
     }
 
-    @Test
-    void matchesTorch() {
+    @ParameterizedTest
+    @EnumSource(value = KernelChoice.class, names = {"JAVA", "ND4J"})
+    void matchesTorch(KernelChoice kernels) {
         OptimFixture fixture = OptimFixture.load();
         assertEquals(2, fixture.scenarios().size());
         for (OptimFixture.Scenario sc : fixture.scenarios()) {
             LinearWarmupDecay schedule = LinearWarmupDecay.withRatio(sc.lr(), sc.warmupRatio(), sc.totalSteps());
             assertEquals(sc.warmupSteps(), schedule.warmupSteps(), sc.name());
             Params params = new Params(sc.initial());
-            AdamW adam = new AdamW(params.views, 0.9, 0.999, sc.eps(), sc.weightDecay(), AdamW::decays, null);
+            AdamW adam = adam(params, sc, kernels);
             double worstParams = 0;
             double worstGrads = 0;
             double worstNormRel = 0;
@@ -129,7 +134,7 @@ class AdamWTest {
                 assertEquals(want.lr(), lr, 0.0, sc.name() + " step " + (k + 1) + ": lr");
                 Map<String, INDArray> grads = gradients(sc.grads().get(k), sc.shapes());
                 if (sc.maxNorm() != null) {
-                    double norm = GradientClipping.clip(grads.values(), sc.maxNorm());
+                    double norm = GradientClipping.clip(grads.values(), sc.maxNorm(), kernels);
                     worstNormRel = Math.max(worstNormRel, Math.abs(norm - want.norm()) / want.norm());
                 }
                 worstGrads = Math.max(worstGrads, maxAbsDiff(want.clippedGrads(), grads));
@@ -144,8 +149,8 @@ class AdamWTest {
                 worstState = Math.max(worstState,
                         maxAbsDiff(e.getValue(), NativeArrays.toFloats(adam.state().get(e.getKey()))));
             }
-            System.out.printf("AdamW vs torch, %s (%d steps): params max abs diff %.3g, state %.3g, "
-                    + "clipped grads %.3g, norm rel diff %.3g%n", sc.name(), sc.steps().size(), worstParams,
+            System.out.printf("AdamW (%s) vs torch, %s (%d steps): params max abs diff %.3g, state %.3g, "
+                    + "clipped grads %.3g, norm rel diff %.3g%n", kernels.label(), sc.name(), sc.steps().size(), worstParams,
                     worstState, worstGrads, worstNormRel);
             assertTrue(worstNormRel <= 1e-6, "norm relative diff " + worstNormRel);
             assertTrue(worstGrads <= 1e-6, "clipped gradients max abs diff " + worstGrads);
@@ -155,28 +160,36 @@ class AdamWTest {
         }
     }
 
-    /** Runs the first scenario's steps [from, to) with clipping and the schedule. */
-    static void run(OptimFixture.Scenario sc, AdamW adam, int from, int to) {
+    /** An optimizer over {@code params} with the scenario's settings, updating as {@code kernels} say. */
+    static AdamW adam(Params params, OptimFixture.Scenario sc, KernelChoice kernels) {
+        return new AdamW(params.views, 0.9, 0.999, sc.eps(), sc.weightDecay(), AdamW::decays, null, kernels);
+    }
+
+    /** Runs a scenario's steps [from, to) with its clipping and schedule, as {@code kernels} compute them. */
+    static void run(OptimFixture.Scenario sc, AdamW adam, int from, int to, KernelChoice kernels) {
         LinearWarmupDecay schedule = LinearWarmupDecay.withRatio(sc.lr(), sc.warmupRatio(), sc.totalSteps());
         for (int k = from; k < to; k++) {
             Map<String, INDArray> grads = gradients(sc.grads().get(k), sc.shapes());
-            GradientClipping.clip(grads.values(), sc.maxNorm());
+            if (sc.maxNorm() != null) {
+                GradientClipping.clip(grads.values(), sc.maxNorm(), kernels);
+            }
             adam.step(grads, schedule.lr(adam.steps()));
         }
     }
 
-    @Test
-    void stateRoundTripResumesBitIdentically() {
+    @ParameterizedTest
+    @EnumSource(value = KernelChoice.class, names = {"JAVA", "ND4J"})
+    void stateRoundTripResumesBitIdentically(KernelChoice kernels) {
         OptimFixture.Scenario sc = OptimFixture.load().scenarios().get(0);
         int steps = sc.steps().size();
 
         Params straight = new Params(sc.initial());
-        AdamW uninterrupted = new AdamW(straight.views, 0.9, 0.999, sc.eps(), sc.weightDecay(), AdamW::decays, null);
-        run(sc, uninterrupted, 0, steps);
+        AdamW uninterrupted = adam(straight, sc, kernels);
+        run(sc, uninterrupted, 0, steps, kernels);
 
         Params first = new Params(sc.initial());
-        AdamW before = new AdamW(first.views, 0.9, 0.999, sc.eps(), sc.weightDecay(), AdamW::decays, null);
-        run(sc, before, 0, steps - 1);
+        AdamW before = adam(first, sc, kernels);
+        run(sc, before, 0, steps - 1, kernels);
         // a checkpoint: parameters and optimizer state as row-major float arrays, and the step counter
         Map<String, float[]> savedParams = first.values();
         Map<String, float[]> savedState = new LinkedHashMap<>();
@@ -188,12 +201,12 @@ class AdamWTest {
         long savedSteps = before.steps();
 
         Params resumed = new Params(savedParams);
-        AdamW after = new AdamW(resumed.views, 0.9, 0.999, sc.eps(), sc.weightDecay(), AdamW::decays, null);
+        AdamW after = adam(resumed, sc, kernels);
         Map<String, INDArray> restored = new LinkedHashMap<>();
         savedState.forEach((k, v) -> restored.put(k, NativeArrays.of(v, savedShapes.get(k))));
         after.restore(restored, savedSteps);
         assertEquals(steps - 1, after.steps());
-        run(sc, after, steps - 1, steps);
+        run(sc, after, steps - 1, steps, kernels);
 
         Map<String, float[]> want = straight.values();
         Map<String, float[]> got = resumed.values();
