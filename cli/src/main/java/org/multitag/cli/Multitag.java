@@ -26,6 +26,9 @@ public final class Multitag implements Runnable {
     /** Exit code for bad input (files, lines, options). */
     public static final int EXIT_BAD_INPUT = 2;
 
+    /** Exit code when the machine cannot run what was asked (no backend, a failed self-check). */
+    public static final int EXIT_FAILURE = 1;
+
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
             description = "Show stack traces on errors.")
     boolean debug;
@@ -55,9 +58,10 @@ public final class Multitag implements Runnable {
             if (root.debug) {
                 cause.printStackTrace(commandLine.getErr());
             }
-            commandLine.getErr().println("error: " + describe(cause));
+            String backend = backendFailure(cause);
+            commandLine.getErr().println("error: " + (backend != null ? backend : describe(cause)));
             commandLine.getErr().flush();
-            return EXIT_BAD_INPUT;
+            return backend != null ? EXIT_FAILURE : EXIT_BAD_INPUT;
         });
         cl.setParameterExceptionHandler((ex, args1) -> {
             CommandLine c = ex.getCommandLine();
@@ -66,7 +70,46 @@ public final class Multitag implements Runnable {
             c.getErr().flush();
             return EXIT_BAD_INPUT;
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (LinkageError e) {
+            // picocli hands only exceptions to the handler; a backend's native library that fails to load is an error
+            String backend = backendFailure(e);
+            if (backend == null) {
+                throw e;
+            }
+            if (root.debug) {
+                e.printStackTrace(err);
+            }
+            err.println("error: " + backend);
+            err.flush();
+            return EXIT_FAILURE;
+        }
+    }
+
+    /**
+     * What to say when ND4J could not load its backend (the CUDA build without an NVIDIA driver, typically), or null
+     * when {@code t} is something else: the stack of JavaCPP's loader says nothing a user can act on.
+     */
+    static String backendFailure(Throwable t) {
+        String link = null;
+        boolean noBackend = false;
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c.getClass().getName().endsWith("NoAvailableBackendException")) {
+                noBackend = true;
+            }
+            if (c instanceof UnsatisfiedLinkError && link == null) {
+                link = c.getMessage();
+            }
+        }
+        if (!noBackend && link == null) {
+            return null;
+        }
+        boolean cuda = "cuda".equalsIgnoreCase(System.getenv("MULTITAG_BACKEND"));
+        return "ND4J could not load its " + (cuda ? "CUDA " : "") + "backend"
+                + (link != null ? " (" + link + ")" : "")
+                + (cuda ? ": the CUDA build needs an NVIDIA GPU and its driver (libcuda.so.1); `./multitag doctor`"
+                        + " without MULTITAG_BACKEND=cuda checks the CPU build" : "");
     }
 
     private static String describe(Throwable t) {
@@ -110,6 +153,12 @@ public final class Multitag implements Runnable {
                 lines.addAll(ComputeReport.lines(org.multitag.model.kernels.ComputeSetting.defaults()));
             } catch (IllegalArgumentException e) {
                 lines.add(ComputeReport.line("compute", "error: " + e.getMessage()));
+            } catch (RuntimeException | LinkageError e) {
+                String backend = backendFailure(e);
+                if (backend == null) {
+                    throw e;
+                }
+                lines.add(ComputeReport.line("compute", "error: " + backend));
             }
             return lines.toArray(String[]::new);
         }

@@ -97,6 +97,15 @@ class DoctorCommandTest {
     }
 
     @Test
+    void aBackendThatCannotLoadIsNamedNotStackTraced() {
+        // what ND4J's CUDA build throws on a machine without the NVIDIA driver (seen with the -Pcuda jar here)
+        String said = Multitag.backendFailure(new RuntimeException("init",
+                new UnsatisfiedLinkError("libjnicudart.so: libcuda.so.1: cannot open shared object file")));
+        assertTrue(said != null && said.startsWith("ND4J could not load its") && said.contains("libcuda.so.1"), said);
+        assertNull(Multitag.backendFailure(new IllegalStateException("something else")));
+    }
+
+    @Test
     void versionCarriesTheComputeBlock() {
         TestModels.Result v = TestModels.run("--version");
         assertEquals(0, v.code(), v.err());
