@@ -181,6 +181,16 @@ public final class KernelProfile implements Kernels {
     }
 
     @Override
+    public void registerWeights(java.util.Collection<INDArray> weights) {
+        inner.registerWeights(weights);
+    }
+
+    @Override
+    public void weightsChanged() {
+        inner.weightsChanged();
+    }
+
+    @Override
     public Parallel parallel() {
         return inner.parallel();
     }
