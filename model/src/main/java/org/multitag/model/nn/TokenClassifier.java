@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.multitag.model.kernels.ComputeSetting;
 import org.multitag.model.kernels.NativeArrays;
 import org.multitag.model.kernels.Parallel;
 import org.multitag.weights.BertConfig;
@@ -105,6 +106,15 @@ public final class TokenClassifier implements AutoCloseable {
     public static TokenClassifier trainable(BertWeights weights, INDArray weight, INDArray bias, Freeze freeze,
             int threads) {
         return trainable(weights, weight, bias, freeze, threads, null);
+    }
+
+    /**
+     * As {@link #trainable(BertWeights, INDArray, INDArray, Freeze, int)}, computing as {@code setting} says (its
+     * precision, say) instead of the process default.
+     */
+    public static TokenClassifier trainable(BertWeights weights, INDArray weight, INDArray bias, Freeze freeze,
+            ComputeSetting setting) {
+        return new TokenClassifier(new BertEncoder(weights, setting, false), true, weight, bias, freeze, null);
     }
 
     /** As {@link #trainable(BertWeights, INDArray, INDArray, Freeze, int)}, the head reading a layer mix. */
