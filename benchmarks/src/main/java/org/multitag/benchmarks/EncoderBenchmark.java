@@ -2,7 +2,9 @@ package org.multitag.benchmarks;
 
 import ai.onnxruntime.OrtException;
 import java.util.concurrent.TimeUnit;
+import org.multitag.model.kernels.ComputeSetting;
 import org.multitag.model.kernels.Kernels;
+import org.multitag.model.kernels.Precision;
 import org.multitag.model.nn.Batch;
 import org.multitag.model.nn.BertEncoder;
 import org.multitag.model.nn.BertWeights;
@@ -35,6 +37,9 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  *   <li>{@code miniLmLatency*}: all-MiniLM-L6-v2, batch 1, ms per forward.</li>
  *   <li>{@code bertBaseThroughput*}: bert-base-uncased (12 layers, H 768), batch {@value #BATCH}; ORT runs our
  *       export, validated first against the original MiniLM ONNX (≤ 1e-5).</li>
+ *   <li>{@code …MultitagBf16}: multitag in bf16 mixed precision ({@code Precision.BF16}), checked against ORT
+ *       float32 by the relative norm of the difference (≤ {@value #BF16_TOLERANCE}, the tolerance of the bf16
+ *       parity test).</li>
  * </ul>
  *
  * <p>Each benchmark's trial setup loads both engines and fails unless their last_hidden_state agree on the
@@ -59,6 +64,8 @@ public class EncoderBenchmark {
     public static final double EXPORT_TOLERANCE = 1e-5;
     /** multitag vs ORT on bert-base: 12 layers of H 768 accumulate more float32 rounding than MiniLM's 6 of 384. */
     public static final double BERT_BASE_TOLERANCE = 1e-3;
+    /** multitag in bf16 vs ORT float32: ‖ours − ORT‖ / ‖ORT‖ (model Bf16ParityTest's tolerance). */
+    public static final double BF16_TOLERANCE = 3e-2;
 
     /** One model's two engines on one input; only the engine being timed survives the setup. */
     @State(Scope.Benchmark)
@@ -100,7 +107,10 @@ public class EncoderBenchmark {
                 tolerance = TOLERANCE;
             }
 
-            multitag = new BertEncoder(BertWeights.of(model.config(), model.weights()), THREADS);
+            boolean bf16 = method.endsWith("Bf16");
+            ComputeSetting setting = ComputeSetting.defaults().withThreads(THREADS)
+                    .withPrecision(bf16 ? Precision.BF16 : Precision.FP32);
+            multitag = new BertEncoder(BertWeights.of(model.config(), model.weights()), setting, true);
             System.out.println("[setup] " + method + ": Kernels.vectorized() = " + Kernels.vectorized());
             if (!Kernels.vectorized()) {
                 throw new IllegalStateException("multitag runs its scalar kernels: start the fork with "
@@ -112,9 +122,15 @@ public class EncoderBenchmark {
 
             float[] ours = EncoderModels.lastHiddenState(multitag, batch);
             float[] theirs = ort.lastHiddenState(ortInputs);
-            EncoderModels.require(String.format(java.util.Locale.ROOT,
-                    "%s: multitag vs ORT (%s), batch %dx%d, outputs up to |%.2f|", method, ortGraph, rows, SEQ,
-                    EncoderModels.maxAbs(theirs)), EncoderModels.maxAbsDiff(ours, theirs), tolerance);
+            if (bf16) {
+                EncoderModels.require(String.format(java.util.Locale.ROOT,
+                        "%s: multitag bf16 vs ORT float32 (%s), batch %dx%d, relative norm of the difference", method,
+                        ortGraph, rows, SEQ), relativeDiff(ours, theirs), BF16_TOLERANCE);
+            } else {
+                EncoderModels.require(String.format(java.util.Locale.ROOT,
+                        "%s: multitag vs ORT (%s), batch %dx%d, outputs up to |%.2f|", method, ortGraph, rows, SEQ,
+                        EncoderModels.maxAbs(theirs)), EncoderModels.maxAbsDiff(ours, theirs), tolerance);
+            }
 
             if (timeOrt) {
                 multitag.close();
@@ -152,6 +168,13 @@ public class EncoderBenchmark {
     @Benchmark
     @BenchmarkMode(Mode.Throughput)
     @OutputTimeUnit(TimeUnit.SECONDS)
+    public INDArray miniLmThroughputMultitagBf16(Engines e) {
+        return e.multitag.run(e.batch, null, null);
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
     public long miniLmThroughputOrt(Engines e) throws OrtException {
         return e.ort.run(e.ortInputs);
     }
@@ -173,6 +196,13 @@ public class EncoderBenchmark {
     @Benchmark
     @BenchmarkMode(Mode.AverageTime)
     @OutputTimeUnit(TimeUnit.MILLISECONDS)
+    public INDArray miniLmLatencyMultitagBf16(Engines e) {
+        return e.multitag.run(e.batch, null, null);
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.MILLISECONDS)
     public long miniLmLatencyOrt(Engines e) throws OrtException {
         return e.ort.run(e.ortInputs);
     }
@@ -187,7 +217,25 @@ public class EncoderBenchmark {
     @Benchmark
     @BenchmarkMode(Mode.Throughput)
     @OutputTimeUnit(TimeUnit.SECONDS)
+    public INDArray bertBaseThroughputMultitagBf16(Engines e) {
+        return e.multitag.run(e.batch, null, null);
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
     public long bertBaseThroughputOrt(Engines e) throws OrtException {
         return e.ort.run(e.ortInputs);
+    }
+
+    /** ‖a − b‖ / ‖b‖. */
+    static double relativeDiff(float[] a, float[] b) {
+        double d = 0;
+        double n = 0;
+        for (int i = 0; i < a.length; i++) {
+            d += ((double) a[i] - b[i]) * ((double) a[i] - b[i]);
+            n += (double) b[i] * b[i];
+        }
+        return Math.sqrt(d / n);
     }
 }

@@ -4,7 +4,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import org.multitag.model.kernels.ComputeSetting;
 import org.multitag.model.kernels.Kernels;
+import org.multitag.model.kernels.Precision;
 import org.multitag.model.kernels.NativeArrays;
 import org.multitag.model.nn.Batch;
 import org.multitag.model.nn.BertWeights;
@@ -29,6 +31,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * One fine-tuning step of all-MiniLM-L6-v2 with a 16-label head, batch {@value #BATCH} × {@value #SEQ} real
@@ -61,14 +64,15 @@ public class TrainStepBenchmark {
         long step;
 
         @Setup(Level.Trial)
-        public void setUp() {
+        public void setUp(BenchmarkParams params) {
+            boolean bf16 = params.getBenchmark().endsWith("Bf16");
             if (!Kernels.vectorized()) {
                 throw new IllegalStateException("Vector API kernels inactive: run with --add-modules jdk.incubator.vector");
             }
             ImportedModel m = EncoderModels.importOnnx(EncoderModels.miniLmOnnx());
             INDArray[] head = TokenClassifier.newClassifier(m.config(), LABELS, 1);
             model = TokenClassifier.trainable(BertWeights.of(m.config(), m.weights()), head[0], head[1], Freeze.none(),
-                    THREADS);
+                    ComputeSetting.defaults().withThreads(THREADS).withPrecision(bf16 ? Precision.BF16 : Precision.FP32));
             batch = EncoderInputs.batch(BATCH, SEQ);
             SplittableRandom r = new SplittableRandom(3);
             float[] y = new float[BATCH * SEQ * LABELS];
@@ -101,6 +105,16 @@ public class TrainStepBenchmark {
     /** One optimizer step; returns the loss so the work is not dead code. */
     @Benchmark
     public double miniLmTrainStep(Step s) {
+        return step(s);
+    }
+
+    /** The same step in bf16 mixed precision (gemm inputs in bfloat16, float32 master weights and optimizer). */
+    @Benchmark
+    public double miniLmTrainStepBf16(Step s) {
+        return step(s);
+    }
+
+    private static double step(Step s) {
         s.model.zeroGradients();
         INDArray logits = s.model.forward(s.batch, Pass.training(new SplittableRandom(++s.step)));
         double l = s.loss.forward(logits, s.targets, s.mask, null);
