@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +19,6 @@ import org.multitag.model.kernels.ComputeSetting;
 import org.multitag.model.kernels.NativeArrays;
 import org.multitag.model.kernels.Precision;
 import org.multitag.tokenizer.Tokenizer;
-import org.multitag.tokenizer.TokenizerLoader;
 import org.multitag.weights.ImportedModel;
 import org.multitag.weights.NamedModels;
 import org.multitag.weights.OnnxImporter;
@@ -63,9 +61,7 @@ class Bf16ParityTest {
         ort = new OrtReference(onnx, 2);
         ImportedModel m = OnnxImporter.read(new ByteArrayInputStream(onnx), "all-minilm-l6-v2.onnx");
         encoder = new BertEncoder(BertWeights.of(m.config(), m.weights()), BF16, true);
-        try (InputStream in = Bf16ParityTest.class.getResourceAsStream("/all-minilm-l6-v2-tokenizer.json")) {
-            tokenizer = TokenizerLoader.fromJson(in, "all-minilm-l6-v2-tokenizer.json");
-        }
+        tokenizer = OrtParityTest.miniLmTokenizer();
     }
 
     @AfterAll
@@ -142,35 +138,12 @@ class Bf16ParityTest {
                 .toURI()));
         ImportedModel m = NamedModels.fromEnvironment().importNamed("minilm-l6");
         BertWeights weights = BertWeights.of(m.config(), m.weights());
-        long[] ids = TorchGradientTest.longs(fx.get("input_ids"));
-        long[] attention = TorchGradientTest.longs(fx.get("attention_mask"));
-        long[] types = TorchGradientTest.longs(fx.get("token_type_ids"));
-        long[] tokenMask = TorchGradientTest.longs(fx.get("token_mask"));
         int b = fx.get("input_ids").dim(0);
         int t = fx.get("input_ids").dim(1);
         int labels = fx.get("classifier.bias").dim(0);
         int h = m.config().hiddenSize();
-        List<int[]> idRows = new ArrayList<>();
-        List<int[]> typeRows = new ArrayList<>();
-        for (int r = 0; r < b; r++) {
-            int len = 0;
-            while (len < t && attention[r * t + len] == 1) {
-                len++;
-            }
-            int[] ir = new int[len];
-            int[] tr = new int[len];
-            for (int i = 0; i < len; i++) {
-                ir[i] = (int) ids[r * t + i];
-                tr[i] = (int) types[r * t + i];
-            }
-            idRows.add(ir);
-            typeRows.add(tr);
-        }
-        Batch batch = Batch.of(idRows, typeRows);
-        boolean[] mask = new boolean[b * t];
-        for (int i = 0; i < mask.length; i++) {
-            mask[i] = tokenMask[i] == 1;
-        }
+        Batch batch = TorchGradientTest.batch(fx);
+        boolean[] mask = TorchGradientTest.tokenMask(fx);
         float[] targets = fx.get("targets").toFloat32();
         INDArray w = NativeArrays.of(fx.get("classifier.weight").toFloat32(), labels, h);
         INDArray bias = NativeArrays.of(fx.get("classifier.bias").toFloat32(), labels);

@@ -37,8 +37,13 @@ class OrtParityTest {
         ort = new OrtReference(onnx, 2);
         ImportedModel m = OnnxImporter.read(new ByteArrayInputStream(onnx), "all-minilm-l6-v2.onnx");
         encoder = new BertEncoder(BertWeights.of(m.config(), m.weights()), 2);
+        tokenizer = miniLmTokenizer();
+    }
+
+    /** The tokenizer published beside the MiniLM ONNX export. */
+    static Tokenizer miniLmTokenizer() throws java.io.IOException {
         try (InputStream in = OrtParityTest.class.getResourceAsStream("/all-minilm-l6-v2-tokenizer.json")) {
-            tokenizer = TokenizerLoader.fromJson(in, "all-minilm-l6-v2-tokenizer.json");
+            return TokenizerLoader.fromJson(in, "all-minilm-l6-v2-tokenizer.json");
         }
     }
 

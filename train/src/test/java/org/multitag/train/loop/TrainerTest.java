@@ -64,6 +64,19 @@ class TrainerTest {
                 .withPadding(null).withTruncation(null);
     }
 
+    static final TrainOptions OPTIONS = new TrainOptions(2, 3e-4, 16, 1, 0.1, 0.01, 1.0, 7, "auto", Freeze.none(), 2,
+            true, 3e-4, TrainOptions.LossReduction.MEAN, TrainOptions.HeadInit.ZERO);
+
+    /** The first {@code trainN} EWT train and {@code devN} dev sentences, read with the train labels: {train, dev}. */
+    static TrainingData[] ewtSlice(Path tmp, int trainN, int devN) throws Exception {
+        Path trainFile = TestData.ewt("train", trainN, tmp.resolve("train.conllu"));
+        Path devFile = TestData.ewt("dev", devN, tmp.resolve("dev.conllu"));
+        LabelSet labels = ExampleReader.collectLabels(List.of(trainFile), false);
+        ExampleReader reader = new ExampleReader(tokenizer, labels,
+                new ExampleReader.Options(128, true, false, true));
+        return new TrainingData[] {reader.read(trainFile), reader.read(devFile)};
+    }
+
     static TokenClassifier newModel(ImportedModel m, int labels, long seed) {
         INDArray[] head = TokenClassifier.newClassifier(m.config(), labels, seed);
         return TokenClassifier.trainable(BertWeights.of(m.config(), m.weights()), head[0], head[1], Freeze.none(), 2);
@@ -71,15 +84,11 @@ class TrainerTest {
 
     @Test
     void fineTunesBeatsBaselinesSavesAndResumesExactly(@TempDir Path tmp) throws Exception {
-        Path trainFile = TestData.ewt("train", 320, tmp.resolve("train.conllu"));
-        Path devFile = TestData.ewt("dev", 80, tmp.resolve("dev.conllu"));
-        LabelSet labels = ExampleReader.collectLabels(List.of(trainFile), false);
-        ExampleReader reader = new ExampleReader(tokenizer, labels,
-                new ExampleReader.Options(128, true, false, true));
-        TrainingData train = reader.read(trainFile);
-        TrainingData dev = reader.read(devFile);
-        TrainOptions opt = new TrainOptions(2, 3e-4, 16, 1, 0.1, 0.01, 1.0, 7, "auto", Freeze.none(), 2, true, 3e-4,
-                TrainOptions.LossReduction.MEAN, TrainOptions.HeadInit.ZERO);
+        TrainingData[] data = ewtSlice(tmp, 320, 80);
+        TrainingData train = data[0];
+        TrainingData dev = data[1];
+        LabelSet labels = train.labels();
+        TrainOptions opt = OPTIONS;
 
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         PrintStream ps = new PrintStream(log, true, StandardCharsets.UTF_8);
@@ -143,15 +152,11 @@ class TrainerTest {
      */
     @Test
     void bf16RunResumedInBf16RepeatsTheUninterruptedRun(@TempDir Path tmp) throws Exception {
-        Path trainFile = TestData.ewt("train", 96, tmp.resolve("train.conllu"));
-        Path devFile = TestData.ewt("dev", 24, tmp.resolve("dev.conllu"));
-        LabelSet labels = ExampleReader.collectLabels(List.of(trainFile), false);
-        ExampleReader reader = new ExampleReader(tokenizer, labels,
-                new ExampleReader.Options(128, true, false, true));
-        TrainingData train = reader.read(trainFile);
-        TrainingData dev = reader.read(devFile);
-        TrainOptions opt = new TrainOptions(2, 3e-4, 16, 1, 0.1, 0.01, 1.0, 7, "auto", Freeze.none(), 2, true, 3e-4,
-                TrainOptions.LossReduction.MEAN, TrainOptions.HeadInit.ZERO);
+        TrainingData[] data = ewtSlice(tmp, 96, 24);
+        TrainingData train = data[0];
+        TrainingData dev = data[1];
+        LabelSet labels = train.labels();
+        TrainOptions opt = OPTIONS;
         PrintStream ps = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
         ComputeSetting bf16 = new ComputeSetting(2, KernelChoice.JAVA, Precision.BF16);
         Path full = tmp.resolve("full");
