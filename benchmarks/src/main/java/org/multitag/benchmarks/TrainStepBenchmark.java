@@ -65,7 +65,10 @@ public class TrainStepBenchmark {
 
         @Setup(Level.Trial)
         public void setUp(BenchmarkParams params) {
-            boolean bf16 = params.getBenchmark().endsWith("Bf16");
+            setUp(params.getBenchmark().endsWith("Bf16"));
+        }
+
+        void setUp(boolean bf16) {
             if (!Kernels.vectorized()) {
                 throw new IllegalStateException("Vector API kernels inactive: run with --add-modules jdk.incubator.vector");
             }
@@ -123,5 +126,39 @@ public class TrainStepBenchmark {
         GradientClipping.clip(s.grads.values(), 1.0);
         s.adam.step(s.grads, 5e-5);
         return l;
+    }
+
+    /**
+     * Interleaved timing of the float32 and the bf16 step (one of each in turn, so load from other processes falls
+     * on both alike): prints the median step of each and their ratio.
+     *
+     * <pre>java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar
+     *     org.multitag.benchmarks.TrainStepBenchmark [ROUNDS]</pre>
+     */
+    public static void main(String[] args) {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+        Step fp32 = new Step();
+        Step bf16 = new Step();
+        fp32.setUp(false);
+        bf16.setUp(true);
+        double[][] ms = new double[2][rounds];
+        for (int r = -2; r < rounds; r++) {
+            for (int i = 0; i < 2; i++) {
+                long t0 = System.nanoTime();
+                step(i == 0 ? fp32 : bf16);
+                if (r >= 0) {
+                    ms[i][r] = (System.nanoTime() - t0) / 1e6;
+                }
+            }
+        }
+        java.util.Arrays.sort(ms[0]);
+        java.util.Arrays.sort(ms[1]);
+        double a = ms[0][rounds / 2];
+        double b = ms[1][rounds / 2];
+        System.out.printf(java.util.Locale.ROOT, "train step, median of %d interleaved rounds: fp32 %.0f ms, bf16 %.0f ms"
+                + " (bf16 %.2fx the fp32 speed); CPU %s, bfloat16 flags: %s; Java %s%n", rounds, a, b, a / b,
+                Machine.cpuModel(true), Machine.bf16Flags(), System.getProperty("java.version"));
+        fp32.model.close();
+        bf16.model.close();
     }
 }
