@@ -1,9 +1,11 @@
 package org.multitag.model.kernels;
 
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -24,6 +26,8 @@ final class Bf16Kernels extends DelegatingKernels {
 
     /** Registered weights and their bfloat16 copies (null until first used). Identity: arrays are not values. */
     private final Map<INDArray, INDArray> weights = new IdentityHashMap<>();
+    /** The weights whose copy holds their current values; emptied by {@link #weightsChanged}. */
+    private final Set<INDArray> current = Collections.newSetFromMap(new IdentityHashMap<>());
     /** Reused storage by role ("a", "b", "c", "c32"), grown to the largest product seen. */
     private final Map<String, INDArray> storage = new HashMap<>();
 
@@ -66,7 +70,7 @@ final class Bf16Kernels extends DelegatingKernels {
 
     @Override
     public void weightsChanged() {
-        weights.replaceAll((w, copy) -> null);
+        current.clear();
     }
 
     /** The bfloat16 copy of a registered weight (made on first use), else {@code x} rounded into a reused buffer. */
@@ -76,7 +80,10 @@ final class Bf16Kernels extends DelegatingKernels {
             if (copy == null) {
                 copy = x.castTo(DataType.BFLOAT16);
                 weights.put(x, copy);
+            } else if (!current.contains(x)) {
+                copy.assign(x); // rounded again into the same memory: no allocation per training step
             }
+            current.add(x);
             return copy;
         }
         INDArray r = buffer(role, DataType.BFLOAT16, x.shape());
@@ -103,6 +110,7 @@ final class Bf16Kernels extends DelegatingKernels {
     @Override
     public void close() {
         weights.clear();
+        current.clear();
         storage.clear();
         super.close();
     }
