@@ -256,20 +256,10 @@ public class EncoderBenchmark {
                         Precision.BF16), true)) {
             for (int rows : new int[] {BATCH, 1}) {
                 Batch batch = EncoderInputs.batch(rows, SEQ);
-                double[][] ms = new double[2][rounds];
-                for (int r = -2; r < rounds; r++) {
-                    for (int i = 0; i < 2; i++) {
-                        long t0 = System.nanoTime();
-                        (i == 0 ? a : b).run(batch, null, null);
-                        if (r >= 0) {
-                            ms[i][r] = (System.nanoTime() - t0) / 1e6;
-                        }
-                    }
-                }
-                java.util.Arrays.sort(ms[0]);
-                java.util.Arrays.sort(ms[1]);
-                double f = ms[0][rounds / 2];
-                double h = ms[1][rounds / 2];
+                double[] ms = Interleaved.medians(rounds, 1, () -> a.run(batch, null, null),
+                        () -> b.run(batch, null, null));
+                double f = ms[0];
+                double h = ms[1];
                 System.out.printf(java.util.Locale.ROOT, "MiniLM encoder, batch %d x %d, median of %d interleaved rounds:"
                         + " fp32 %.1f ms, bf16 %.1f ms (bf16 %.2fx the fp32 speed)%n", rows, SEQ, rounds, f, h, f / h);
             }

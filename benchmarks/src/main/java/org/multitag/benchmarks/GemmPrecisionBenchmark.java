@@ -122,23 +122,20 @@ public class GemmPrecisionBenchmark {
             }
             long[] s = parse(shape);
             int perRound = s[0] >= 1024 ? 1 : 20;
-            double[][] ms = new double[3][rounds];
-            for (int r = -2; r < rounds; r++) {
-                for (int i = 0; i < 3; i++) {
-                    long t0 = System.nanoTime();
+            Runnable[] tasks = new Runnable[3];
+            for (int i = 0; i < 3; i++) {
+                Product p = ps[i];
+                tasks[i] = () -> {
                     for (int j = 0; j < perRound; j++) {
-                        ps[i].run();
+                        p.run();
                     }
-                    if (r >= 0) {
-                        ms[i][r] = (System.nanoTime() - t0) / 1e6 / perRound;
-                    }
-                }
+                };
             }
+            double[] ms = Interleaved.medians(rounds, perRound, tasks);
             double flop = 2.0 * s[0] * s[1] * s[2];
             double[] g = new double[3];
             for (int i = 0; i < 3; i++) {
-                java.util.Arrays.sort(ms[i]);
-                g[i] = flop / (ms[i][rounds / 2] * 1e6);
+                g[i] = flop / (ms[i] * 1e6);
                 ps[i].tearDown();
             }
             System.out.printf(Locale.ROOT, "| %s·%sᵀ | %.0f | %.0f | %.0f | %.2f | %.2f |%n",

@@ -141,20 +141,9 @@ public class TrainStepBenchmark {
         Step bf16 = new Step();
         fp32.setUp(false);
         bf16.setUp(true);
-        double[][] ms = new double[2][rounds];
-        for (int r = -2; r < rounds; r++) {
-            for (int i = 0; i < 2; i++) {
-                long t0 = System.nanoTime();
-                step(i == 0 ? fp32 : bf16);
-                if (r >= 0) {
-                    ms[i][r] = (System.nanoTime() - t0) / 1e6;
-                }
-            }
-        }
-        java.util.Arrays.sort(ms[0]);
-        java.util.Arrays.sort(ms[1]);
-        double a = ms[0][rounds / 2];
-        double b = ms[1][rounds / 2];
+        double[] ms = Interleaved.medians(rounds, 1, () -> step(fp32), () -> step(bf16));
+        double a = ms[0];
+        double b = ms[1];
         System.out.printf(java.util.Locale.ROOT, "train step, median of %d interleaved rounds: fp32 %.0f ms, bf16 %.0f ms"
                 + " (bf16 %.2fx the fp32 speed); CPU %s, bfloat16 flags: %s; Java %s%n", rounds, a, b, a / b,
                 Machine.cpuModel(true), Machine.bf16Flags(), System.getProperty("java.version"));
