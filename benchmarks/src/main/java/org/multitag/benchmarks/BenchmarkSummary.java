@@ -84,6 +84,8 @@ public final class BenchmarkSummary {
             Report.main(new String[] {"--out", out.toString()});
             EncoderReport.main(new String[] {"--out", out.toString(), "--raw", raw.toString()});
             runTrainStep(raw);
+            new Runner(new OptionsBuilder().include(GemmPrecisionBenchmark.class.getName() + "\\.")
+                    .resultFormat(ResultFormatType.JSON).result(raw.resolve("gemm-jmh.json").toString()).build()).run();
         }
         String load = loadBefore + " before, " + EncoderReport.loadAverage() + " after";
         ObjectMapper json = new ObjectMapper();
@@ -93,7 +95,8 @@ public final class BenchmarkSummary {
         ratios.addAll(encoderRatios(readIfThere(json, raw.resolve("encoder-jmh.json"), none)));
         Path torch = raw.resolve("train-step-torch.json");
         ratios.addAll(trainStepRatios(readIfThere(json, raw.resolve("train-step-jmh.json"), none),
-                readIfThere(json, torch, null)));
+                readIfThere(json, torch, null), readIfThere(json, raw.resolve("train-step-torch-bf16.json"), null)));
+        ratios.addAll(gemmRatios(readIfThere(json, raw.resolve("gemm-jmh.json"), none)));
         Path png = out.resolve("ratios.png");
         writeChart(png, ratios);
         Path md = out.resolve("summary.md");
@@ -115,11 +118,19 @@ public final class BenchmarkSummary {
         Path result = raw.resolve("train-step-jmh.json");
         new Runner(new OptionsBuilder().include(TrainStepBenchmark.class.getName() + "\\.")
                 .resultFormat(ResultFormatType.JSON).result(result.toString()).build()).run();
-        Path torchOut = raw.resolve("train-step-torch.json");
-        Files.deleteIfExists(torchOut);
+        runTorch(raw.resolve("train-step-torch.json"), false);
+        runTorch(raw.resolve("train-step-torch-bf16.json"), true);
+    }
+
+    /** PyTorch's step, float32 eager or under bf16 autocast, into {@code out}. */
+    private static void runTorch(Path out, boolean bf16) throws Exception {
+        Files.deleteIfExists(out);
         Path script = Paths.get("benchmarks", "torch", "train_step_torch.py");
-        ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", script.toString(), "--json", torchOut.toString())
-                .inheritIO();
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", script.toString(), "--json", out.toString()));
+        if (bf16) {
+            cmd.add("--bf16");
+        }
+        ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
         pb.environment().putIfAbsent("OMP_WAIT_POLICY", "passive");
         try {
             Process p = pb.start();
@@ -158,20 +169,23 @@ public final class BenchmarkSummary {
     static List<Ratio> encoderRatios(JsonNode results) {
         double perBatch = EncoderBenchmark.BATCH * EncoderBenchmark.SEQ;
         List<Ratio> out = new ArrayList<>();
-        double[] mini = scores(results, "miniLmThroughputMultitag", "miniLmThroughputOrt");
-        if (mini != null) {
-            out.add(new Ratio("encoder", "MiniLM-L6 batch 32x128", "tokens/s", mini[0] * perBatch,
-                    mini[1] * perBatch, "ONNX Runtime", mini[0] / mini[1]));
-        }
-        double[] latency = scores(results, "miniLmLatencyMultitag", "miniLmLatencyOrt");
-        if (latency != null) {
-            out.add(new Ratio("encoder", "MiniLM-L6 batch 1x128 latency", "ms", latency[0], latency[1],
-                    "ONNX Runtime", latency[1] / latency[0]));
-        }
-        double[] base = scores(results, "bertBaseThroughputMultitag", "bertBaseThroughputOrt");
-        if (base != null) {
-            out.add(new Ratio("encoder", "bert-base batch 32x128", "tokens/s", base[0] * perBatch,
-                    base[1] * perBatch, "ONNX Runtime", base[0] / base[1]));
+        for (String precision : List.of("", "Bf16")) {
+            String tag = precision.isEmpty() ? "" : " (multitag bf16)";
+            double[] mini = scores(results, "miniLmThroughputMultitag" + precision, "miniLmThroughputOrt");
+            if (mini != null) {
+                out.add(new Ratio("encoder", "MiniLM-L6 batch 32x128" + tag, "tokens/s", mini[0] * perBatch,
+                        mini[1] * perBatch, "ONNX Runtime", mini[0] / mini[1]));
+            }
+            double[] latency = scores(results, "miniLmLatencyMultitag" + precision, "miniLmLatencyOrt");
+            if (latency != null) {
+                out.add(new Ratio("encoder", "MiniLM-L6 batch 1x128 latency" + tag, "ms", latency[0], latency[1],
+                        "ONNX Runtime", latency[1] / latency[0]));
+            }
+            double[] base = scores(results, "bertBaseThroughputMultitag" + precision, "bertBaseThroughputOrt");
+            if (base != null) {
+                out.add(new Ratio("encoder", "bert-base batch 32x128" + tag, "tokens/s", base[0] * perBatch,
+                        base[1] * perBatch, "ONNX Runtime", base[0] / base[1]));
+            }
         }
         return out;
     }
@@ -192,20 +206,57 @@ public final class BenchmarkSummary {
         return Double.isNaN(s[0]) || Double.isNaN(s[1]) ? null : s;
     }
 
-    static List<Ratio> trainStepRatios(JsonNode jmh, JsonNode torch) {
+    static List<Ratio> trainStepRatios(JsonNode jmh, JsonNode torch, JsonNode torchBf16) {
         double tokens = TrainStepBenchmark.BATCH * TrainStepBenchmark.SEQ;
-        double ms = Double.NaN;
-        for (JsonNode r : jmh) {
-            if (r.get("benchmark").asText().endsWith(".miniLmTrainStep")) {
-                ms = r.get("primaryMetric").get("score").asDouble();
+        List<Ratio> out = new ArrayList<>();
+        for (String precision : List.of("", "Bf16")) {
+            double ms = Double.NaN;
+            for (JsonNode r : jmh) {
+                if (r.get("benchmark").asText().endsWith(".miniLmTrainStep" + precision)) {
+                    ms = r.get("primaryMetric").get("score").asDouble();
+                }
+            }
+            if (Double.isNaN(ms)) {
+                continue;
+            }
+            String name = "MiniLM-L6 + 16 labels, batch 16x128" + (precision.isEmpty() ? "" : " (multitag bf16)");
+            List<JsonNode> peers = precision.isEmpty() ? java.util.Collections.singletonList(torch)
+                    : java.util.Arrays.asList(torch, torchBf16);
+            for (int i = 0; i < peers.size(); i++) {
+                double peerMs = peers.get(i) == null ? Double.NaN : peers.get(i).get("mean_ms").asDouble();
+                out.add(new Ratio("train step", name, "tokens/s", tokens / ms * 1e3, tokens / peerMs * 1e3,
+                        i == 0 ? "PyTorch eager" : "PyTorch bf16 autocast", peerMs / ms));
             }
         }
-        if (Double.isNaN(ms)) {
-            return List.of();
+        return out;
+    }
+
+    /**
+     * The gemm ceiling in both precisions ({@link GemmPrecisionBenchmark}): per shape, bf16 alone and bf16 as the
+     * model runs it (activations cast, result read back) against float32, in GFLOP/s.
+     */
+    static List<Ratio> gemmRatios(JsonNode results) {
+        List<Ratio> out = new ArrayList<>();
+        for (String shape : GemmPrecisionBenchmark.SHAPES) {
+            double[] gflops = new double[3];
+            List<String> precisions = List.of("fp32", "bf16", "bf16-model");
+            for (JsonNode r : results) {
+                JsonNode p = r.get("params");
+                if (p != null && p.path("shape").asText().equals(shape)) {
+                    int i = precisions.indexOf(p.path("precision").asText());
+                    long[] s = GemmPrecisionBenchmark.parse(shape);
+                    gflops[i] = 2.0 * s[0] * s[1] * s[2] / (r.get("primaryMetric").get("score").asDouble() * 1e6);
+                }
+            }
+            if (gflops[0] > 0) {
+                String name = shape.replaceFirst("x(\\d+)x(\\d+)", "x$1 . ($2x$1)T");
+                out.add(new Ratio("gemm", name + " bf16", "GFLOP/s", gflops[1], gflops[0], "ND4J float32 gemm",
+                        gflops[1] / gflops[0]));
+                out.add(new Ratio("gemm", name + " bf16 as the model runs it", "GFLOP/s", gflops[2], gflops[0],
+                        "ND4J float32 gemm", gflops[2] / gflops[0]));
+            }
         }
-        double peerMs = torch == null ? Double.NaN : torch.get("mean_ms").asDouble();
-        return List.of(new Ratio("train step", "MiniLM-L6 + 16 labels, batch 16x128", "tokens/s", tokens / ms * 1e3,
-                tokens / peerMs * 1e3, "PyTorch eager", peerMs / ms));
+        return out;
     }
 
     static String render(List<Ratio> ratios, String load, Path torchFile) throws IOException {
@@ -240,6 +291,7 @@ public final class BenchmarkSummary {
                 .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)).append('\n');
         sb.append("- `nproc`: ").append(Machine.nproc()).append('\n');
         sb.append("- CPU: ").append(Machine.cpuModel(true)).append('\n');
+        sb.append("- CPU bfloat16 flags: ").append(Machine.bf16Flags()).append('\n');
         sb.append("- Java: ").append(System.getProperty("java.vm.name")).append(' ')
                 .append(System.getProperty("java.version")).append('\n');
         sb.append("- `OMP_WAIT_POLICY`: ").append(System.getenv().getOrDefault("OMP_WAIT_POLICY", "(unset)"))
@@ -273,10 +325,14 @@ public final class BenchmarkSummary {
                     suites.add(suite);
                 }
                 rowSuite.add(suite);
-                data.addValue(r.speedup(), "ratio", r.suite() + ": " + r.name());
+                String key = r.suite() + ": " + r.name();
+                // the bf16 train step has two peers (PyTorch eager and bf16 autocast): one bar each
+                data.addValue(r.speedup(), "ratio", data.getColumnKeys().contains(key) ? key + " vs " + r.peerName()
+                        : key);
             }
         }
-        Color[] palette = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0x9467bd)};
+        Color[] palette = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0x9467bd),
+                new Color(0x8c564b)};
         BarRenderer bars = new BarRenderer() {
             @Override
             public java.awt.Paint getItemPaint(int row, int column) {

@@ -5,6 +5,7 @@ import java.util.concurrent.TimeUnit;
 import org.multitag.model.kernels.ComputeSetting;
 import org.multitag.model.kernels.KernelChoice;
 import org.multitag.model.kernels.Kernels;
+import org.multitag.model.kernels.Precision;
 import org.multitag.model.nn.Batch;
 import org.multitag.model.nn.BertEncoder;
 import org.multitag.model.nn.BertWeights;
@@ -38,6 +39,9 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  *   <li>{@code miniLmLatency*}: all-MiniLM-L6-v2, batch 1, ms per forward.</li>
  *   <li>{@code bertBaseThroughput*}: bert-base-uncased (12 layers, H 768), batch {@value #BATCH}; ORT runs our
  *       export, validated first against the original MiniLM ONNX (≤ 1e-5).</li>
+ *   <li>{@code …MultitagBf16}: multitag in bf16 mixed precision ({@code Precision.BF16}), checked against ORT
+ *       float32 by the relative norm of the difference (≤ {@value #BF16_TOLERANCE}, the tolerance of the bf16
+ *       parity test).</li>
  * </ul>
  *
  * <p>Each benchmark's trial setup loads both engines and fails unless their last_hidden_state agree on the
@@ -64,6 +68,8 @@ public class EncoderBenchmark {
     public static final double EXPORT_TOLERANCE = 1e-5;
     /** multitag vs ORT on bert-base: 12 layers of H 768 accumulate more float32 rounding than MiniLM's 6 of 384. */
     public static final double BERT_BASE_TOLERANCE = 1e-3;
+    /** multitag in bf16 vs ORT float32: ‖ours − ORT‖ / ‖ORT‖ (model Bf16ParityTest's tolerance). */
+    public static final double BF16_TOLERANCE = 3e-2;
 
     /** One model's two engines on one input; only the engine being timed survives the setup. */
     @State(Scope.Benchmark)
@@ -74,7 +80,7 @@ public class EncoderBenchmark {
         Batch batch;
         /** multitag's kernels: java or nd4j. */
         @Param({"java"})
-        public String kernels;
+        public String kernels = "java";
 
         @Setup(Level.Trial)
         public void setUp(BenchmarkParams params) throws OrtException {
@@ -108,8 +114,10 @@ public class EncoderBenchmark {
                 tolerance = TOLERANCE;
             }
 
-            multitag = new BertEncoder(BertWeights.of(model.config(), model.weights()),
-                    ComputeSetting.defaults().withThreads(THREADS).withKernels(KernelChoice.parse(kernels)), true);
+            boolean bf16 = method.endsWith("Bf16");
+            ComputeSetting setting = ComputeSetting.defaults().withThreads(THREADS)
+                    .withKernels(KernelChoice.parse(kernels)).withPrecision(bf16 ? Precision.BF16 : Precision.FP32);
+            multitag = new BertEncoder(BertWeights.of(model.config(), model.weights()), setting, true);
             System.out.println("[setup] " + method + ": Kernels.vectorized() = " + Kernels.vectorized());
             if (!Kernels.vectorized()) {
                 throw new IllegalStateException("multitag runs its scalar kernels: start the fork with "
@@ -121,9 +129,15 @@ public class EncoderBenchmark {
 
             float[] ours = EncoderModels.lastHiddenState(multitag, batch);
             float[] theirs = ort.lastHiddenState(ortInputs);
-            EncoderModels.require(String.format(java.util.Locale.ROOT,
-                    "%s: multitag vs ORT (%s), batch %dx%d, outputs up to |%.2f|", method, ortGraph, rows, SEQ,
-                    EncoderModels.maxAbs(theirs)), EncoderModels.maxAbsDiff(ours, theirs), tolerance);
+            if (bf16) {
+                EncoderModels.require(String.format(java.util.Locale.ROOT,
+                        "%s: multitag bf16 vs ORT float32 (%s), batch %dx%d", method, ortGraph, rows, SEQ),
+                        "‖ours − ORT‖ / ‖ORT‖", relativeDiff(ours, theirs), BF16_TOLERANCE);
+            } else {
+                EncoderModels.require(String.format(java.util.Locale.ROOT,
+                        "%s: multitag vs ORT (%s), batch %dx%d, outputs up to |%.2f|", method, ortGraph, rows, SEQ,
+                        EncoderModels.maxAbs(theirs)), EncoderModels.maxAbsDiff(ours, theirs), tolerance);
+            }
 
             if (timeOrt) {
                 multitag.close();
@@ -161,6 +175,13 @@ public class EncoderBenchmark {
     @Benchmark
     @BenchmarkMode(Mode.Throughput)
     @OutputTimeUnit(TimeUnit.SECONDS)
+    public INDArray miniLmThroughputMultitagBf16(Engines e) {
+        return e.multitag.run(e.batch, null, null);
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
     public long miniLmThroughputOrt(Engines e) throws OrtException {
         return e.ort.run(e.ortInputs);
     }
@@ -182,6 +203,13 @@ public class EncoderBenchmark {
     @Benchmark
     @BenchmarkMode(Mode.AverageTime)
     @OutputTimeUnit(TimeUnit.MILLISECONDS)
+    public INDArray miniLmLatencyMultitagBf16(Engines e) {
+        return e.multitag.run(e.batch, null, null);
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.MILLISECONDS)
     public long miniLmLatencyOrt(Engines e) throws OrtException {
         return e.ort.run(e.ortInputs);
     }
@@ -196,7 +224,52 @@ public class EncoderBenchmark {
     @Benchmark
     @BenchmarkMode(Mode.Throughput)
     @OutputTimeUnit(TimeUnit.SECONDS)
+    public INDArray bertBaseThroughputMultitagBf16(Engines e) {
+        return e.multitag.run(e.batch, null, null);
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
     public long bertBaseThroughputOrt(Engines e) throws OrtException {
         return e.ort.run(e.ortInputs);
+    }
+
+    /** ‖a − b‖ / ‖b‖. */
+    static double relativeDiff(float[] a, float[] b) {
+        double d = 0;
+        double n = 0;
+        for (int i = 0; i < a.length; i++) {
+            d += ((double) a[i] - b[i]) * ((double) a[i] - b[i]);
+            n += (double) b[i] * b[i];
+        }
+        return Math.sqrt(d / n);
+    }
+
+    /**
+     * multitag's MiniLM encoder in float32 and in bf16, interleaved (one forward of each in turn, so load from other
+     * processes falls on both alike), at batch {@value #BATCH} and 1 × {@value #SEQ}: the median of each and their
+     * ratio.
+     *
+     * <pre>java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar
+     *     org.multitag.benchmarks.EncoderBenchmark [ROUNDS]</pre>
+     */
+    public static void main(String[] args) {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+        ImportedModel m = EncoderModels.importOnnx(EncoderModels.miniLmOnnx());
+        ComputeSetting fp32 = ComputeSetting.defaults().withThreads(THREADS).withPrecision(Precision.FP32);
+        try (BertEncoder a = new BertEncoder(BertWeights.of(m.config(), m.weights()), fp32, true);
+                BertEncoder b = new BertEncoder(BertWeights.of(m.config(), m.weights()), fp32.withPrecision(
+                        Precision.BF16), true)) {
+            for (int rows : new int[] {BATCH, 1}) {
+                Batch batch = EncoderInputs.batch(rows, SEQ);
+                double[] ms = Interleaved.medians(rounds, 1, () -> a.run(batch, null, null),
+                        () -> b.run(batch, null, null));
+                double f = ms[0];
+                double h = ms[1];
+                System.out.printf(java.util.Locale.ROOT, "MiniLM encoder, batch %d x %d, median of %d interleaved rounds:"
+                        + " fp32 %.1f ms, bf16 %.1f ms (bf16 %.2fx the fp32 speed)%n", rows, SEQ, rounds, f, h, f / h);
+            }
+        }
     }
 }

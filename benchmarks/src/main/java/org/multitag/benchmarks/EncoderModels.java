@@ -96,7 +96,12 @@ final class EncoderModels {
 
     /** Throws unless {@code diff ≤ tolerance}; prints and records the check either way. */
     static void require(String what, double diff, double tolerance) {
-        String line = String.format(Locale.ROOT, "%s: max abs diff %.2e (tolerance %.0e)", what, diff, tolerance);
+        require(what, "max abs diff", diff, tolerance);
+    }
+
+    /** As {@link #require(String, double, double)}, the measure named {@code measure}. */
+    static void require(String what, String measure, double diff, double tolerance) {
+        String line = String.format(Locale.ROOT, "%s: %s %.2e (tolerance %.0e)", what, measure, diff, tolerance);
         System.out.println("[check] " + line);
         record(line + (diff <= tolerance ? "" : " FAILED"));
         if (!(diff <= tolerance)) {

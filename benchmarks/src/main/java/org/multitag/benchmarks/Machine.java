@@ -50,4 +50,27 @@ final class Machine {
         }
         return "unknown";
     }
+
+    /**
+     * Which of the flags bf16 speed depends on /proc/cpuinfo lists: {@code avx512_bf16} (oneDNN's bf16 jit gemm),
+     * {@code amx_bf16} and {@code amx_tile} (the AMX tiles), e.g. "avx512_bf16 yes, amx_bf16 no, amx_tile no".
+     */
+    static String bf16Flags() {
+        try {
+            for (String line : Files.readAllLines(Paths.get("/proc/cpuinfo"))) {
+                if (line.startsWith("flags")) {
+                    String flags = " " + line.substring(line.indexOf(':') + 1) + " ";
+                    StringBuilder sb = new StringBuilder();
+                    for (String f : new String[] {"avx512_bf16", "amx_bf16", "amx_tile"}) {
+                        sb.append(sb.length() == 0 ? "" : ", ").append(f)
+                                .append(flags.contains(" " + f + " ") ? " yes" : " no");
+                    }
+                    return sb.toString();
+                }
+            }
+        } catch (IOException e) {
+            // fall through
+        }
+        return "unknown";
+    }
 }

@@ -8,6 +8,7 @@ import org.multitag.model.kernels.ComputeSetting;
 import org.multitag.model.kernels.KernelChoice;
 import org.multitag.model.kernels.Kernels;
 import org.multitag.model.kernels.NativeArrays;
+import org.multitag.model.kernels.Precision;
 import org.multitag.model.nn.Batch;
 import org.multitag.model.nn.BertWeights;
 import org.multitag.model.nn.Freeze;
@@ -32,6 +33,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * One fine-tuning step of all-MiniLM-L6-v2 with a 16-label head, batch {@value #BATCH} × {@value #SEQ} real
@@ -67,17 +69,22 @@ public class TrainStepBenchmark {
         long step;
         /** The encoder's kernels: java or nd4j. */
         @Param({"java"})
-        public String kernels;
+        public String kernels = "java";
 
         @Setup(Level.Trial)
-        public void setUp() {
+        public void setUp(BenchmarkParams params) {
+            setUp(params.getBenchmark().endsWith("Bf16"));
+        }
+
+        void setUp(boolean bf16) {
             if (!Kernels.vectorized()) {
                 throw new IllegalStateException("Vector API kernels inactive: run with --add-modules jdk.incubator.vector");
             }
             ImportedModel m = EncoderModels.importOnnx(EncoderModels.miniLmOnnx());
             INDArray[] head = TokenClassifier.newClassifier(m.config(), LABELS, 1);
             model = TokenClassifier.trainable(BertWeights.of(m.config(), m.weights()), head[0], head[1], Freeze.none(),
-                    ComputeSetting.defaults().withThreads(THREADS).withKernels(KernelChoice.parse(kernels)));
+                    ComputeSetting.defaults().withThreads(THREADS).withKernels(KernelChoice.parse(kernels))
+                            .withPrecision(bf16 ? Precision.BF16 : Precision.FP32));
             resolved = model.encoder().computeSetting().resolvedKernels();
             loss = new BceWithLogitsLoss(false, resolved);
             batch = EncoderInputs.batch(BATCH, SEQ);
@@ -112,6 +119,16 @@ public class TrainStepBenchmark {
     /** One optimizer step; returns the loss so the work is not dead code. */
     @Benchmark
     public double miniLmTrainStep(Step s) {
+        return step(s);
+    }
+
+    /** The same step in bf16 mixed precision (gemm inputs in bfloat16, float32 master weights and optimizer). */
+    @Benchmark
+    public double miniLmTrainStepBf16(Step s) {
+        return step(s);
+    }
+
+    private static double step(Step s) {
         s.model.zeroGradients();
         INDArray logits = s.model.forward(s.batch, Pass.training(new SplittableRandom(++s.step)));
         double l = s.loss.forward(logits, s.targets, s.mask, null);
@@ -120,5 +137,28 @@ public class TrainStepBenchmark {
         GradientClipping.clip(s.grads.values(), 1.0, s.resolved);
         s.adam.step(s.grads, 5e-5);
         return l;
+    }
+
+    /**
+     * Interleaved timing of the float32 and the bf16 step (one of each in turn, so load from other processes falls
+     * on both alike): prints the median step of each and their ratio.
+     *
+     * <pre>java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar
+     *     org.multitag.benchmarks.TrainStepBenchmark [ROUNDS]</pre>
+     */
+    public static void main(String[] args) {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+        Step fp32 = new Step();
+        Step bf16 = new Step();
+        fp32.setUp(false);
+        bf16.setUp(true);
+        double[] ms = Interleaved.medians(rounds, 1, () -> step(fp32), () -> step(bf16));
+        double a = ms[0];
+        double b = ms[1];
+        System.out.printf(java.util.Locale.ROOT, "train step, median of %d interleaved rounds: fp32 %.0f ms, bf16 %.0f ms"
+                + " (bf16 %.2fx the fp32 speed); CPU %s, bfloat16 flags: %s; Java %s%n", rounds, a, b, a / b,
+                Machine.cpuModel(true), Machine.bf16Flags(), System.getProperty("java.version"));
+        fp32.model.close();
+        bf16.model.close();
     }
 }

@@ -11,7 +11,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * kernel, the matrix products per shape (so their GFLOP/s can be set against the gemm's ceiling). Off, each call
  * costs one branch. The model's blocks always call through one, so any model can be profiled as it runs.
  */
-public final class KernelProfile implements Kernels {
+public final class KernelProfile extends DelegatingKernels {
 
     /** One kernel's (or one gemm shape's) totals. */
     public record Entry(long nanos, long calls, double flop) {
@@ -22,13 +22,12 @@ public final class KernelProfile implements Kernels {
         }
     }
 
-    private final Kernels inner;
     private final Map<String, long[]> nanos = new LinkedHashMap<>();
     private final Map<String, Double> flops = new LinkedHashMap<>();
     private boolean enabled;
 
     public KernelProfile(Kernels inner) {
-        this.inner = inner;
+        super(inner);
     }
 
     /** Starts (true) or stops (false) the timing; the totals so far stay. */
@@ -178,15 +177,5 @@ public final class KernelProfile implements Kernels {
         long t0 = start();
         inner.embeddingsBackward(ids, types, positions, dOut, dWord, dType, dPosition, padTokenId);
         stop("embeddings backward", t0);
-    }
-
-    @Override
-    public Parallel parallel() {
-        return inner.parallel();
-    }
-
-    @Override
-    public void close() {
-        inner.close();
     }
 }

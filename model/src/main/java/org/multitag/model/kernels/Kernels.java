@@ -10,7 +10,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * read host memory ({@link #create} picks the Java Vector API one, {@link #scalar} is the plain-Java reference),
  * and the third is made of ND4J's own ops alone, so it runs on any ND4J backend (CUDA included).
  *
- * <p>The matrix products ({@link #gemm}) go to ND4J's gemm, which runs on every ND4J backend.
+ * <p>The matrix products ({@link #gemm}) go to ND4J's gemm, which runs on every ND4J backend; in {@code bf16}
+ * precision ({@link #bf16}) with bfloat16 inputs.
  *
  * <p>Conventions: {@code N} token rows, {@code H} hidden columns; a null optional argument means "skip it"; the
  * backward methods accumulate into parameter gradients ({@code +=}) and write input gradients. Implementations
@@ -129,6 +130,20 @@ public interface Kernels extends AutoCloseable {
     void embeddingsBackward(int[][] ids, int[][] types, int[][] positions, INDArray dOut, INDArray dWord,
             INDArray dType, INDArray dPosition, int padTokenId);
 
+    // ------------------------------------------------------------------------------------------ weights
+
+    /**
+     * Marks {@code weights} as arrays that stay unchanged until {@link #weightsChanged}: kernels that compute in
+     * another number format ({@code bf16}) may keep converted copies of them. The float32 kernels ignore it.
+     */
+    default void registerWeights(java.util.Collection<INDArray> weights) {}
+
+    /**
+     * Says the registered weights were written (an optimizer step, weights put back from a file): copies made
+     * from them are dropped, so the next product reads the new values.
+     */
+    default void weightsChanged() {}
+
     /** The Java threads these kernels use, idle between calls (an optimizer may share them). */
     Parallel parallel();
 
@@ -163,19 +178,23 @@ public interface Kernels extends AutoCloseable {
                     + " this process runs " + org.nd4j.linalg.factory.Nd4j.getBackend().getClass().getSimpleName()
                     + ": use --kernels nd4j or auto");
         }
-        if (precision == Precision.BF16) {
-            throw new IllegalArgumentException("bf16 precision is not built yet");
-        }
         int threads = setting.effectiveThreads();
-        if (k == KernelChoice.ND4J) {
-            return new Nd4jKernels(new Parallel(threads));
-        }
-        return vectorized() ? new VectorKernels(new Parallel(threads)) : scalar(threads);
+        Kernels fp32 = k == KernelChoice.ND4J ? new Nd4jKernels(new Parallel(threads))
+                : vectorized() ? new VectorKernels(new Parallel(threads)) : scalar(threads);
+        return precision == Precision.BF16 ? bf16(fp32) : fp32;
     }
 
     /** The plain-Java kernels, computed in double and rounded once: the reference in the tests. */
     static Kernels scalar(int threads) {
         return new ScalarKernels(new Parallel(threads));
+    }
+
+    /**
+     * {@code fp32} computing its matrix products in bfloat16 (inputs rounded to nearest even, alpha and beta
+     * applied in float32), everything else unchanged: PyTorch's CPU autocast.
+     */
+    static Kernels bf16(Kernels fp32) {
+        return new Bf16Kernels(fp32);
     }
 
     /** Whether the Java kernels are the Vector API ones on this JVM. */

@@ -44,6 +44,7 @@ public final class BertEncoder implements AutoCloseable {
     private final Embeddings embeddings;
     private final List<EncoderLayer> layers = new ArrayList<>();
     private boolean saved;
+    private boolean afterBackwardPass;
 
     /**
      * An encoder over {@code weights}, using {@code threads} threads for gemm (ND4J, process-wide) and for the
@@ -98,6 +99,8 @@ public final class BertEncoder implements AutoCloseable {
         this.embeddings = new Embeddings(weights, hidden);
         for (BertWeights.Layer w : weights.layers()) {
             layers.add(new EncoderLayer(w, config.numAttentionHeads(), act, config.layerNormEps(), hidden, attention));
+            compute.kernels().registerWeights(List.of(w.qkvWeight(), w.attnOutWeight(), w.interWeight(),
+                    w.outWeight()));
         }
     }
 
@@ -127,6 +130,15 @@ public final class BertEncoder implements AutoCloseable {
      */
     public ComputeSetting computeSetting() {
         return setting;
+    }
+
+    /**
+     * Says the weights were written outside a training pass (put back from a file, say), so that kernels computing
+     * in bf16 drop their copies. A pass for backward needs no call: its first products read the weights again, and
+     * so does the first pass after one, whatever optimizer ran in between.
+     */
+    public void weightsChanged() {
+        compute.kernels().weightsChanged();
     }
 
     /** The kernels (and their threads) this encoder runs on. */
@@ -185,6 +197,11 @@ public final class BertEncoder implements AutoCloseable {
     private INDArray forward(Batch batch, Pass pass, List<INDArray> attentions, List<INDArray> hiddenStates,
             LayerMix mix) {
         validate(batch);
+        // an optimizer may have written the weights after a pass for backward: converted copies (bf16) are made anew
+        if (pass.saves() || afterBackwardPass) {
+            compute.kernels().weightsChanged();
+        }
+        afterBackwardPass = pass.saves();
         int b = batch.size();
         int t = batch.maxLength();
         int h = config.hiddenSize();

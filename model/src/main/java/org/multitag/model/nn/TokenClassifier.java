@@ -224,6 +224,11 @@ public final class TokenClassifier implements AutoCloseable {
         }
     }
 
+    /** See {@link BertEncoder#weightsChanged()}: call after writing into the weights outside training. */
+    public void weightsChanged() {
+        encoder.weightsChanged();
+    }
+
     /** Sets every gradient to 0 (once per optimizer step). */
     public void zeroGradients() {
         grads.zero();

@@ -47,8 +47,13 @@ class OrtParityTest {
     @BeforeAll
     static void load() throws Exception {
         ort = new OrtReference(OrtReference.resource("/all-minilm-l6-v2.onnx"), 2);
+        tokenizer = miniLmTokenizer();
+    }
+
+    /** The tokenizer published beside the MiniLM ONNX export. */
+    static Tokenizer miniLmTokenizer() throws java.io.IOException {
         try (InputStream in = OrtParityTest.class.getResourceAsStream("/all-minilm-l6-v2-tokenizer.json")) {
-            tokenizer = TokenizerLoader.fromJson(in, "all-minilm-l6-v2-tokenizer.json");
+            return TokenizerLoader.fromJson(in, "all-minilm-l6-v2-tokenizer.json");
         }
     }
 

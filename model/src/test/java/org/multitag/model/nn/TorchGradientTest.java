@@ -81,29 +81,13 @@ class TorchGradientTest {
         return Math.sqrt(d / n);
     }
 
-    @ParameterizedTest(name = "kernels {0}")
-    @EnumSource(value = KernelChoice.class, names = {"JAVA", "ND4J"})
-    void minilmGradientsMatchPyTorch(KernelChoice kernels) throws Exception {
-        StateDict fx = SafetensorsReader.read(Path.of(getClass().getResource("/grads/minilm-l6-grads.safetensors").toURI()));
-        ImportedModel m = NamedModels.fromEnvironment().importNamed("minilm-l6");
-        BertWeights weights = BertWeights.of(m.config(), m.weights());
-        double fingerprint = 0;
-        for (INDArray a : weights.parameters().values()) {
-            for (float v : NativeArrays.toFloats(a)) {
-                fingerprint += Math.abs(v);
-            }
-        }
-        double expectedPrint = Double.parseDouble(fx.metadata().get("weights_fingerprint"));
-        assertEquals(expectedPrint, fingerprint, 1e-9 * expectedPrint, "same MiniLM weights as the fixture");
-
+    /** The fixture's rows without their padding (the attention mask says where each ends). */
+    static Batch batch(StateDict fx) {
         long[] ids = longs(fx.get("input_ids"));
         long[] types = longs(fx.get("token_type_ids"));
         long[] attention = longs(fx.get("attention_mask"));
-        long[] tokenMask = longs(fx.get("token_mask"));
         int b = fx.get("input_ids").dim(0);
         int t = fx.get("input_ids").dim(1);
-        int labels = fx.get("classifier.bias").dim(0);
-        int h = m.config().hiddenSize();
         List<int[]> idRows = new ArrayList<>();
         List<int[]> typeRows = new ArrayList<>();
         for (int r = 0; r < b; r++) {
@@ -120,12 +104,42 @@ class TorchGradientTest {
             idRows.add(ir);
             typeRows.add(tr);
         }
-        Batch batch = Batch.of(idRows, typeRows);
-        assertEquals(t, batch.maxLength());
-        boolean[] mask = new boolean[b * t];
+        return Batch.of(idRows, typeRows);
+    }
+
+    /** The fixture's labelled tokens, [B·T]. */
+    static boolean[] tokenMask(StateDict fx) {
+        long[] tokenMask = longs(fx.get("token_mask"));
+        boolean[] mask = new boolean[tokenMask.length];
         for (int i = 0; i < mask.length; i++) {
             mask[i] = tokenMask[i] == 1;
         }
+        return mask;
+    }
+
+    @ParameterizedTest(name = "kernels {0}")
+    @EnumSource(value = KernelChoice.class, names = {"JAVA", "ND4J"})
+    void minilmGradientsMatchPyTorch(KernelChoice kernels) throws Exception {
+        StateDict fx = SafetensorsReader.read(Path.of(getClass().getResource("/grads/minilm-l6-grads.safetensors").toURI()));
+        ImportedModel m = NamedModels.fromEnvironment().importNamed("minilm-l6");
+        BertWeights weights = BertWeights.of(m.config(), m.weights());
+        double fingerprint = 0;
+        for (INDArray a : weights.parameters().values()) {
+            for (float v : NativeArrays.toFloats(a)) {
+                fingerprint += Math.abs(v);
+            }
+        }
+        double expectedPrint = Double.parseDouble(fx.metadata().get("weights_fingerprint"));
+        assertEquals(expectedPrint, fingerprint, 1e-9 * expectedPrint, "same MiniLM weights as the fixture");
+
+        long[] attention = longs(fx.get("attention_mask"));
+        int b = fx.get("input_ids").dim(0);
+        int t = fx.get("input_ids").dim(1);
+        int labels = fx.get("classifier.bias").dim(0);
+        int h = m.config().hiddenSize();
+        Batch batch = batch(fx);
+        assertEquals(t, batch.maxLength());
+        boolean[] mask = tokenMask(fx);
         float[] targets = fx.get("targets").toFloat32();
         INDArray w = NativeArrays.of(fx.get("classifier.weight").toFloat32(), labels, h);
         INDArray bias = NativeArrays.of(fx.get("classifier.bias").toFloat32(), labels);

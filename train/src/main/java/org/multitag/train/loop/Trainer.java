@@ -223,6 +223,7 @@ public final class Trainer {
         Checkpoint.Position pos = new Checkpoint.Position(0, 0, 0, -1, 0, 0);
         if (resume && Checkpoint.exists(checkpointDir())) {
             var loaded = Checkpoint.load(checkpointDir(), params, fingerprint());
+            model.weightsChanged();
             pos = loaded.getKey();
             adam.restore(loaded.getValue(), pos.adamSteps());
             log.truncateAfter(pos.step());
@@ -401,6 +402,7 @@ public final class Trainer {
                 target.assign(NativeArrays.of(t.toFloat32(), target.shape()));
             }
         }
+        model.weightsChanged();
     }
 
     private void writeCurve(MetricsLog log) throws IOException {

@@ -1,6 +1,7 @@
 package org.multitag.train.loop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -24,6 +25,9 @@ import org.multitag.eval.Baselines;
 import org.multitag.eval.EvaluationReport;
 import org.multitag.eval.Evaluator;
 import org.multitag.model.MultiLabelTagger;
+import org.multitag.model.kernels.ComputeSetting;
+import org.multitag.model.kernels.KernelChoice;
+import org.multitag.model.kernels.Precision;
 import org.multitag.model.nn.BertWeights;
 import org.multitag.model.nn.Freeze;
 import org.multitag.model.nn.TokenClassifier;
@@ -60,6 +64,19 @@ class TrainerTest {
                 .withPadding(null).withTruncation(null);
     }
 
+    static final TrainOptions OPTIONS = new TrainOptions(2, 3e-4, 16, 1, 0.1, 0.01, 1.0, 7, "auto", Freeze.none(), 2,
+            true, 3e-4, TrainOptions.LossReduction.MEAN, TrainOptions.HeadInit.ZERO);
+
+    /** The first {@code trainN} EWT train and {@code devN} dev sentences, read with the train labels: {train, dev}. */
+    static TrainingData[] ewtSlice(Path tmp, int trainN, int devN) throws Exception {
+        Path trainFile = TestData.ewt("train", trainN, tmp.resolve("train.conllu"));
+        Path devFile = TestData.ewt("dev", devN, tmp.resolve("dev.conllu"));
+        LabelSet labels = ExampleReader.collectLabels(List.of(trainFile), false);
+        ExampleReader reader = new ExampleReader(tokenizer, labels,
+                new ExampleReader.Options(128, true, false, true));
+        return new TrainingData[] {reader.read(trainFile), reader.read(devFile)};
+    }
+
     static TokenClassifier newModel(ImportedModel m, int labels, long seed) {
         INDArray[] head = TokenClassifier.newClassifier(m.config(), labels, seed);
         return TokenClassifier.trainable(BertWeights.of(m.config(), m.weights()), head[0], head[1], Freeze.none(), 2);
@@ -67,15 +84,11 @@ class TrainerTest {
 
     @Test
     void fineTunesBeatsBaselinesSavesAndResumesExactly(@TempDir Path tmp) throws Exception {
-        Path trainFile = TestData.ewt("train", 320, tmp.resolve("train.conllu"));
-        Path devFile = TestData.ewt("dev", 80, tmp.resolve("dev.conllu"));
-        LabelSet labels = ExampleReader.collectLabels(List.of(trainFile), false);
-        ExampleReader reader = new ExampleReader(tokenizer, labels,
-                new ExampleReader.Options(128, true, false, true));
-        TrainingData train = reader.read(trainFile);
-        TrainingData dev = reader.read(devFile);
-        TrainOptions opt = new TrainOptions(2, 3e-4, 16, 1, 0.1, 0.01, 1.0, 7, "auto", Freeze.none(), 2, true, 3e-4,
-                TrainOptions.LossReduction.MEAN, TrainOptions.HeadInit.ZERO);
+        TrainingData[] data = ewtSlice(tmp, 320, 80);
+        TrainingData train = data[0];
+        TrainingData dev = data[1];
+        LabelSet labels = train.labels();
+        TrainOptions opt = OPTIONS;
 
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         PrintStream ps = new PrintStream(log, true, StandardCharsets.UTF_8);
@@ -129,6 +142,51 @@ class TrainerTest {
             new Trainer(model, miniLm.config(), tokenizerFiles, train, dev, opt, split, ps, false).run(true);
         }
         assertEquals(losses(full), losses(split));
+    }
+
+    /**
+     * bf16 mixed precision keeps the bit-exact resume: a bf16 run stopped after epoch 1 and resumed in bf16 logs the
+     * uninterrupted bf16 run's losses. It also catches a stale bf16 weight copy: the uninterrupted run converts the
+     * weights after every step, the resumed one starts from weights loaded from the checkpoint, so a copy kept
+     * across a step would make the two curves part.
+     */
+    @Test
+    void bf16RunResumedInBf16RepeatsTheUninterruptedRun(@TempDir Path tmp) throws Exception {
+        TrainingData[] data = ewtSlice(tmp, 96, 24);
+        TrainingData train = data[0];
+        TrainingData dev = data[1];
+        LabelSet labels = train.labels();
+        TrainOptions opt = OPTIONS;
+        PrintStream ps = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        ComputeSetting bf16 = new ComputeSetting(2, KernelChoice.JAVA, Precision.BF16);
+        Path full = tmp.resolve("full");
+        try (TokenClassifier model = newModel(miniLm, labels.size(), 7, bf16)) {
+            new Trainer(model, miniLm.config(), tokenizerFiles, train, dev, opt, full, ps, false).run(false);
+        }
+        Path split = tmp.resolve("split");
+        try (TokenClassifier model = newModel(miniLm, labels.size(), 7, bf16)) {
+            new Trainer(model, miniLm.config(), tokenizerFiles, train, dev, opt.withEpochs(2), split, ps, false)
+                    .runUntilEpoch(1);
+        }
+        try (TokenClassifier model = newModel(miniLm, labels.size(), 7, bf16)) {
+            new Trainer(model, miniLm.config(), tokenizerFiles, train, dev, opt, split, ps, false).run(true);
+        }
+        Path fp32 = tmp.resolve("fp32");
+        try (TokenClassifier model = newModel(miniLm, labels.size(), 7, bf16.withPrecision(Precision.FP32))) {
+            new Trainer(model, miniLm.config(), tokenizerFiles, train, dev, opt.withEpochs(2), fp32, ps, false)
+                    .runUntilEpoch(1);
+        }
+        List<String> bf16Losses = losses(full);
+        System.out.println("bf16 losses " + bf16Losses + "; fp32 epoch 1 " + losses(fp32));
+        assertEquals(12, bf16Losses.size());
+        assertEquals(bf16Losses, losses(split));
+        assertNotEquals(losses(fp32), bf16Losses.subList(0, losses(fp32).size()), "bf16 computes differently");
+    }
+
+    static TokenClassifier newModel(ImportedModel m, int labels, long seed, ComputeSetting setting) {
+        INDArray[] head = TokenClassifier.newClassifier(m.config(), labels, seed);
+        return TokenClassifier.trainable(BertWeights.of(m.config(), m.weights()), head[0], head[1], Freeze.none(),
+                setting);
     }
 
     static List<String> losses(Path run) throws Exception {
