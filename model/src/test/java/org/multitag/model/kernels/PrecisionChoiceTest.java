@@ -1,6 +1,7 @@
 package org.multitag.model.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
@@ -54,14 +55,35 @@ class PrecisionChoiceTest {
         assertNull(PrecisionChoice.resolve(Precision.FP32, Bf16Path.REFERENCE, NO_AMX, false).note());
     }
 
-    /** On this machine (no AMX) auto computes in fp32, and kernels built for it are the float32 ones. */
+    /** AVX512-BF16 without AMX counts as faster on AMD's CPUs (measured here), not on Intel's (issue 23's probe). */
     @Test
-    void autoOnThisMachineIsFp32() {
-        assumeFalse(CpuFeatures.detect().hasAmx(), "a CPU with AMX");
+    void avx512Bf16AloneIsFasterOnAmdOnly() {
+        assertTrue(PrecisionChoice.bf16WithoutAmxIsFaster(CpuFeatures.parse("""
+                model name\t: AMD EPYC 9R14 96-Core Processor
+                flags\t\t: avx2 avx512f avx512_bf16
+                """)));
+        assertFalse(PrecisionChoice.bf16WithoutAmxIsFaster(CpuFeatures.parse("""
+                model name\t: Intel(R) Xeon(R) Platinum 8481C CPU @ 2.70GHz
+                flags\t\t: avx2 avx512f avx512_bf16
+                """)));
+        assertFalse(PrecisionChoice.bf16WithoutAmxIsFaster(CpuFeatures.parse("""
+                model name\t: AMD EPYC 7B13 64-Core Processor
+                flags\t\t: avx2
+                """)));
+    }
+
+    /** On this machine (no AMX) auto follows the rule above, and kernels built for it compute in that precision. */
+    @Test
+    void autoOnThisMachineFollowsTheRule() {
+        CpuFeatures cpu = CpuFeatures.detect();
+        assumeFalse(cpu.hasAmx(), "a CPU with AMX");
+        Precision expected = Amx.prepareBf16() == Bf16Path.AVX512_BF16 && PrecisionChoice.bf16WithoutAmxIsFaster(cpu)
+                ? Precision.BF16 : Precision.FP32;
         ComputeSetting auto = new ComputeSetting(1, KernelChoice.JAVA, Precision.AUTO);
-        assertEquals(Precision.FP32, auto.resolvedPrecision());
+        assertEquals(expected, auto.resolvedPrecision());
         try (Kernels k = Kernels.create(auto)) {
-            assertEquals(Kernels.vectorized() ? VectorKernels.class : ScalarKernels.class, k.getClass());
+            Class<?> fp32 = Kernels.vectorized() ? VectorKernels.class : ScalarKernels.class;
+            assertEquals(expected == Precision.BF16 ? Bf16Kernels.class : fp32, k.getClass());
         }
         assertEquals(Precision.FP32, auto.withPrecision(Precision.FP32).resolvedPrecision());
     }
