@@ -85,8 +85,8 @@ public record ComputeSetting(int threads, KernelChoice kernels, Precision precis
 
     /**
      * {@link #precision} as this process runs it: {@code fp32} stays; {@code bf16} stays (with one stderr line when its
-     * products cannot use AMX here); {@code auto} is bf16 where the CPU has AMX and it could be enabled, else fp32
-     * (with one stderr line saying why). The first call that may need bf16 enables AMX for the process, which must
+     * products cannot use AMX here); {@code auto} is bf16 where the CPU has AMX and it could be enabled or where
+     * AVX512-BF16 alone measured faster (AMD), else fp32 (with one stderr line saying why). The first call that may need bf16 enables AMX for the process, which must
      * happen before oneDNN's first primitive: {@link Kernels#create(ComputeSetting)} calls this first.
      */
     public Precision resolvedPrecision() {
