@@ -14,6 +14,7 @@ import org.multitag.model.Thresholds;
 import org.multitag.model.decoding.Decoder;
 import org.multitag.model.decoding.Decoding;
 import org.multitag.model.decoding.DecodingMode;
+import org.multitag.model.kernels.ComputeSetting;
 import org.multitag.model.nn.BertEncoder;
 import org.multitag.model.nn.BertWeights;
 import org.multitag.tokenizer.Tokenizer;
@@ -30,8 +31,8 @@ final class ExecutorModels {
     public record Loaded(Tokenizer tokenizer, BertWeights weights, MultiLabelHead head, Decoding decoding) {
 
         /** A fresh encoder (own scratch buffers) over the shared weights; closing it leaves the weights open. */
-        public BertEncoder openEncoder(int threads) {
-            return new BertEncoder(weights, threads, false);
+        public BertEncoder openEncoder(ComputeSetting setting) {
+            return new BertEncoder(weights, setting, false);
         }
 
         /**

@@ -121,7 +121,7 @@ abstract class PartitionTask implements MapPartitionsFunction<Row, Row> {
             }
             if (encoder == null) {
                 loaded = ExecutorModels.get(model.value());
-                encoder = loaded.openEncoder(threads());
+                encoder = loaded.openEncoder(options.computeSetting(threads()));
                 OPEN.incrementAndGet();
             }
             List<Object[]> added = process(items, loaded, encoder);

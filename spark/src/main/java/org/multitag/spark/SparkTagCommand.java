@@ -19,6 +19,8 @@ import org.multitag.core.InputException;
 import org.multitag.model.LongText;
 import org.multitag.model.TaggingModel;
 import org.multitag.model.decoding.DecodingMode;
+import org.multitag.model.kernels.KernelChoice;
+import org.multitag.model.kernels.Precision;
 import org.multitag.weights.NamedModels;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -101,6 +103,16 @@ public final class SparkTagCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
             description = "Compute threads per task (default 0: spark.task.cpus).")
     int threads;
+
+    @Option(names = "--kernels", paramLabel = "auto|java|nd4j",
+            description = "Kernel implementation on the executors, as in predict (default: each executor's "
+                    + "MULTITAG_KERNELS, else auto).")
+    String kernels;
+
+    @Option(names = "--precision", paramLabel = "fp32|bf16|auto",
+            description = "Matrix products on the executors in float32 or bf16 mixed precision, as in predict "
+                    + "(default: each executor's MULTITAG_PRECISION, else fp32).")
+    String precision;
 
     @Option(names = "--ship-model", description = "Send the model's files to the executors with the job (for "
             + "executors that cannot read the model folder; default when the master is not local).")
@@ -213,7 +225,15 @@ public final class SparkTagCommand implements Callable<Integer> {
         if (partitions < 0) {
             throw new InputException("--partitions must be >= 0, not " + partitions);
         }
-        return SparkTagger.Options.DEFAULT.withBatchSize(batchSize)
+        KernelChoice kernelChoice;
+        Precision precisionChoice;
+        try {
+            kernelChoice = kernels == null ? null : KernelChoice.parse(kernels);
+            precisionChoice = precision == null ? null : Precision.parse(precision);
+        } catch (IllegalArgumentException e) {
+            throw new InputException("--" + e.getMessage());
+        }
+        return SparkTagger.Options.DEFAULT.withBatchSize(batchSize).withCompute(kernelChoice, precisionChoice)
                 .withMaxLength(maxLength == null ? 0 : maxLength).withLongText(mode, stride == null ? -1 : stride)
                 .withThreshold(threshold).withThreads(threads).withDecoding(decodingMode());
     }

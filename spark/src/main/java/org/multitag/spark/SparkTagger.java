@@ -18,6 +18,9 @@ import org.apache.spark.util.LongAccumulator;
 import org.multitag.model.LongText;
 import org.multitag.model.MultiLabelTagger;
 import org.multitag.model.decoding.DecodingMode;
+import org.multitag.model.kernels.ComputeSetting;
+import org.multitag.model.kernels.KernelChoice;
+import org.multitag.model.kernels.Precision;
 
 /**
  * Tags or embeds a {@code Dataset<Row>} on Spark with a multitag model.
@@ -68,13 +71,19 @@ public final class SparkTagger {
      * @param decoding the decoding mode ({@code null}: the model folder's default)
      */
     public record Options(int batchSize, int maxLength, LongText longText, int stride, Float threshold, int threads,
-            int rowsPerChunk, DecodingMode decoding) implements Serializable {
+            int rowsPerChunk, DecodingMode decoding, KernelChoice kernels, Precision precision) implements Serializable {
 
         /**
          * Batches of 32, the model's length limit (longer rows through windows) and decoding, one thread per task
          * cpu, chunks of 1024.
          */
-        public static final Options DEFAULT = new Options(32, 0, LongText.WINDOW, -1, null, 0, 1024, null);
+        public static final Options DEFAULT = new Options(32, 0, LongText.WINDOW, -1, null, 0, 1024, null, null, null);
+
+        /** Options computing as each executor's process default says ({@link ComputeSetting#defaults()}). */
+        public Options(int batchSize, int maxLength, LongText longText, int stride, Float threshold, int threads,
+                int rowsPerChunk, DecodingMode decoding) {
+            this(batchSize, maxLength, longText, stride, threshold, threads, rowsPerChunk, decoding, null, null);
+        }
 
         /** Options that cut longer rows ({@code truncate}) or report them in {@code error}, as before windows. */
         public Options(int batchSize, int maxLength, boolean truncate, Float threshold, int threads,
@@ -116,39 +125,63 @@ public final class SparkTagger {
         }
 
         public Options withBatchSize(int n) {
-            return new Options(n, maxLength, longText, stride, threshold, threads, rowsPerChunk, decoding);
+            return new Options(n, maxLength, longText, stride, threshold, threads, rowsPerChunk, decoding, kernels,
+                    precision);
         }
 
         /** These options with another maximum length that cuts longer rows ({@code cut}) or reports them. */
         public Options withMaxLength(int n, boolean cut) {
-            return new Options(batchSize, n, cut, threshold, threads, rowsPerChunk, decoding);
+            return new Options(batchSize, n, cut ? LongText.TRUNCATE : LongText.ERROR, -1, threshold, threads,
+                    rowsPerChunk, decoding, kernels, precision);
         }
 
         /** These options with another maximum length (0: the model's), longer rows as {@link #longText()} says. */
         public Options withMaxLength(int n) {
-            return new Options(batchSize, n, longText, stride, threshold, threads, rowsPerChunk, decoding);
+            return new Options(batchSize, n, longText, stride, threshold, threads, rowsPerChunk, decoding, kernels,
+                    precision);
         }
 
         /** These options with another long-text rule and stride (negative: a quarter of the window). */
         public Options withLongText(LongText value, int strideTokens) {
-            return new Options(batchSize, maxLength, value, strideTokens, threshold, threads, rowsPerChunk, decoding);
+            return new Options(batchSize, maxLength, value, strideTokens, threshold, threads, rowsPerChunk, decoding,
+                    kernels, precision);
         }
 
         public Options withThreshold(Float t) {
-            return new Options(batchSize, maxLength, longText, stride, t, threads, rowsPerChunk, decoding);
+            return new Options(batchSize, maxLength, longText, stride, t, threads, rowsPerChunk, decoding, kernels,
+                    precision);
         }
 
         public Options withThreads(int n) {
-            return new Options(batchSize, maxLength, longText, stride, threshold, n, rowsPerChunk, decoding);
+            return new Options(batchSize, maxLength, longText, stride, threshold, n, rowsPerChunk, decoding, kernels,
+                    precision);
         }
 
         public Options withRowsPerChunk(int n) {
-            return new Options(batchSize, maxLength, longText, stride, threshold, threads, n, decoding);
+            return new Options(batchSize, maxLength, longText, stride, threshold, threads, n, decoding, kernels,
+                    precision);
         }
 
         /** These options with another decoding mode ({@code null}: the model's default). */
         public Options withDecoding(DecodingMode mode) {
-            return new Options(batchSize, maxLength, longText, stride, threshold, threads, rowsPerChunk, mode);
+            return new Options(batchSize, maxLength, longText, stride, threshold, threads, rowsPerChunk, mode,
+                    kernels, precision);
+        }
+
+        /**
+         * These options computing with other kernels and precision ({@code null}: each executor's process default, from
+         * its {@code MULTITAG_KERNELS} and {@code MULTITAG_PRECISION}).
+         */
+        public Options withCompute(KernelChoice k, Precision p) {
+            return new Options(batchSize, maxLength, longText, stride, threshold, threads, rowsPerChunk, decoding, k,
+                    p);
+        }
+
+        /** The compute setting of an encoder with {@code n} threads on an executor. */
+        ComputeSetting computeSetting(int n) {
+            ComputeSetting c = ComputeSetting.defaults().withThreads(n);
+            c = kernels == null ? c : c.withKernels(kernels);
+            return precision == null ? c : c.withPrecision(precision);
         }
 
         MultiLabelTagger.Options taggerOptions() {

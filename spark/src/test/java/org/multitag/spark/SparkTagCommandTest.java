@@ -216,6 +216,8 @@ class SparkTagCommandTest {
             {"--batch-size", "0", "error: --batch-size must be >= 1, not 0"},
             {"--threshold", "1.5", "error: --threshold must be in [0, 1], not 1.5"},
             {"--format", "csv", "error: unknown output format 'csv' (jsonl or parquet)"},
+            {"--precision", "fp16", "error: --precision must be fp32, bf16 or auto, not \"fp16\""},
+            {"--kernels", "cuda", "error: --kernels must be auto, java or nd4j, not \"cuda\""},
         };
         for (String[] c : cases) {
             Result r = sparkTag("--input", input.toString(), "--output", output.toString(), "--model",

@@ -31,6 +31,9 @@ import org.multitag.model.decoding.LabelGroups;
 import org.multitag.model.LongText;
 import org.multitag.model.LongTextSplit;
 import org.multitag.model.decoding.SeenLabelSets;
+import org.multitag.model.kernels.ComputeSetting;
+import org.multitag.model.kernels.KernelChoice;
+import org.multitag.model.kernels.Precision;
 import org.multitag.model.kernels.NativeArrays;
 import org.multitag.model.nn.Batch;
 import org.multitag.model.nn.BertEncoder;
@@ -75,6 +78,17 @@ class SparkTaggerTest {
     }
 
     /** Every row tagged as the single-JVM tagger tags the whole list at once: same words, labels and scores. */
+    /** --kernels and --precision travel to the executors in the options and survive every other with-method. */
+    @Test
+    void computeChoicesTravelWithTheOptions() {
+        SparkTagger.Options o = SparkTagger.Options.DEFAULT.withCompute(KernelChoice.ND4J, Precision.BF16)
+                .withBatchSize(8).withMaxLength(64, true).withMaxLength(64).withLongText(LongText.WINDOW, 8)
+                .withThreshold(0.4f).withThreads(1).withRowsPerChunk(10).withDecoding(null);
+        assertEquals(new ComputeSetting(3, KernelChoice.ND4J, Precision.BF16), o.computeSetting(3));
+        assertEquals(ComputeSetting.defaults().withThreads(2), SparkTagger.Options.DEFAULT.computeSetting(2),
+                "no choice: the executor's process default");
+    }
+
     @Test
     void tagsLikeTheSingleJvmTagger() throws IOException {
         List<List<WordPrediction>> expected = reference.tagTexts(texts);

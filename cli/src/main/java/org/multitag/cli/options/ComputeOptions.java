@@ -42,7 +42,8 @@ public final class ComputeOptions {
         }
         ComputeSetting setting;
         try {
-            setting = ComputeSetting.defaults();
+            // from the environment, not the process default: an earlier command in this JVM may have set that
+            setting = ComputeSetting.fromEnvironment();
         } catch (IllegalArgumentException e) {
             throw new InputException(e.getMessage());
         }

@@ -37,11 +37,21 @@ public record ComputeSetting(int threads, KernelChoice kernels, Precision precis
     public static ComputeSetting defaults() {
         ComputeSetting d = defaults;
         if (d == null) {
-            d = new ComputeSetting(0, env("MULTITAG_KERNELS", KernelChoice.AUTO.label(), KernelChoice::parse),
-                    env("MULTITAG_PRECISION", Precision.FP32.label(), Precision::parse));
+            d = fromEnvironment();
             defaults = d;
         }
         return d;
+    }
+
+    /**
+     * The environment's setting: {@code MULTITAG_KERNELS} and {@code MULTITAG_PRECISION}, else {@code auto} kernels
+     * in {@code fp32}, all cores; what a command line starts from, whatever an earlier command in the same JVM set.
+     *
+     * @throws IllegalArgumentException when an environment variable holds no valid choice
+     */
+    public static ComputeSetting fromEnvironment() {
+        return new ComputeSetting(0, env("MULTITAG_KERNELS", KernelChoice.AUTO.label(), KernelChoice::parse),
+                env("MULTITAG_PRECISION", Precision.FP32.label(), Precision::parse));
     }
 
     /** Replaces the process default for models built from now on. */
