@@ -1,7 +1,5 @@
 package org.multitag.model.kernels;
 
-import java.util.Locale;
-
 /**
  * The number format of the matrix products: {@code fp32} everywhere, or {@code bf16} mixed precision as PyTorch's
  * CPU autocast (the gemms' inputs in bfloat16, everything else and the master weights in float32), or {@code auto}:
@@ -13,16 +11,11 @@ public enum Precision {
 
     /** {@code fp32}, {@code bf16} or {@code auto}, any case; an {@link IllegalArgumentException} naming the choices. */
     public static Precision parse(String s) {
-        for (Precision p : values()) {
-            if (p.name().equalsIgnoreCase(s.trim())) {
-                return p;
-            }
-        }
-        throw new IllegalArgumentException("precision must be fp32, bf16 or auto, not \"" + s + "\"");
+        return ChoiceNames.parse(Precision.class, "precision", s);
     }
 
     /** The name as written on the command line. */
     public String label() {
-        return name().toLowerCase(Locale.ROOT);
+        return ChoiceNames.label(this);
     }
 }
