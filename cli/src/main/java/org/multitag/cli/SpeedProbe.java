@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.multitag.model.kernels.ComputeSetting;
+import org.multitag.model.kernels.KernelChoice;
 import org.multitag.model.kernels.NativeArrays;
 import org.multitag.model.nn.Batch;
 import org.multitag.model.nn.BertEncoder;
@@ -68,13 +69,15 @@ final class SpeedProbe {
         }
         float[] ones = new float[rows];
         java.util.Arrays.fill(ones, 1f);
-        BceWithLogitsLoss loss = new BceWithLogitsLoss();
-        try (TokenClassifier model = TokenClassifier.trainable(weights, head[0], head[1], Freeze.none(),
-                        setting.threads());
+        // the loss and AdamW follow the kernels, as in the trainer (ND4J ops with nd4j: nothing on the host)
+        KernelChoice kernels = setting.resolvedKernels();
+        BceWithLogitsLoss loss = new BceWithLogitsLoss(false, kernels);
+        try (TokenClassifier model = TokenClassifier.trainable(weights, head[0], head[1], Freeze.none(), setting);
                 INDArray targets = NativeArrays.of(y, rows, LABELS);
                 INDArray mask = NativeArrays.of(ones, rows);
                 INDArray dLogits = NativeArrays.of(new float[rows * LABELS], rows, LABELS)) {
-            AdamW adam = new AdamW(model.namedParameters());
+            AdamW adam = new AdamW(model.namedParameters(), 0.9, 0.999, 1e-8, 0.01, AdamW::decays, model.parallel(),
+                    kernels);
             SplittableRandom dropout = new SplittableRandom(9);
             return time(batch.tokens(), () -> {
                 model.zeroGradients();

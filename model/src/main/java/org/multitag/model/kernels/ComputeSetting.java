@@ -87,10 +87,7 @@ public record ComputeSetting(int threads, KernelChoice kernels, Precision precis
 
     /** {@link #kernels} with {@code auto} resolved against the ND4J backend this process loaded. */
     public KernelChoice resolvedKernels() {
-        if (kernels != KernelChoice.AUTO) {
-            return kernels;
-        }
-        return cpuBackend() ? KernelChoice.JAVA : KernelChoice.ND4J;
+        return kernels.resolved();
     }
 
     /**

@@ -13,6 +13,14 @@ public enum KernelChoice {
         return ChoiceNames.parse(KernelChoice.class, "kernels", s);
     }
 
+    /** This choice with {@code auto} resolved against the ND4J backend this process loaded. */
+    public KernelChoice resolved() {
+        if (this != AUTO) {
+            return this;
+        }
+        return ComputeSetting.cpuBackend() ? JAVA : ND4J;
+    }
+
     /** The name as written on the command line. */
     public String label() {
         return ChoiceNames.label(this);

@@ -1,10 +1,8 @@
 package org.multitag.train.loss;
 
 import java.nio.FloatBuffer;
-import org.multitag.model.kernels.ComputeSetting;
 import org.multitag.model.kernels.KernelChoice;
 import org.multitag.model.kernels.NativeArrays;
-import org.multitag.model.kernels.Precision;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -60,13 +58,13 @@ public final class BceWithLogitsLoss {
 
     /**
      * @param sumOverLabels sum over labels, mean over labelled tokens (else the mean over both)
-     * @param kernels the model's kernels ({@code auto} resolved as {@link ComputeSetting#resolvedKernels()} does):
+     * @param kernels the model's kernels ({@code auto} resolved as {@link KernelChoice#resolved()} does):
      *     {@code java} computes in Java loops over host memory (in double), {@code nd4j} with ND4J ops (in float32),
      *     which keeps the arrays on the backend's device and returns only the loss
      */
     public BceWithLogitsLoss(boolean sumOverLabels, KernelChoice kernels) {
         this.sumOverLabels = sumOverLabels;
-        this.ops = new ComputeSetting(1, kernels, Precision.FP32).resolvedKernels() == KernelChoice.ND4J;
+        this.ops = kernels.resolved() == KernelChoice.ND4J;
     }
 
     /**

@@ -9,10 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
-import org.multitag.model.kernels.ComputeSetting;
 import org.multitag.model.kernels.KernelChoice;
 import org.multitag.model.kernels.Parallel;
-import org.multitag.model.kernels.Precision;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -88,7 +86,7 @@ public final class AdamW {
 
     /**
      * As {@link #AdamW(Map, double, double, double, double, Predicate, Parallel)}, for a model on {@code kernels}
-     * ({@code auto} resolved as {@link ComputeSetting#resolvedKernels()} does): {@code java} updates in Java over
+     * ({@code auto} resolved as {@link KernelChoice#resolved()} does): {@code java} updates in Java over
      * host memory, {@code nd4j} with ND4J ops ({@code parallel} unused).
      */
     public AdamW(Map<String, INDArray> parameters, double beta1, double beta2, double eps, double weightDecay,
@@ -104,7 +102,7 @@ public final class AdamW {
         this.eps = eps;
         this.weightDecay = weightDecay;
         this.parallel = parallel;
-        this.ops = new ComputeSetting(1, kernels, Precision.FP32).resolvedKernels() == KernelChoice.ND4J;
+        this.ops = kernels.resolved() == KernelChoice.ND4J;
         for (Map.Entry<String, INDArray> e : parameters.entrySet()) {
             Slot s = new Slot(e.getKey(), e.getValue(), decay.test(e.getKey()), !ops);
             slots.add(s);

@@ -1,8 +1,6 @@
 package org.multitag.train.optim;
 
-import org.multitag.model.kernels.ComputeSetting;
 import org.multitag.model.kernels.KernelChoice;
-import org.multitag.model.kernels.Precision;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.reduce.floating.SquaredNorm;
@@ -33,10 +31,10 @@ public final class GradientClipping {
 
     /**
      * The global L2 norm of the gradients: with the {@code java} kernels summed over host memory in double, with the
-     * {@code nd4j} kernels by ND4J ops in float32 ({@code auto} resolved as {@link ComputeSetting#resolvedKernels()}).
+     * {@code nd4j} kernels by ND4J ops in float32 ({@code auto} resolved as {@link KernelChoice#resolved()}).
      */
     public static double globalNorm(Iterable<INDArray> gradients, KernelChoice kernels) {
-        if (new ComputeSetting(1, kernels, Precision.FP32).resolvedKernels() == KernelChoice.ND4J) {
+        if (kernels.resolved() == KernelChoice.ND4J) {
             // each gradient's sum in float32 (as torch), their total in double
             try (INDArray sum = Nd4j.scalar(0.0)) {
                 for (INDArray g : gradients) {
