@@ -27,7 +27,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Where the time goes, kernel by kernel and gemm shape by gemm shape, through the model's {@link KernelProfile}:
- * all-MiniLM-L6-v2's forward at batch 32 × 128 and batch 1 × 128, and the training step of {@code
+ * all-MiniLM-L6-v2's forward at batch 32 and 1 of 128 tokens and of 20 (a short sentence), and the training step of {@code
  * TrainStepBenchmark} (batch 16 × 128, 16 labels, dropout, BCE, backward, clipping, AdamW), each gemm's GFLOP/s
  * set against ND4J's gemm ceiling measured in the same run (the best of the model's gemm shapes at 4096 rows).
  * Writes {@code benchmarks/results/profile.md} (or the path given) naming the CPU and the JDK:
@@ -62,11 +62,14 @@ public final class ProfileReport {
         md.append(String.format(Locale.ROOT, "ND4J gemm ceiling (the best of 4096×384·384×1152, 4096×384·384×1536, "
                 + "4096×1536·1536×384, 4096×384·384×384, same run): **%.0f GFLOP/s**.%n%n", ceiling));
         ImportedModel m = EncoderModels.importOnnx(EncoderModels.miniLmOnnx());
-        for (int batch : new int[] {32, 1}) {
+        // 128 tokens: the encoder benchmark's shape; 20 tokens: a served EWT sentence (16.6 tokens on average)
+        for (int[] shape : new int[][] {{32, 128}, {1, 128}, {32, 20}, {1, 20}}) {
+            int batch = shape[0];
+            int seq = shape[1];
             try (BertWeights w = BertWeights.of(m.config(), m.weights())) {
                 INDArray[] head = TokenClassifier.newClassifier(m.config(), 16, 1);
                 try (TokenClassifier model = TokenClassifier.trainable(w, head[0], head[1], Freeze.none(), THREADS)) {
-                    Batch in = EncoderInputs.batch(batch, 128);
+                    Batch in = EncoderInputs.batch(batch, seq);
                     KernelProfile p = model.encoder().kernelProfile();
                     long start = System.nanoTime();
                     for (int i = 0; i < MIN_WARMUP || System.nanoTime() - start < WARMUP_NANOS; i++) {
@@ -81,7 +84,7 @@ public final class ProfileReport {
                         total += System.nanoTime() - t0;
                     }
                     p.enable(false);
-                    table("all-MiniLM-L6-v2 forward, batch " + batch + " × 128 (inference)", p, total, ceiling,
+                    table("all-MiniLM-L6-v2 forward, batch " + batch + " × " + seq + " (inference)", p, total, ceiling,
                             Map.of());
                 }
                 head[0].close();

@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
         description = {"Serve a model over HTTP/1.1 with JSON: POST /v1/tag (predict's JSON Lines input and output, "
                 + "one input or {\"inputs\": [...]}), POST /v1/embed, POST /v1/tokenize, GET /v1/model, /health, "
                 + "/ready, /metrics (Prometheus), /openapi.json. Concurrent requests are batched by a token budget "
-                + "and run on one copy of the model.",
+                + "and run on one copy of the model (--workers N: N copies, each taking the next batch when it is free).",
             "Prints 'listening on http://HOST:PORT' once ready. SIGTERM or Ctrl-C: /ready turns 503, no new "
                 + "connection is accepted, every accepted request is answered, then the process exits 0 (1 when "
                 + "--drain-timeout-ms ran out first)."})
@@ -48,6 +48,12 @@ final class ServeCommand implements Callable<Integer> {
             description = "Padded tokens per model batch (rows times the longest row); a longer single input runs "
                     + "alone (default: ${DEFAULT-VALUE}).")
     int maxBatchTokens;
+
+    @Option(names = "--workers", paramLabel = "N", defaultValue = "1",
+            description = "Copies of the model, each on its own threads, taking batches from the one queue; with N > 1 "
+                    + "and no --threads each gets cores/N threads. Costs the model's memory once per copy "
+                    + "(default: ${DEFAULT-VALUE}; docs/serve.md has the measurement).")
+    int workers;
 
     @Option(names = "--max-batch-delay-ms", paramLabel = "MS", defaultValue = "0",
             description = "How long a batch may wait for more inputs once the model is free; 0 takes what is queued "
@@ -90,6 +96,7 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         int threads = compute.apply();
         positive("--max-batch-tokens", maxBatchTokens);
+        positive("--workers", workers);
         positive("--max-concurrent-requests", maxConcurrentRequests);
         positive("--max-inputs-per-request", maxInputsPerRequest);
         positive("--max-body-bytes", maxBodyBytes);
@@ -110,7 +117,7 @@ final class ServeCommand implements Callable<Integer> {
         int limit = lengths.limit(m.config());
         TagServer server = new TagServer(new TagServer.Options(host, port, backlog, maxInputsPerRequest, maxBodyBytes,
                 Duration.ofMillis(requestTimeoutMs), 16));
-        TaggingService service = TaggingService.builder(m).threads(threads).maxLength(limit)
+        TaggingService service = TaggingService.builder(m).threads(threads).workers(workers).maxLength(limit)
                 .longText(lengths.longText(), lengths.stride(limit)).maxBatchTokens(maxBatchTokens)
                 .maxBatchDelay(Duration.ofMillis(maxBatchDelayMs)).maxConcurrentRequests(maxConcurrentRequests)
                 .listener(server.listener()).build();

@@ -29,7 +29,7 @@ import org.multitag.model.TestTaggers;
 
 /**
  * {@code multitag serve} as a real process: its answers are {@code predict}'s lines, and SIGTERM in the middle of a
- * burst answers every accepted request before the process exits 0.
+ * burst answers every accepted request before the process exits 0 (the server runs two workers, so both drain).
  */
 class ServeCommandTest {
 
@@ -50,12 +50,15 @@ class ServeCommandTest {
         TestModels.Result r = TestModels.run("serve", "--help");
         assertEquals(0, r.code(), r.err());
         for (String d : List.of("127.0.0.1", "8080", "512", "32", "2097152", "30000", "--max-batch-tokens",
-                "--max-batch-delay-ms", "--threads", "--max-length", "--truncate", "--long-text", "--stride")) {
+                "--max-batch-delay-ms", "--workers", "--threads", "--max-length", "--truncate", "--long-text", "--stride")) {
             assertTrue(r.out().contains(d), d + " missing from\n" + r.out());
         }
         TestModels.Result bad = TestModels.run("serve", "--model", model.toString(), "--port", "70000");
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("--port must be in [0, 65535]"), bad.err());
+        TestModels.Result badWorkers = TestModels.run("serve", "--model", model.toString(), "--workers", "0");
+        assertEquals(2, badWorkers.code());
+        assertEquals("error: --workers must be >= 1, not 0", badWorkers.err().strip());
         TestModels.Result badStride = TestModels.run("serve", "--model", model.toString(), "--port", "0",
                 "--max-length", "8", "--stride", "6");
         assertEquals(2, badStride.code());
@@ -82,7 +85,7 @@ class ServeCommandTest {
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
                 Multitag.class.getName(), "serve", "--model", model.toString(), "--port", "0", "--threads", "1",
-                "--max-batch-delay-ms", "30", "--max-batch-tokens", "256", "--drain-timeout-ms", "30000")
+                "--workers", "2", "--max-batch-delay-ms", "30", "--max-batch-tokens", "256", "--drain-timeout-ms", "30000")
                 .redirectError(err.toFile()).start();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.multitag.model.MultiLabelTagger;
 import org.multitag.model.TokenEmbeddings;
+import org.multitag.model.platform.OpenMpThreads;
 import org.multitag.tokenizer.Encoding;
 import org.multitag.tokenizer.labels.WordPrediction;
 
@@ -43,6 +44,9 @@ final class ModelWorker implements Runnable {
             terminated.complete(null);
             return;
         }
+        // oneDNN's gemm takes its OpenMP threads from the calling thread: this thread's, so that several workers of
+        // one thread each do not each spread over every core (ND4J's own thread setting does not reach the gemm)
+        OpenMpThreads.setForThisThread(tagger.encoder().computeSetting().effectiveThreads());
         loaded.complete(tagger);
         try {
             List<Pending<?>> batch;

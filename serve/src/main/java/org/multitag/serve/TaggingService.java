@@ -22,7 +22,8 @@ import org.multitag.tokenizer.Encoding;
 import org.multitag.tokenizer.labels.WordPrediction;
 
 /**
- * A thread-safe tagging service over one model: callers on any threads, the model on its own thread.
+ * A thread-safe tagging service over one model: callers on any threads, the model on its own thread (or, with
+ * {@link Builder#workers}, on several threads, each with its own copy of the model taking batches from the one queue).
  *
  * <p>Callers {@link #submit} texts or word lists (and {@link #submitEmbedding} texts) and get futures. Each input is
  * tokenized and checked on the caller's thread, then queued; the model thread, whenever it is free, takes the queued
@@ -36,7 +37,7 @@ import org.multitag.tokenizer.labels.WordPrediction;
  * <p>Every answer is exactly what {@link MultiLabelTagger} returns for that input alone (same records, the same float
  * bits): each row of a padded batch computes as the row alone, so which requests share a batch changes nothing.
  *
- * <p>The model's weights, scratch and outputs are made, used and freed on the model thread only. Futures are completed
+ * <p>A model's weights, scratch and outputs are made, used and freed on its model thread only. Futures are completed
  * on it too: stages chained with the non-async methods ({@code thenApply}, {@code thenAccept}) run there and hold up
  * every other request while they run, so chain anything more than a hand-off with the {@code ...Async} variants.
  */
@@ -46,6 +47,7 @@ public final class TaggingService implements AutoCloseable {
     public static final class Builder {
         private final TaggingModel model;
         private int threads;
+        private int workers = 1;
         private int maxLength;
         private LongText longText = LongText.WINDOW;
         private int stride = -1;
@@ -59,9 +61,19 @@ public final class TaggingService implements AutoCloseable {
             this.model = Objects.requireNonNull(model, "model");
         }
 
-        /** Gemm and kernel threads of the model pass (0: the machine's cores). */
+        /** Gemm and kernel threads of each model pass (0: the machine's cores shared out among the workers). */
         public Builder threads(int n) {
             this.threads = n;
+            return this;
+        }
+
+        /**
+         * Copies of the model, each on its own thread taking the next batch from the queue when it is free (default
+         * 1). Several single-threaded workers keep every core busy on short inputs, where one model pass cannot use
+         * two threads well; each copy holds its own weights (the model's size in memory per worker).
+         */
+        public Builder workers(int n) {
+            this.workers = n;
             return this;
         }
 
@@ -126,7 +138,7 @@ public final class TaggingService implements AutoCloseable {
         }
 
         /**
-         * Starts the model thread, loads the model there and returns once it is ready.
+         * Starts the model threads (one per worker), loads the model on each and returns once all are ready.
          *
          * @throws org.multitag.core.InputException for a model without a head, a decoding setup or mode it lacks, or an
          *     encoder this code cannot run (naming the folder)
@@ -134,6 +146,9 @@ public final class TaggingService implements AutoCloseable {
         public TaggingService build() throws IOException {
             if (threads < 0) {
                 throw new IllegalArgumentException("threads must be >= 0, not " + threads);
+            }
+            if (workers < 1) {
+                throw new IllegalArgumentException("workers must be >= 1, not " + workers);
             }
             if (maxLength < 0) {
                 throw new IllegalArgumentException("max length must be >= 0, not " + maxLength);
@@ -161,8 +176,8 @@ public final class TaggingService implements AutoCloseable {
     private final Decoding decoding;
     private final InputCheck inputs;
     private final RequestQueue queue;
-    private final ModelWorker worker;
-    private final Thread thread;
+    private final List<ModelWorker> workers = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
     private final ScheduledThreadPoolExecutor timers;
 
     private TaggingService(Builder b) throws IOException {
@@ -173,30 +188,35 @@ public final class TaggingService implements AutoCloseable {
                 : b.maxBatchDelay.toNanos();
         this.queue = new RequestQueue(b.maxBatchTokens, delay, b.maxConcurrentRequests, b.listener);
         // the queue forms the batches, so the tagger runs each one as a single pass: no batch size of its own
-        MultiLabelTagger.Options options = new MultiLabelTagger.Options(b.threads, Integer.MAX_VALUE, b.maxLength,
-                b.longText, b.stride, null);
+        MultiLabelTagger.Options options = new MultiLabelTagger.Options(threadsPerWorker(b.threads, b.workers),
+                Integer.MAX_VALUE, b.maxLength, b.longText, b.stride, null);
         Decoding d = decoding;
-        this.worker = new ModelWorker(() -> MultiLabelTagger.of(model, d, options), queue, b.listener);
-        this.thread = new Thread(worker, "multitag-model");
-        thread.setDaemon(true);
+        for (int i = 0; i < b.workers; i++) {
+            ModelWorker w = new ModelWorker(() -> MultiLabelTagger.of(model, d, options), queue, b.listener);
+            Thread t = new Thread(w, b.workers == 1 ? "multitag-model" : "multitag-model-" + (i + 1));
+            t.setDaemon(true);
+            workers.add(w);
+            threads.add(t);
+        }
         this.timers = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "multitag-deadlines");
             t.setDaemon(true);
             return t;
         });
         timers.setRemoveOnCancelPolicy(true);
-        thread.start();
-        MultiLabelTagger tagger;
+        threads.forEach(Thread::start);
+        MultiLabelTagger tagger = null;
         try {
-            tagger = worker.loaded.get();
+            for (ModelWorker w : workers) {
+                MultiLabelTagger loaded = w.loaded.get();
+                tagger = tagger == null ? loaded : tagger;
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            queue.close();
-            timers.shutdownNow();
+            stopLoading();
             throw new IOException("interrupted while loading " + model.folder(), e);
         } catch (ExecutionException e) {
-            queue.close();
-            timers.shutdownNow();
+            stopLoading();
             Throwable c = e.getCause();
             if (c instanceof IOException io) {
                 throw io;
@@ -212,6 +232,20 @@ public final class TaggingService implements AutoCloseable {
         // the tagger checked the decoding setup's default mode (an error naming the folder) before it loaded
         this.inputs = new InputCheck(tagger.tokenizer(), tagger.scorer().maxLength(),
                 b.longText == LongText.WINDOW, decoding);
+    }
+
+    /** Threads per model pass: as asked, or the cores shared out among the workers (at least one each). */
+    static int threadsPerWorker(int threads, int workers) {
+        return threads > 0 ? threads : Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
+    }
+
+    /** A worker failed to load: the others (loaded or still loading) end and free their models. */
+    private void stopLoading() {
+        queue.close();
+        for (ModelWorker w : workers) {
+            w.terminated.join();
+        }
+        timers.shutdownNow();
     }
 
     /** Settings for a service over {@code model}, which must have a head. */
@@ -317,15 +351,22 @@ public final class TaggingService implements AutoCloseable {
         return queue.isClosed();
     }
 
+    /** How many copies of the model take batches ({@link Builder#workers}). */
+    public int workers() {
+        return workers.size();
+    }
+
     /**
      * Stops taking work, finishes every accepted request, then frees the model (on its thread). Idempotent; called on
-     * the model thread itself (from a chained stage) it returns without waiting.
+     * a model thread itself (from a chained stage) it returns without waiting.
      */
     @Override
     public void close() {
         queue.close();
-        if (Thread.currentThread() != thread) {
-            worker.terminated.join();
+        if (!threads.contains(Thread.currentThread())) {
+            for (ModelWorker w : workers) {
+                w.terminated.join();
+            }
         }
         timers.shutdownNow();
     }
@@ -333,11 +374,12 @@ public final class TaggingService implements AutoCloseable {
     /** {@link #close()}, waiting at most {@code timeout} for the accepted work; true when all was answered. */
     public boolean close(Duration timeout) {
         queue.close();
-        if (Thread.currentThread() == thread) {
+        if (threads.contains(Thread.currentThread())) {
             return false;
         }
         try {
-            worker.terminated.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            CompletableFuture.allOf(workers.stream().map(w -> w.terminated).toArray(CompletableFuture[]::new))
+                    .get(timeout.toNanos(), TimeUnit.NANOSECONDS);
             timers.shutdownNow();
             return true;
         } catch (TimeoutException e) {

@@ -13,7 +13,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.multitag.model.MultiLabelTagger;
 import org.multitag.model.TaggingModel;
 import org.multitag.model.decoding.DecodingMode;
@@ -24,15 +25,17 @@ import org.multitag.tokenizer.labels.WordPrediction;
  * real all-MiniLM-L6-v2 (with a seeded head), as texts and as word lists, in every decoding mode, in random order and
  * random groups; each answer equals what {@link MultiLabelTagger} in that mode returns for that input alone (records
  * equal: the same words, offsets, labels and the same float bits of every score), while the batches mixed inputs of
- * many lengths.
+ * many lengths. Once with one model thread of two gemm threads, once with two workers (two copies of the model, one
+ * thread each, both taking batches): the answers do not depend on which copy ran them or on its thread count.
  */
 class ServiceParityTest {
 
     static final int SENTENCES = 300;
     static final int THREADS = 16;
 
-    @Test
-    void manyThreadsGetWhatTheTaggerGivesEachInputAlone() throws Exception {
+    @ParameterizedTest(name = "workers {0}, threads {1}")
+    @CsvSource({"1, 2", "2, 1"})
+    void manyThreadsGetWhatTheTaggerGivesEachInputAlone(int workers, int modelThreads) throws Exception {
         TaggingModel model = TaggingModel.read(TestModels.minilm());
         List<List<String>> sentences = TestModels.sentences(SENTENCES);
         Random rnd = new Random(11);
@@ -66,14 +69,17 @@ class ServiceParityTest {
         AtomicInteger next = new AtomicInteger();
         AtomicReferenceArray<List<WordPrediction>> got = new AtomicReferenceArray<>(SENTENCES);
         ConcurrentLinkedQueue<int[]> batches = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<String> modelThreadNames = new ConcurrentLinkedQueue<>();
         ServiceListener record = new ServiceListener() {
             @Override
             public void batchComputed(int n, int paddedTokens, long nanos) {
                 batches.add(new int[] {n, paddedTokens});
+                modelThreadNames.add(Thread.currentThread().getName());
             }
         };
-        try (TaggingService service = TaggingService.builder(model).threads(2).maxBatchTokens(2048)
-                .listener(record).build()) {
+        try (TaggingService service = TaggingService.builder(model).threads(modelThreads).workers(workers)
+                .maxBatchTokens(2048).listener(record).build()) {
+            assertEquals(workers, service.workers());
             List<Thread> threads = new ArrayList<>();
             ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
             for (int t = 0; t < THREADS; t++) {
@@ -113,5 +119,7 @@ class ServiceParityTest {
         System.out.printf("%d inputs in %d batches, up to %d per batch%n", rows, batches.size(), largest);
         assertEquals(SENTENCES, rows);
         assertTrue(largest >= 8, "the threads' requests shared batches: largest " + largest);
+        assertEquals(workers, modelThreadNames.stream().distinct().count(), () -> "every worker ran batches: "
+                + modelThreadNames.stream().distinct().toList());
     }
 }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -91,6 +93,33 @@ class ServiceRequestsTest {
                 fallback))) {
             assertEquals(t.tag("The fox saw a dog."), service.tag(TagRequest.text("The fox saw a dog.")));
         }
+    }
+
+    @Test
+    void aWorkerThatCannotLoadTheModelFailsTheBuildAndEveryWorkerEnds() throws Exception {
+        Path broken = Files.createTempDirectory("multitag-serve-broken-");
+        try (var files = Files.list(TestModels.tiny())) {
+            for (Path f : files.toList()) {
+                Files.copy(f, broken.resolve(f.getFileName()));
+            }
+        }
+        Path weights = broken.resolve("model.safetensors");
+        Files.write(weights, java.util.Arrays.copyOf(Files.readAllBytes(weights), 100));
+        TaggingModel m = TaggingModel.read(broken);
+        Exception e = assertThrows(Exception.class, () -> TaggingService.builder(m).threads(1).workers(2).build());
+        assertTrue(e.getMessage().contains("model.safetensors"), e.getMessage());
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (modelThreadsAlive() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(0, modelThreadsAlive(), "no worker thread outlives the failed build");
+        assertThrows(IllegalArgumentException.class, () -> TaggingService.builder(model).workers(0).build());
+    }
+
+    /** Worker threads of services other than the shared one (which has a single "multitag-model" thread). */
+    private static long modelThreadsAlive() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("multitag-model-") && t.isAlive()).count();
     }
 
     @Test

@@ -143,6 +143,44 @@ final class VectorKernels extends HostKernels {
         return v;
     }
 
+    /**
+     * The head's logits: every row of {@code a} times every row of {@code b}, with the outputs (the labels) as vector
+     * lanes ({@code b} transposed and padded to whole vectors once per call) and the hidden size summed in order by
+     * FMA, two rows of {@code a} at a time ({@link VectorProducts#scoresPair}). A row's logits are the same bits
+     * wherever it sits in a batch and however the rows are split over threads.
+     */
+    @Override
+    public void rowProducts(INDArray a, INDArray b, INDArray c) {
+        FloatBuffer x = floats(a);
+        FloatBuffer y = floats(c);
+        float[] w = toFloats(b);
+        int k = cols(a);
+        int m = rows(b);
+        int n = rows(a);
+        int mp = padded(m);
+        float[] wT = new float[k * mp];
+        for (int j = 0; j < m; j++) {
+            for (int i = 0; i < k; i++) {
+                wT[i * mp + j] = w[j * k + i];
+            }
+        }
+        par.range((n + 1) / 2, 2L * k * mp, (from, to) -> {
+            float[] pair = new float[2 * k];
+            float[] out = new float[2 * mp];
+            for (int p = from; p < to; p++) {
+                int r = 2 * p;
+                boolean two = r + 1 < n;
+                x.get(r * k, pair, 0, two ? 2 * k : k);
+                VectorProducts.scoresPair(pair, 0, two ? k : 0, wT, out, 0, out, mp, k, mp, 1f);
+                y.put(r * m, out, 0, m);
+                if (two) {
+                    y.put((r + 1) * m, out, mp, m);
+                }
+            }
+        });
+        NativeArrays.keepAlive(a, b, c);
+    }
+
     // ---------------------------------------------------------------- bias, activations
     // The activations compute on a heap copy of each row (one row function each, the copies shared): they are the
     // longest loops here, and in them C2 stopped
