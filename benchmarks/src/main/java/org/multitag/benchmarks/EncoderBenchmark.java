@@ -235,6 +235,27 @@ public class EncoderBenchmark {
         return e.ort.run(e.ortInputs);
     }
 
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.MILLISECONDS)
+    public INDArray bertBaseLatencyMultitag(Engines e) {
+        return e.multitag.run(e.batch, null, null);
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.MILLISECONDS)
+    public INDArray bertBaseLatencyMultitagBf16(Engines e) {
+        return e.multitag.run(e.batch, null, null);
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.MILLISECONDS)
+    public long bertBaseLatencyOrt(Engines e) throws OrtException {
+        return e.ort.run(e.ortInputs);
+    }
+
     /** ‖a − b‖ / ‖b‖. */
     static double relativeDiff(float[] a, float[] b) {
         double d = 0;

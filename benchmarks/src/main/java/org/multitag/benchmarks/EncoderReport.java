@@ -187,6 +187,8 @@ public final class EncoderReport {
                 scores.get("miniLmLatencyOrt"));
         throughputRow(sb, "bert-base-uncased (12 layers, H 768)", scores.get("bertBaseThroughputMultitag"),
                 scores.get("bertBaseThroughputOrt"), tokensPerBatch);
+        latencyRow(sb, "bert-base-uncased (12 layers, H 768)", scores.get("bertBaseLatencyMultitag"),
+                scores.get("bertBaseLatencyOrt"));
         sb.append("\nThe machine is shared (2 cores) and other work comes and goes during a run, which moves the ")
                 .append("means above (see the load average below). The best ")
                 .append("measurement iteration of each benchmark is the closer estimate of undisturbed speed:\n\n");
@@ -198,6 +200,8 @@ public final class EncoderReport {
                 best(scores.get("miniLmLatencyOrt")));
         throughputRow(sb, "bert-base-uncased (12 layers, H 768)", best(scores.get("bertBaseThroughputMultitag")),
                 best(scores.get("bertBaseThroughputOrt")), tokensPerBatch);
+        latencyRow(sb, "bert-base-uncased (12 layers, H 768)", best(scores.get("bertBaseLatencyMultitag")),
+                best(scores.get("bertBaseLatencyOrt")));
         sb.append('\n');
         Score original = scores.get("miniLmThroughputOrt");
         Score export = scores.get("miniLmThroughputOrtExport");
