@@ -10,6 +10,7 @@ import org.multitag.model.kernels.AttentionShape;
 import org.multitag.model.kernels.ComputeSetting;
 import org.multitag.model.kernels.KernelProfile;
 import org.multitag.model.kernels.Kernels;
+import org.multitag.model.platform.OpenMpThreads;
 import org.multitag.weights.BertConfig;
 import org.multitag.weights.ImportedModel;
 import org.multitag.weights.ModelFolder;
@@ -47,8 +48,8 @@ public final class BertEncoder implements AutoCloseable {
     private boolean afterBackwardPass;
 
     /**
-     * An encoder over {@code weights}, using {@code threads} threads for gemm (ND4J, process-wide) and for the
-     * kernels; 0 keeps ND4J's default and uses as many Java threads as cores.
+     * An encoder over {@code weights}, using {@code threads} threads for gemm and for the kernels (0: as many as
+     * cores). The gemm's threads are OpenMP's for the thread that calls this constructor (see below).
      */
     public BertEncoder(BertWeights weights, int threads) {
         this(weights, threads, true);
@@ -64,8 +65,10 @@ public final class BertEncoder implements AutoCloseable {
 
     /**
      * An encoder over {@code weights} computing as {@code setting} says (threads, kernels, precision); with {@code
-     * ownsWeights} false, {@link #close()} leaves the weights open. ND4J's gemm threads are process-wide: a positive
-     * thread count sets them.
+     * ownsWeights} false, {@link #close()} leaves the weights open. oneDNN's gemm takes its threads from the OpenMP
+     * setting of the thread that calls it, so this sets that of the calling thread to the setting's thread count; run
+     * the model on another thread and set that thread's with {@link OpenMpThreads#setForThisThread}. A positive count
+     * also sets ND4J's own (process-wide) threads.
      */
     public BertEncoder(BertWeights weights, ComputeSetting setting, boolean ownsWeights) {
         this(weights, setting, null, ownsWeights);
@@ -92,6 +95,9 @@ public final class BertEncoder implements AutoCloseable {
             Nd4j.getEnvironment().setMaxMasterThreads(threads);
             Nd4j.getEnvironment().setMaxThreads(threads);
         }
+        // ND4J's setting bounds libnd4j's own loops, not oneDNN's gemm, which takes the OpenMP threads of the thread
+        // that calls it: set them for this thread, the one that builds (and, as a rule, runs) the model
+        OpenMpThreads.setForThisThread(setting.effectiveThreads());
         this.compute = new Compute(new KernelProfile(kernels != null ? kernels : Kernels.create(setting)),
                 new Buffers());
         double hidden = dropoutRate(config, "hidden_dropout_prob");

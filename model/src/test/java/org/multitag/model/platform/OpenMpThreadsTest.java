@@ -10,13 +10,16 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.multitag.model.nn.BertEncoder;
+import org.multitag.model.nn.SelfCheck;
+import org.multitag.weights.BertConfig;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The calling thread's OpenMP threads in the runtime ND4J loaded: set on one thread, the others keep theirs; ND4J's own
- * thread setting does not change it (why the serving workers set it themselves); the runtime is the libgomp beside
- * libnd4jcpu when a maps file lists several.
+ * thread setting does not change it (why the encoder and the serving workers set it themselves); the runtime is the
+ * libgomp beside libnd4jcpu when a maps file lists several.
  */
 class OpenMpThreadsTest {
 
@@ -46,6 +49,21 @@ class OpenMpThreadsTest {
         assertEquals(1, worker.get());
         assertEquals(mine, OpenMpThreads.forThisThread(), "the other threads keep theirs");
         assertThrows(IllegalArgumentException.class, () -> OpenMpThreads.setForThisThread(0));
+    }
+
+    @Test
+    void anEncoderSetsTheGemmThreadsOfTheThreadThatBuildsIt() throws Exception {
+        assumeTrue(System.getProperty("os.name").startsWith("Linux"), "the runtime is found through /proc/self/maps");
+        AtomicInteger seen = new AtomicInteger();
+        Thread t = new Thread(() -> {
+            BertConfig config = SelfCheck.tinyConfig();
+            try (BertEncoder e = new BertEncoder(SelfCheck.randomWeights(config, 1), 1)) {
+                seen.set(OpenMpThreads.forThisThread());
+            }
+        });
+        t.start();
+        t.join();
+        assertEquals(1, seen.get(), "--threads 1 reaches the gemm");
     }
 
     @Test
