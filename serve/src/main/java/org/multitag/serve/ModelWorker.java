@@ -5,13 +5,14 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.multitag.model.MultiLabelTagger;
 import org.multitag.model.TokenEmbeddings;
-import org.multitag.model.platform.OpenMpThreads;
 import org.multitag.tokenizer.Encoding;
 import org.multitag.tokenizer.labels.WordPrediction;
 
 /**
  * The model's own thread: loads the tagger, runs the batches the queue hands out until it is closed and drained, then
- * frees the model. Every ND4J array (weights, scratch, outputs) is made, used and closed on this thread only.
+ * frees the model. Every ND4J array (weights, scratch, outputs) is made, used and closed on this thread only, and
+ * the gemm's OpenMP threads are this thread's (the encoder sets them as it is built here), so several workers of one
+ * thread each do not each spread over every core.
  */
 final class ModelWorker implements Runnable {
 
@@ -44,9 +45,6 @@ final class ModelWorker implements Runnable {
             terminated.complete(null);
             return;
         }
-        // oneDNN's gemm takes its OpenMP threads from the calling thread: this thread's, so that several workers of
-        // one thread each do not each spread over every core (ND4J's own thread setting does not reach the gemm)
-        OpenMpThreads.setForThisThread(tagger.encoder().computeSetting().effectiveThreads());
         loaded.complete(tagger);
         try {
             List<Pending<?>> batch;
