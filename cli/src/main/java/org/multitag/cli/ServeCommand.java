@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
         description = {"Serve a model over HTTP/1.1 with JSON: POST /v1/tag (predict's JSON Lines input and output, "
                 + "one input or {\"inputs\": [...]}), POST /v1/embed, POST /v1/tokenize, GET /v1/model, /health, "
                 + "/ready, /metrics (Prometheus), /openapi.json. Concurrent requests are batched by a token budget "
-                + "and run on one copy of the model (--workers N: N copies, each taking the next batch when it is free).",
+                + "and run on one copy of the model (--workers N: N passes side by side over the same weights, each "
+                + "taking the next batch when it is free).",
             "Prints 'listening on http://HOST:PORT' once ready. SIGTERM or Ctrl-C: /ready turns 503, no new "
                 + "connection is accepted, every accepted request is answered, then the process exits 0 (1 when "
                 + "--drain-timeout-ms ran out first)."})
@@ -50,8 +51,8 @@ final class ServeCommand implements Callable<Integer> {
     int maxBatchTokens;
 
     @Option(names = "--workers", paramLabel = "N", defaultValue = "1",
-            description = "Copies of the model, each on its own threads, taking batches from the one queue; with N > 1 "
-                    + "and no --threads each gets cores/N threads. Costs the model's memory once per copy "
+            description = "Model workers, each on its own threads, taking batches from the one queue; with N > 1 "
+                    + "and no --threads each gets cores/N threads. The copies share the encoder's weights "
                     + "(default: ${DEFAULT-VALUE}; docs/serve.md has the measurement).")
     int workers;
 

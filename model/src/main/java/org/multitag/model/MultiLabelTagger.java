@@ -130,6 +130,16 @@ public final class MultiLabelTagger implements AutoCloseable {
 
     /** As {@link #of(TaggingModel, Options)}, decoding with {@code decoding} instead of the folder's setup. */
     public static MultiLabelTagger of(TaggingModel model, Decoding decoding, Options options) throws IOException {
+        return of(model, decoding, options, null);
+    }
+
+    /**
+     * As {@link #of(TaggingModel, Decoding, Options)} over encoder weights already loaded from {@code model} ({@link
+     * TaggingModel#encoderWeights()}), which several taggers may share (only read while tagging); the caller closes
+     * them after the last of those taggers. Null: this tagger loads and owns its own.
+     */
+    public static MultiLabelTagger of(TaggingModel model, Decoding decoding, Options options, BertWeights shared)
+            throws IOException {
         Decoder decoder;
         try {
             decoder = decoding.decoder(options.decoding());
@@ -137,12 +147,14 @@ public final class MultiLabelTagger implements AutoCloseable {
             throw new InputException(model.folder().toString(), e.getMessage());
         }
         Tokenizer tokenizer = model.tokenizer();
-        BertWeights weights = model.encoderWeights();
+        BertWeights weights = shared != null ? shared : model.encoderWeights();
         BertEncoder encoder;
         try {
-            encoder = new BertEncoder(weights, options.threads());
+            encoder = new BertEncoder(weights, options.threads(), shared == null);
         } catch (IllegalArgumentException e) {
-            weights.close();
+            if (shared == null) {
+                weights.close();
+            }
             throw new InputException(model.folder().toString(), e.getMessage());
         }
         MultiLabelHead head;

@@ -18,12 +18,14 @@ import org.multitag.model.LongText;
 import org.multitag.model.MultiLabelTagger;
 import org.multitag.model.TaggingModel;
 import org.multitag.model.decoding.Decoding;
+import org.multitag.model.nn.BertWeights;
 import org.multitag.tokenizer.Encoding;
 import org.multitag.tokenizer.labels.WordPrediction;
 
 /**
  * A thread-safe tagging service over one model: callers on any threads, the model on its own thread (or, with
- * {@link Builder#workers}, on several threads, each with its own copy of the model taking batches from the one queue).
+ * {@link Builder#workers}, on several threads, each running its own passes over shared weights, taking batches from
+ * the one queue).
  *
  * <p>Callers {@link #submit} texts or word lists (and {@link #submitEmbedding} texts) and get futures. Each input is
  * tokenized and checked on the caller's thread, then queued; the model thread, whenever it is free, takes the queued
@@ -37,9 +39,11 @@ import org.multitag.tokenizer.labels.WordPrediction;
  * <p>Every answer is exactly what {@link MultiLabelTagger} returns for that input alone (same records, the same float
  * bits): each row of a padded batch computes as the row alone, so which requests share a batch changes nothing.
  *
- * <p>A model's weights, scratch and outputs are made, used and freed on its model thread only. Futures are completed
- * on it too: stages chained with the non-async methods ({@code thenApply}, {@code thenAccept}) run there and hold up
- * every other request while they run, so chain anything more than a hand-off with the {@code ...Async} variants.
+ * <p>A model's scratch and outputs are made, used and freed on its model thread only, and so are its weights with one
+ * worker; several workers share weights loaded by {@link Builder#build()} and freed after the last worker ends.
+ * Futures are completed on the model threads too: stages chained with the non-async methods ({@code thenApply}, {@code
+ * thenAccept}) run there and hold up every other request while they run, so chain anything more than a hand-off with
+ * the {@code ...Async} variants.
  */
 public final class TaggingService implements AutoCloseable {
 
@@ -70,7 +74,8 @@ public final class TaggingService implements AutoCloseable {
         /**
          * Copies of the model, each on its own thread taking the next batch from the queue when it is free (default
          * 1). Several single-threaded workers keep every core busy on short inputs, where one model pass cannot use
-         * two threads well; each copy holds its own weights (the model's size in memory per worker).
+         * two threads well. They share one copy of the encoder's weights; each has its own scratch buffers and head
+         * (and, in bf16, its own bf16 copies of the weights).
          */
         public Builder workers(int n) {
             this.workers = n;
@@ -191,8 +196,11 @@ public final class TaggingService implements AutoCloseable {
         MultiLabelTagger.Options options = new MultiLabelTagger.Options(threadsPerWorker(b.threads, b.workers),
                 Integer.MAX_VALUE, b.maxLength, b.longText, b.stride, null);
         Decoding d = decoding;
+        // several workers share one copy of the encoder's weights (read only while tagging), freed after the last
+        // worker has ended; a single worker loads and frees its own on its thread
+        BertWeights shared = b.workers > 1 ? model.encoderWeights() : null;
         for (int i = 0; i < b.workers; i++) {
-            ModelWorker w = new ModelWorker(() -> MultiLabelTagger.of(model, d, options), queue, b.listener);
+            ModelWorker w = new ModelWorker(() -> MultiLabelTagger.of(model, d, options, shared), queue, b.listener);
             Thread t = new Thread(w, b.workers == 1 ? "multitag-model" : "multitag-model-" + (i + 1));
             t.setDaemon(true);
             workers.add(w);
@@ -204,6 +212,10 @@ public final class TaggingService implements AutoCloseable {
             return t;
         });
         timers.setRemoveOnCancelPolicy(true);
+        if (shared != null) {
+            CompletableFuture.allOf(workers.stream().map(w -> w.terminated).toArray(CompletableFuture[]::new))
+                    .whenComplete((r, e) -> shared.close());
+        }
         threads.forEach(Thread::start);
         MultiLabelTagger tagger = null;
         try {

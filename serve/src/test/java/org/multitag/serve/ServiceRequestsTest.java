@@ -96,7 +96,8 @@ class ServiceRequestsTest {
     }
 
     @Test
-    void aWorkerThatCannotLoadTheModelFailsTheBuildAndEveryWorkerEnds() throws Exception {
+    void aModelThatCannotLoadFailsTheBuildAndNoWorkerOutlivesIt() throws Exception {
+        // weights that cannot be read: refused while the shared weights load, before any worker starts
         Path broken = Files.createTempDirectory("multitag-serve-broken-");
         try (var files = Files.list(TestModels.tiny())) {
             for (Path f : files.toList()) {
@@ -108,6 +109,12 @@ class ServiceRequestsTest {
         TaggingModel m = TaggingModel.read(broken);
         Exception e = assertThrows(Exception.class, () -> TaggingService.builder(m).threads(1).workers(2).build());
         assertTrue(e.getMessage().contains("model.safetensors"), e.getMessage());
+        // a head the workers cannot build (thresholds for other labels): each worker fails on its own thread, the
+        // build fails, and every worker ends
+        Decoding otherLabels = Decoding.independent(Thresholds.uniform(List.of("A", "B"), 0.5f));
+        IllegalArgumentException w = assertThrows(IllegalArgumentException.class,
+                () -> TaggingService.builder(model).threads(1).workers(2).decoding(otherLabels).build());
+        assertTrue(w.getMessage().contains("other labels"), w.getMessage());
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (modelThreadsAlive() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(10);
