@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
 /**
  * One HTTP request and its answer: reads the body within the size limit, and sends exactly one response (whichever
@@ -33,13 +34,19 @@ final class Exchange {
     private final ServerMetrics metrics;
     /** The route name for metrics: the route's path, or "unknown". */
     String route = "unknown";
-    /** Whether to ask the client to close the connection (while draining, after a body left unread). */
+    /** Whether to ask the client to close the connection (after a body left unread, for a request met while draining). */
     boolean close;
+    /**
+     * Whether the server is draining when the answer goes out: then the connection closes after it too, so a client
+     * does not keep it for its next request, which the stopping server would no longer read.
+     */
+    private final BooleanSupplier draining;
 
-    Exchange(HttpExchange ex, ServerMetrics metrics, Runnable onDone) {
+    Exchange(HttpExchange ex, ServerMetrics metrics, Runnable onDone, BooleanSupplier draining) {
         this.ex = ex;
         this.metrics = metrics;
         this.onDone = onDone;
+        this.draining = draining;
     }
 
     String method() {
@@ -155,7 +162,7 @@ final class Exchange {
         }
         try {
             ex.getResponseHeaders().set("Content-Type", contentType);
-            if (close) {
+            if (close || draining.getAsBoolean()) {
                 ex.getResponseHeaders().set("Connection", "close");
             }
             ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);

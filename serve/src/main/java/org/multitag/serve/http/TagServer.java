@@ -124,7 +124,7 @@ public final class TagServer {
         server.setExecutor(this::accept);
         server.createContext("/", ex -> {
             HANDLED.set(true);
-            handle(new Exchange(ex, metrics, open::decrementAndGet));
+            handle(new Exchange(ex, metrics, open::decrementAndGet, () -> draining));
         });
         server.start();
         return this;
