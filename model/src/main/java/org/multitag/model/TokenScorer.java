@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import org.multitag.model.nn.Batch;
-import org.multitag.model.nn.Pass;
 import org.multitag.model.nn.TokenClassifier;
 import org.multitag.tokenizer.Encoding;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -13,7 +12,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * The one batched scorer: token ids in, per-token label probabilities ({@code [tokens][labels]}, a sigmoid per
  * logit) out, for whatever needs them: the tagger, evaluation, threshold tuning, the trainer's dev evaluation.
- * Inputs run in length-sorted batches (little padding) through {@link TokenClassifier#forward} in inference mode;
+ * Inputs run in length-sorted batches through {@link TokenClassifier#tokenLogits} (inference, padding not computed);
  * results come back in input order. The same inputs give bit-identical probabilities wherever they are scored.
  * An input longer than the limit is refused, or, when the scorer was made with {@link LongText#WINDOW} and the
  * caller gives word ids ({@link #scoreWords}), scored through overlapping windows (see {@link LongTextWindows}) and
@@ -218,7 +217,7 @@ public final class TokenScorer {
                 batchTypes.add(typeIds == null ? null : typeIds.get(order[k]));
             }
             Batch batch = Batch.of(batchIds, batchTypes);
-            INDArray logits = classifier.forward(batch, Pass.inference());
+            INDArray logits = classifier.tokenLogits(batch);
             float[][] p = MultiLabelHead.probabilities(logits);
             int t = batch.maxLength();
             for (int k = from; k < to; k++) {

@@ -11,6 +11,12 @@ import java.util.Arrays;
  * <p>The kernels work in key order: a query's probabilities sit at indices {@code 0 … |keys| − 1} of its row of
  * {@code T}, the rest 0. When every row's keys are a prefix (right padding, the usual case) that is already the
  * position order.
+ *
+ * <p>Two layouts of the rows: <em>padded</em> ({@link #of}, {@link #ofLengths}), row b's positions at array rows
+ * {@code b·T … b·T + T − 1}, every position a query; and <em>packed</em> ({@link #packed}), only each row's real
+ * tokens, laid end to end ({@code [N, ·]} with N their sum), row b's at {@link #rowStart}{@code (b)} onwards, the
+ * first {@link #queries}{@code (b)} of them queries and keys. Packed shapes are for inference: no dropout, no
+ * probabilities kept; kernels say whether they take them ({@link Kernels#attendsPackedRows()}).
  */
 public final class AttentionShape {
 
@@ -21,14 +27,17 @@ public final class AttentionShape {
     private final int[][] keys;
     private final boolean[] uniform;
     private final boolean prefixOnly;
+    /** Packed layout: each row's first array row; null when padded (row b starts at b·T). */
+    private final int[] starts;
 
-    private AttentionShape(int batch, int t, int heads, int d, int[][] keys, boolean[] uniform) {
+    private AttentionShape(int batch, int t, int heads, int d, int[][] keys, boolean[] uniform, int[] starts) {
         this.batch = batch;
         this.t = t;
         this.heads = heads;
         this.d = d;
         this.keys = keys;
         this.uniform = uniform;
+        this.starts = starts;
         boolean p = true;
         for (int[] k : keys) {
             p &= isPrefix(k);
@@ -59,7 +68,31 @@ public final class AttentionShape {
             }
             keys[r] = Arrays.copyOf(k, n);
         }
-        return new AttentionShape(b, t, heads, d, keys, uniform);
+        return new AttentionShape(b, t, heads, d, keys, uniform, null);
+    }
+
+    /**
+     * The packed shape of rows of {@code lengths[b]} real tokens each (every one at least 1), laid end to end: each
+     * row's tokens attend to its own tokens, as a right-padded row of that length does; T is the longest length.
+     */
+    public static AttentionShape packed(int[] lengths, int heads, int d) {
+        int b = lengths.length;
+        int[][] keys = new int[b][];
+        int[] starts = new int[b];
+        int t = 0;
+        int n = 0;
+        for (int r = 0; r < b; r++) {
+            if (lengths[r] < 1) {
+                throw new IllegalArgumentException("row " + r + " has " + lengths[r] + " tokens; a packed row needs 1 or"
+                        + " more");
+            }
+            keys[r] = new int[lengths[r]];
+            Arrays.setAll(keys[r], j -> j);
+            starts[r] = n;
+            n += lengths[r];
+            t = Math.max(t, lengths[r]);
+        }
+        return new AttentionShape(b, t, heads, d, keys, new boolean[b], starts);
     }
 
     /** Rows whose first {@code lengths[b]} keys are attended (right padding). */
@@ -109,6 +142,43 @@ public final class AttentionShape {
     /** Whether row {@code b} has uniform attention (its mask is all 0). */
     boolean uniform(int b) {
         return uniform[b];
+    }
+
+    /** Whether the rows are packed (see the class comment). */
+    public boolean packed() {
+        return starts != null;
+    }
+
+    /** The array row of row b's position 0. */
+    int rowStart(int b) {
+        return starts == null ? b * t : starts[b];
+    }
+
+    /** How many of row b's positions are queries (and array rows): T padded, the row's tokens packed. */
+    int queries(int b) {
+        return starts == null ? t : keys[b].length;
+    }
+
+    /** Array rows of the qkv, merged and gradient arrays: B·T padded, the tokens' sum packed. */
+    public int rows() {
+        return starts == null ? batch * t : starts[batch - 1] + keys[batch - 1].length;
+    }
+
+    /**
+     * Throws unless kernels that take packed rows may run this forward: a packed shape with neither dropout nor kept
+     * probabilities.
+     */
+    void checkForward(DropoutMask keep, Object probs) {
+        if (starts != null && (keep != null || probs != null)) {
+            throw new IllegalArgumentException("packed rows are for inference: no attention dropout, no probabilities");
+        }
+    }
+
+    /** Throws for a packed shape: the backward, the attention maps and the ND4J-op kernels take padded rows only. */
+    void checkPadded(String what) {
+        if (starts != null) {
+            throw new IllegalArgumentException(what + " takes padded rows only, not packed ones");
+        }
     }
 
     /** Whether every row's keys are {@code 0 … |keys| − 1}. */

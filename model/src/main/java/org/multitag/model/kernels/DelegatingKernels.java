@@ -52,6 +52,11 @@ abstract class DelegatingKernels implements Kernels {
     }
 
     @Override
+    public boolean attendsPackedRows() {
+        return inner.attendsPackedRows();
+    }
+
+    @Override
     public void attentionMaps(INDArray probs, AttentionShape shape) {
         inner.attentionMaps(probs, shape);
     }

@@ -154,7 +154,13 @@ abstract class HostKernels implements Kernels {
     }
 
     @Override
+    public boolean attendsPackedRows() {
+        return true;
+    }
+
+    @Override
     public void attentionMaps(INDArray probs, AttentionShape s) {
+        s.checkPadded("attentionMaps");
         if (s.prefixOnly()) {
             return;
         }

@@ -74,7 +74,8 @@ public interface Kernels extends AutoCloseable {
      *   out[b·T + i, head·d ...] = (dropout(p) · v[keys])[i]           heads merged in place
      * </pre>
      * Every query row is computed, masked ones too, as transformers does; masked keys are left out, which is what
-     * adding the float32 minimum to their scores gives.
+     * adding the float32 minimum to their scores gives. A packed shape (when {@link #attendsPackedRows()}) has only
+     * real rows, {@code [N, ·]} arrays, and takes neither {@code keep} nor {@code probs}.
      *
      * @param qkv [B·T, 3H], the projection without its bias (columns query | key | value)
      * @param bias [3H], or null
@@ -84,6 +85,15 @@ public interface Kernels extends AutoCloseable {
      */
     void attention(INDArray qkv, INDArray bias, AttentionShape shape, DropoutMask keep, INDArray probs,
             INDArray merged);
+
+    /**
+     * Whether {@link #attention} takes packed shapes ({@link AttentionShape#packed}): rows of real tokens alone, so
+     * an inference pass computes no padding. The host kernels do; the ND4J-op ones, whose attention is batched over
+     * padded rows, do not.
+     */
+    default boolean attendsPackedRows() {
+        return false;
+    }
 
     /**
      * Probabilities written by {@link #attention} (keys in the shape's order) moved to their key positions with 0

@@ -36,6 +36,7 @@ final class Nd4jAttention {
 
     void forward(INDArray qkv, INDArray bias, AttentionShape s, Nd4jDropoutMask keep, INDArray probs,
             INDArray merged) {
+        s.checkPadded("the ND4J-op attention");
         prepare(s);
         INDArray[] qkvHeads = heads(qkv, bias, s);
         INDArray p = Nd4j.matmul(qkvHeads[0], qkvHeads[1], false, true, false).muli(s.scale());

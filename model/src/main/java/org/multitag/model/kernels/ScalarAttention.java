@@ -22,7 +22,7 @@ final class ScalarAttention {
     private static float at(FloatBuffer qkv, float[] bias, AttentionShape s, int b, int pos, int part, int head, int c) {
         int hd = s.hidden();
         int col = part * hd + head * s.d() + c;
-        return qkv.get((b * s.t() + pos) * 3 * hd + col) + bias[col];
+        return qkv.get((s.rowStart(b) + pos) * 3 * hd + col) + bias[col];
     }
 
     static void forward(FloatBuffer qkv, float[] bias, AttentionShape s, boolean[] keep, float dropScale,
@@ -37,7 +37,7 @@ final class ScalarAttention {
             int head = task % s.heads();
             int[] keys = s.keys(b);
             int nk = keys.length;
-            for (int i = 0; i < t; i++) {
+            for (int i = 0; i < s.queries(b); i++) {
                 if (s.uniform(b)) {
                     java.util.Arrays.fill(p, 0, nk, 1.0 / nk);
                 } else {
@@ -74,7 +74,7 @@ final class ScalarAttention {
                     for (int jj = 0; jj < nk; jj++) {
                         acc += p[jj] * at(qkv, bias, s, b, keys[jj], 2, head, c);
                     }
-                    merged.put((b * t + i) * hd + head * d + c, (float) acc);
+                    merged.put((s.rowStart(b) + i) * hd + head * d + c, (float) acc);
                 }
             }
         }

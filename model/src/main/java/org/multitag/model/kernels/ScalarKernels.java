@@ -122,6 +122,7 @@ final class ScalarKernels extends HostKernels {
     @Override
     public void attention(INDArray qkv, INDArray bias, AttentionShape shape, DropoutMask keep, INDArray probs,
             INDArray merged) {
+        shape.checkForward(keep, probs);
         FloatBuffer q = floats(qkv);
         float[] b = bias == null ? new float[3 * shape.hidden()] : toFloats(bias);
         FloatBuffer p = probs == null ? null : floats(probs);
@@ -203,6 +204,7 @@ final class ScalarKernels extends HostKernels {
     @Override
     public void attentionBackward(INDArray qkv, INDArray bias, INDArray probs, AttentionShape shape,
             DropoutMask keep, INDArray dMerged, INDArray dQkv) {
+        shape.checkPadded("attentionBackward");
         FloatBuffer q = floats(qkv);
         float[] b = bias == null ? new float[3 * shape.hidden()] : toFloats(bias);
         FloatBuffer p = floats(probs);

@@ -37,13 +37,15 @@ final class VectorAttention {
         float[] rows = new float[2 * tp]; // a pair of queries' scores, then probabilities, at 0 and tp
         float[] ctx = new float[2 * d];
         float[] lanes = new float[L];
-        RowBlock row = new RowBlock(t, cols);
+        RowBlock row = new RowBlock(s, cols);
         for (int task = from; task < to; task++) {
             int b = task / s.heads();
             int head = task % s.heads();
             int[] keys = s.keys(b);
             int nk = keys.length;
             int kp = padded(nk);
+            int nq = s.queries(b);
+            int r0 = s.rowStart(b);
             boolean uniform = s.uniform(b);
             int qb = head * d;
             float[] blk = row.of(qkv, bias, b);
@@ -53,7 +55,7 @@ final class VectorAttention {
                 System.arraycopy(blk, keys[jj] * cols + 2 * hd + qb, v, jj * d, d);
             }
             int i = 0;
-            for (; i + 1 < t; i += 2) {
+            for (; i + 1 < nq; i += 2) {
                 if (uniform) {
                     uniformRow(rows, 0, nk, tp);
                     uniformRow(rows, tp, nk, tp);
@@ -68,10 +70,10 @@ final class VectorAttention {
                     save(rows, k * tp, nk, t, s.probsRow(b, head, i + k), probs, keep, dropScale);
                 }
                 VectorProducts.contextPair(rows, 0, tp, v, nk, d, 1f, ctx, 0, d);
-                merged.put((b * t + i) * hd + head * d, ctx, 0, d);
-                merged.put((b * t + i + 1) * hd + head * d, ctx, d, d);
+                merged.put((r0 + i) * hd + head * d, ctx, 0, d);
+                merged.put((r0 + i + 1) * hd + head * d, ctx, d, d);
             }
-            if (i < t) {
+            if (i < nq) {
                 if (uniform) {
                     uniformRow(rows, 0, nk, tp);
                 } else {
@@ -81,7 +83,7 @@ final class VectorAttention {
                 }
                 save(rows, 0, nk, t, s.probsRow(b, head, i), probs, keep, dropScale);
                 VectorProducts.context(rows, v, nk, d, 1f, ctx, 0);
-                merged.put((b * t + i) * hd + head * d, ctx, 0, d);
+                merged.put((r0 + i) * hd + head * d, ctx, 0, d);
             }
         }
     }
@@ -138,6 +140,7 @@ final class VectorAttention {
 
     static void backward(FloatBuffer qkv, float[] bias, FloatBuffer probs, AttentionShape s, boolean[] keep,
             float dropScale, FloatBuffer dMerged, FloatBuffer dqkv, int from, int to) {
+        // padded rows only (the caller checks): packed shapes are for inference
         int t = s.t();
         int d = s.d();
         int hd = s.hidden();
@@ -157,8 +160,8 @@ final class VectorAttention {
         float[] dv = new float[tp * d];
         float[] zeros = new float[d];
         float[] lanes = new float[L];
-        RowBlock row = new RowBlock(t, cols);
-        RowBlock gradRow = new RowBlock(t, hd); // row b's dmerged [T, H]
+        RowBlock row = new RowBlock(s, cols);
+        RowBlock gradRow = new RowBlock(s, hd); // row b's dmerged [T, H]
         for (int task = from; task < to; task++) {
             int b = task / s.heads();
             int head = task % s.heads();
@@ -254,28 +257,29 @@ final class VectorAttention {
     }
 
     /**
-     * Row b's slice {@code [T, cols]} of a batch array on the heap (the projections {@code [T, 3H]} with their bias
-     * added, or the gradient {@code [T, H]} as it is), loaded by one bulk copy when the row changes: every head of
-     * the row reads its slices from here.
+     * Row b's slice {@code [queries, cols]} of a batch array on the heap (the projections {@code [T, 3H]} with their
+     * bias added, or the gradient {@code [T, H]} as it is), loaded by one bulk copy when the row changes: every head
+     * of the row reads its slices from here.
      */
     private static final class RowBlock {
         private final float[] data;
-        private final int t;
+        private final AttentionShape s;
         private final int cols;
         private int loaded = -1;
 
-        RowBlock(int t, int cols) {
-            this.data = new float[t * cols];
-            this.t = t;
+        RowBlock(AttentionShape s, int cols) {
+            this.data = new float[s.t() * cols];
+            this.s = s;
             this.cols = cols;
         }
 
         /** Row b of {@code src}, plus {@code bias} on every position when it is not null. */
         float[] of(FloatBuffer src, float[] bias, int b) {
             if (b != loaded) {
-                src.get(b * t * cols, data, 0, t * cols);
+                int n = s.queries(b);
+                src.get(s.rowStart(b) * cols, data, 0, n * cols);
                 if (bias != null) {
-                    for (int j = 0; j < t; j++) {
+                    for (int j = 0; j < n; j++) {
                         addInPlace(data, j * cols, bias, 0, cols);
                     }
                 }

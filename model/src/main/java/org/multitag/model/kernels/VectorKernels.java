@@ -580,6 +580,7 @@ final class VectorKernels extends HostKernels {
     @Override
     public void attention(INDArray qkv, INDArray bias, AttentionShape s, DropoutMask keep, INDArray probs,
             INDArray merged) {
+        s.checkForward(keep, probs);
         FloatBuffer q = floats(qkv);
         float[] b = bias == null ? new float[3 * s.hidden()] : toFloats(bias);
         FloatBuffer p = probs == null ? null : floats(probs);
@@ -600,6 +601,7 @@ final class VectorKernels extends HostKernels {
     @Override
     public void attentionBackward(INDArray qkv, INDArray bias, INDArray probs, AttentionShape s, DropoutMask keep,
             INDArray dMerged, INDArray dQkv) {
+        s.checkPadded("attentionBackward");
         FloatBuffer q = floats(qkv);
         float[] b = bias == null ? new float[3 * s.hidden()] : toFloats(bias);
         FloatBuffer p = floats(probs);

@@ -188,21 +188,36 @@ public final class BertEncoder implements AutoCloseable {
      * forward. A pass that saves makes {@link #backward} possible.
      */
     public INDArray forward(Batch batch, Pass pass) {
-        return forward(batch, pass, null, null, null);
+        return forward(batch, pass, null, null, null, null);
     }
 
-    /** The forward pass feeding each layer's output to {@code mix} (when not null) as it is made. */
-    INDArray forward(Batch batch, Pass pass, LayerMix mix) {
-        return forward(batch, pass, null, null, mix);
+    /**
+     * The forward pass feeding each layer's output to {@code mix} (when not null) as it is made; over {@code
+     * packed}'s real tokens alone ({@code [N, H]}) when it is not null (an inference pass, see {@link #packing}).
+     */
+    INDArray forward(Batch batch, Pass pass, LayerMix mix, PackedRows packed) {
+        return forward(batch, pass, null, null, mix, packed);
+    }
+
+    /**
+     * How an inference pass over {@code batch} may skip its padding: its real tokens packed, or null when the batch
+     * has none to drop, its mask is not right padding, or these kernels take padded rows only.
+     */
+    PackedRows packing(Batch batch) {
+        return compute.kernels().attendsPackedRows() ? PackedRows.of(batch) : null;
     }
 
     private INDArray forward(Batch batch, Pass pass, List<INDArray> attentions, List<INDArray> hiddenStates) {
-        return forward(batch, pass, attentions, hiddenStates, null);
+        return forward(batch, pass, attentions, hiddenStates, null, null);
     }
 
     private INDArray forward(Batch batch, Pass pass, List<INDArray> attentions, List<INDArray> hiddenStates,
-            LayerMix mix) {
+            LayerMix mix, PackedRows packed) {
         validate(batch);
+        if (packed != null && (pass.saves() || attentions != null || hiddenStates != null)) {
+            throw new IllegalArgumentException("packed rows are for an inference pass without attentions or hidden"
+                    + " states");
+        }
         // an optimizer may have written the weights after a pass for backward: converted copies (bf16) are made anew
         if (pass.saves() || afterBackwardPass) {
             compute.kernels().weightsChanged();
@@ -212,11 +227,12 @@ public final class BertEncoder implements AutoCloseable {
         int t = batch.maxLength();
         int h = config.hiddenSize();
         int heads = config.numAttentionHeads();
-        AttentionShape shape = AttentionShape.of(batch.attentionMask(), heads, h / heads);
-        INDArray x = embeddings.forward(batch, pass, compute);
+        AttentionShape shape = packed == null ? AttentionShape.of(batch.attentionMask(), heads, h / heads)
+                : packed.shape(heads, h / heads);
+        INDArray x = embeddings.forward(packed == null ? batch : packed.tokens(batch), pass, compute);
         keep(hiddenStates, x, b, t, h);
         if (mix != null) {
-            mix.begin((long) b * t, h, pass, compute);
+            mix.begin(x.size(0), h, pass, compute);
         }
         for (int l = 0; l < layers.size(); l++) {
             INDArray maps = attentions == null ? null : Nd4j.createUninitialized(DataType.FLOAT, b, heads, t, t);

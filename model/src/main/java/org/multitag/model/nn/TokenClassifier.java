@@ -22,9 +22,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *   h      = BertEncoder(batch)             [B·T, H]
  *   logits = dropout(h) · Wᵀ + b            [B·T, L]     W [L, H] as Hugging Face stores it
  * </pre>
- * The same forward runs inference ({@link Pass#inference()}), what the taggers and the trainer's dev evaluation
- * call, and training ({@link Pass#training}, then {@link #backward}); a classifier made with {@link #trainable} owns
- * {@link Gradients} and lists its {@link #parameters()} for an optimizer, which updates the arrays in place.
+ * The same forward runs inference ({@link Pass#inference()}; {@link #tokenLogits}, what the taggers and the
+ * trainer's dev evaluation call, runs it over the real tokens alone) and training ({@link Pass#training}, then {@link
+ * #backward}); a classifier made with {@link #trainable} owns {@link Gradients} and lists its {@link #parameters()} for an optimizer, which updates the arrays in place.
  *
  * <p>A step: {@code zeroGradients(); logits = forward(batch, Pass.training(rng)); loss and dLogits;
  * backward(dLogits);} then update the parameters. Not thread-safe.
@@ -185,10 +185,29 @@ public final class TokenClassifier implements AutoCloseable {
      * that saves makes {@link #backward} possible.
      */
     public INDArray forward(Batch batch, Pass pass) {
-        INDArray h = encoder.forward(batch, pass, mix);
+        INDArray h = encoder.forward(batch, pass, mix, null);
         INDArray logits = head.forward(mix == null ? h : mix.mixed(), pass, headCompute);
         saved = pass.saves();
         return logits;
+    }
+
+    /**
+     * The inference logits of the batch's real tokens, laid out as {@link #forward} lays them ({@code [B·T, L]}, a
+     * view valid until the next forward): each real token's the bits {@code forward(batch, Pass.inference())} gives
+     * it; the rows of padding positions mean nothing (0 when packed). Right-padded rows run packed when the kernels
+     * take packed rows, their padding not computed at all (a batch of requests padded to its longest holds 2 to 3
+     * times its real tokens); any other mask, or kernels that take padded rows only, run as {@link #forward} does.
+     * What the taggers call.
+     */
+    public INDArray tokenLogits(Batch batch) {
+        PackedRows packed = encoder.packing(batch);
+        if (packed == null) {
+            return forward(batch, Pass.inference());
+        }
+        INDArray h = encoder.forward(batch, Pass.inference(), mix, packed);
+        INDArray logits = head.forward(mix == null ? h : mix.mixed(), Pass.inference(), headCompute);
+        saved = false;
+        return packed.unpack(logits, headCompute.scratch().get("head.unpacked", packed.paddedRows(), numLabels()));
     }
 
     /**
