@@ -6,12 +6,11 @@ import java.util.List;
 import org.multitag.model.kernels.NativeArrays;
 import org.multitag.model.nn.Batch;
 import org.multitag.model.nn.BertEncoder;
-import org.multitag.model.nn.EncoderOutput;
 import org.multitag.tokenizer.Encoding;
 
 /**
  * The encoder's last hidden state per token, for the embedding entry points that take texts (the service's
- * embeddings, Spark's {@code embed}): inputs in one padded pass, an input longer than the limit through windows with
+ * embeddings, Spark's {@code embed}): inputs in one pass over their real tokens (padding not computed), an input longer than the limit through windows with
  * {@link LongText#WINDOW}, each token's vector from the window its word takes its probabilities from when tagged
  * ({@link LongTextSplit}), so embeddings and labels come from the same context. An input within the limit gets the
  * bits it gets alone (each row of a padded batch computes as the row alone).
@@ -64,10 +63,7 @@ public final class TokenEmbeddings {
         Batch b = Batch.of(rows, types);
         int t = b.maxLength();
         int h = encoder.config().hiddenSize();
-        float[] all;
-        try (EncoderOutput out = encoder.forward(b, BertEncoder.Outputs.LAST)) {
-            all = NativeArrays.toFloats(out.lastHiddenState());
-        }
+        float[] all = NativeArrays.toFloats(encoder.lastHiddenStateOfTokens(b));
         List<float[][]> result = new ArrayList<>(rows.size());
         for (int r = 0; r < rows.size(); r++) {
             float[][] v = new float[rows.get(r).length][];

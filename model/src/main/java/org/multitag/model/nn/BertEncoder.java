@@ -184,6 +184,19 @@ public final class BertEncoder implements AutoCloseable {
     }
 
     /**
+     * The inference last hidden state of the batch's real tokens, laid out as {@link #run} lays it ({@code [B·T,
+     * H]}, a scratch view valid until the next call): each real token's the bits {@link #run} gives it; the rows of
+     * padding positions mean nothing (0 when packed). Right-padded rows run packed when the kernels take packed rows
+     * (see {@link TokenClassifier#tokenLogits}); any other mask runs as {@link #run} does.
+     */
+    public INDArray lastHiddenStateOfTokens(Batch batch) {
+        PackedRows packed = packing(batch);
+        INDArray x = forward(batch, Pass.inference(), null, null, null, packed);
+        return packed == null ? x
+                : packed.unpack(x, compute.scratch().get("model.unpacked", packed.paddedRows(), config.hiddenSize()));
+    }
+
+    /**
      * The forward pass in the given mode: the last hidden state {@code [B·T, H]}, a view valid until the next
      * forward. A pass that saves makes {@link #backward} possible.
      */

@@ -120,6 +120,34 @@ class PackedRowsTest {
     }
 
     @Test
+    void packedHiddenStatesAreThePaddedPassBitForBit() {
+        ComputeSetting setting = ComputeSetting.defaults().withKernels(KernelChoice.JAVA).withThreads(2);
+        try (BertWeights weights = Tiny.weights(config(), 11);
+                BertEncoder encoder = new BertEncoder(weights, setting, null, false)) {
+            Batch batch = batch(LENGTHS, 5);
+            int t = batch.maxLength();
+            float[] padded;
+            try (EncoderOutput out = encoder.forward(batch, BertEncoder.Outputs.LAST)) {
+                padded = org.multitag.model.kernels.NativeArrays.toFloats(out.lastHiddenState());
+            }
+            float[] packed = org.multitag.model.kernels.NativeArrays.toFloats(encoder.lastHiddenStateOfTokens(batch));
+            for (int r = 0; r < LENGTHS.length; r++) {
+                for (int i = 0; i < t; i++) {
+                    for (int c = 0; c < H; c++) {
+                        int k = (r * t + i) * H + c;
+                        if (i < LENGTHS[r]) {
+                            assertEquals(Float.floatToIntBits(padded[k]), Float.floatToIntBits(packed[k]),
+                                    "row " + r + " token " + i + " column " + c);
+                        } else {
+                            assertEquals(0f, packed[k], "padding position " + i + " of row " + r);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void onlyRightPaddingWithRealTokensPacks() {
         int[][] ids = {{1, 2, 3}, {4, 5, 6}};
         assertNull(PackedRows.of(Batch.of(ids, null, new int[][] {{1, 1, 1}, {1, 1, 1}}, null)), "no padding");
