@@ -10,10 +10,10 @@ import org.multitag.tokenizer.Encoding;
 
 /**
  * The encoder's last hidden state per token, for the embedding entry points that take texts (the service's
- * embeddings, Spark's {@code embed}): inputs in one pass over their real tokens (padding not computed), an input longer than the limit through windows with
- * {@link LongText#WINDOW}, each token's vector from the window its word takes its probabilities from when tagged
- * ({@link LongTextSplit}), so embeddings and labels come from the same context. An input within the limit gets the
- * bits it gets alone (each row of a padded batch computes as the row alone).
+ * embeddings, Spark's {@code embed}): inputs in one pass over their real tokens (padding not computed, {@link
+ * BertEncoder#lastHiddenStateOfTokens}), an input longer than the limit through windows with {@link LongText#WINDOW},
+ * each token's vector from the window its word takes its probabilities from when tagged ({@link LongTextSplit}), so
+ * embeddings and labels come from the same context. An input within the limit gets the bits it gets alone.
  */
 public final class TokenEmbeddings {
 
