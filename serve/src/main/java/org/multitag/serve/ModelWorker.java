@@ -66,8 +66,10 @@ final class ModelWorker implements Runnable {
     private void compute(MultiLabelTagger tagger, List<Pending<?>> batch) {
         long t0 = System.nanoTime();
         int longest = 0;
+        int tokens = 0;
         for (Pending<?> p : batch) {
             longest = Math.max(longest, p.length());
+            tokens += p.length();
         }
         List<Object> results;
         try {
@@ -83,7 +85,7 @@ final class ModelWorker implements Runnable {
         // capacity first: a caller woken by its answer may submit again at once
         queue.release(batch.size());
         try {
-            listener.batchComputed(batch.size(), batch.size() * longest, nanos);
+            listener.batchComputed(batch.size(), batch.size() * longest, tokens, nanos);
         } catch (RuntimeException e) {
             // a metrics hook must not fail the requests it measured
         }

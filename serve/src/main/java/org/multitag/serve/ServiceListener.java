@@ -22,6 +22,19 @@ public interface ServiceListener {
     }
 
     /**
+     * A batch ran through the model, with its real tokens: what the model computed, its padding being skipped
+     * (called before its futures complete). By default calls {@link #batchComputed(int, int, long)}.
+     *
+     * @param requests inputs in the batch
+     * @param paddedTokens rows times the longest row (what the batch budget counts)
+     * @param tokens the inputs' tokens (an input through windows: its tokens once)
+     * @param nanos the model pass and the decoding of its rows
+     */
+    default void batchComputed(int requests, int paddedTokens, int tokens, long nanos) {
+        batchComputed(requests, paddedTokens, nanos);
+    }
+
+    /**
      * A queued request was dropped before it was computed.
      *
      * @param reason {@code "deadline"} (still queued past its deadline) or {@code "cancelled"} (its future was

@@ -18,6 +18,8 @@ final class Recorder implements ServiceListener {
     record Computed(int requests, int paddedTokens) {}
 
     final List<Computed> batches = new CopyOnWriteArrayList<>();
+    /** Per batch: {real tokens, padded tokens}. */
+    final List<int[]> tokenCounts = new CopyOnWriteArrayList<>();
     final ConcurrentHashMap<String, AtomicInteger> drops = new ConcurrentHashMap<>();
     private final CountDownLatch held = new CountDownLatch(1);
     private final CountDownLatch gate;
@@ -28,8 +30,9 @@ final class Recorder implements ServiceListener {
     }
 
     @Override
-    public void batchComputed(int requests, int paddedTokens, long nanos) {
+    public void batchComputed(int requests, int paddedTokens, int tokens, long nanos) {
         batches.add(new Computed(requests, paddedTokens));
+        tokenCounts.add(new int[] {tokens, paddedTokens});
         held.countDown();
         try {
             gate.await();

@@ -102,6 +102,12 @@ class ServiceBatchingTest {
             }
         }
         assertTrue(batches.contains(new Recorder.Computed(1, longTokens)), "the long input alone: " + batches);
+        for (int[] c : r.tokenCounts) {
+            assertTrue(c[0] <= c[1], "real tokens over padded ones: " + c[0] + " > " + c[1]);
+        }
+        assertTrue(r.tokenCounts.stream().anyMatch(c -> c[0] < c[1]), "some batch had padding");
+        assertTrue(r.tokenCounts.stream().anyMatch(c -> c[0] == longTokens && c[1] == longTokens),
+                "the long input alone: its tokens are its padded tokens");
     }
 
     @Test

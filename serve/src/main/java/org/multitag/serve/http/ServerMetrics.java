@@ -27,6 +27,7 @@ final class ServerMetrics implements ServiceListener {
     private final Histogram duration;
     private final Histogram batchSize;
     private final Histogram batchTokens;
+    private final Histogram realTokens;
     private final Histogram inference;
     private final Counter dropped;
 
@@ -43,6 +44,9 @@ final class ServerMetrics implements ServiceListener {
                 .classicUpperBounds(1, 2, 4, 8, 16, 32, 64, 128, 256, 512).register(registry);
         batchTokens = Histogram.builder().name("multitag_batch_tokens")
                 .help("Padded tokens per model batch (rows times the longest row)").classicOnly()
+                .classicUpperBounds(16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384).register(registry);
+        realTokens = Histogram.builder().name("multitag_batch_real_tokens")
+                .help("The inputs' tokens per model batch (what a packed batch computes)").classicOnly()
                 .classicUpperBounds(16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384).register(registry);
         inference = Histogram.builder().name("multitag_inference_duration_seconds")
                 .help("Model pass and decoding time per batch").classicOnly()
@@ -68,9 +72,10 @@ final class ServerMetrics implements ServiceListener {
     }
 
     @Override
-    public void batchComputed(int inputs, int paddedTokens, long nanos) {
+    public void batchComputed(int inputs, int paddedTokens, int tokens, long nanos) {
         batchSize.observe(inputs);
         batchTokens.observe(paddedTokens);
+        realTokens.observe(tokens);
         inference.observe(nanos / 1e9);
     }
 

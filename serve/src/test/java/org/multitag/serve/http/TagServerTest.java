@@ -159,6 +159,8 @@ class TagServerTest {
         assertTrue(counter(text, "multitag_http_requests_total{route=\"/v1/tag\",status=\"422\"}") >= 1, text);
         assertTrue(counter(text, "multitag_batch_size_count") >= 1, text);
         assertTrue(counter(text, "multitag_batch_tokens_sum") >= 3, text);
+        assertTrue(counter(text, "multitag_batch_real_tokens_sum") >= 3, text);
+        assertTrue(counter(text, "multitag_batch_real_tokens_sum") <= counter(text, "multitag_batch_tokens_sum"), text);
         assertTrue(counter(text, "multitag_inference_duration_seconds_count") >= 1, text);
         assertTrue(counter(text, "multitag_http_request_duration_seconds_count{route=\"/v1/tag\"}") >= 2, text);
         assertEquals(0, counter(text, "multitag_queue_size"), text);
