@@ -193,8 +193,8 @@ public final class FineTuner {
             boolean sameMix = startsFromHead() && HfBertNames.layerMix(model.config()) == layerMix;
             mix = layerMix == 0 ? null : sameMix ? model.layerMix() : TokenClassifier.layerMix(layerMix);
             try (TokenClassifier trainable = model.trainable(weights, head, mix, options.freeze(), threads)) {
-                return new Trainer(trainable, config, model.tokenizerFiles(), train, dev, options, out, progress,
-                        terminal, groups, maxLength, stride).run(resume);
+                return Trainer.builder(trainable, config, model.tokenizerFiles(), train, dev, out).options(options)
+                        .progress(progress, terminal).groups(groups).devWindows(maxLength, stride).build().run(resume);
             }
         } finally {
             weights.close();

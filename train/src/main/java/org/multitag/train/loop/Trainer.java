@@ -80,47 +80,105 @@ public final class Trainer {
     /** The model's kernels: with {@code nd4j} the loss, clipping and AdamW run as ND4J ops too (the whole step). */
     private final KernelChoice kernels;
 
-    public Trainer(TokenClassifier model, BertConfig baseConfig, Map<String, byte[]> tokenizerFiles, TrainingData train,
-            TrainingData dev, TrainOptions options, Path out, PrintStream progress, boolean terminal) {
-        this(model, baseConfig, tokenizerFiles, train, dev, options, out, progress, terminal,
-                LabelGroups.none(train.labels().names()));
+    /**
+     * A trainer of {@code model} (a classifier made with {@link TokenClassifier#trainable}) on {@code train}, scored
+     * on {@code dev}, writing into {@code out}; {@code baseConfig} and {@code tokenizerFiles} go into the written
+     * model folders. The rest has defaults: {@link TrainOptions#DEFAULT}, no progress lines, no label groups, dev
+     * scored up to the model's length limit.
+     */
+    public static Builder builder(TokenClassifier model, BertConfig baseConfig, Map<String, byte[]> tokenizerFiles,
+            TrainingData train, TrainingData dev, Path out) {
+        return new Builder(model, baseConfig, tokenizerFiles, train, dev, out);
     }
 
-    /**
-     * @param groups the label groups of the trained model: its decoding modes are tuned on dev, the best becomes
-     *     its default, and the label sets of {@code train} are kept for {@code label-sets}
-     */
-    public Trainer(TokenClassifier model, BertConfig baseConfig, Map<String, byte[]> tokenizerFiles, TrainingData train,
-            TrainingData dev, TrainOptions options, Path out, PrintStream progress, boolean terminal,
-            LabelGroups groups) {
-        this(model, baseConfig, tokenizerFiles, train, dev, options, out, progress, terminal, groups, 0, -1);
+    /** The options of a {@link Trainer}; {@link #build()} checks them. */
+    public static final class Builder {
+        private final TokenClassifier model;
+        private final BertConfig baseConfig;
+        private final Map<String, byte[]> tokenizerFiles;
+        private final TrainingData train;
+        private final TrainingData dev;
+        private final Path out;
+        private TrainOptions options = TrainOptions.DEFAULT;
+        private PrintStream progress = new PrintStream(java.io.OutputStream.nullOutputStream());
+        private boolean terminal;
+        private LabelGroups groups;
+        private int maxLength;
+        private int stride = -1;
+
+        private Builder(TokenClassifier model, BertConfig baseConfig, Map<String, byte[]> tokenizerFiles,
+                TrainingData train, TrainingData dev, Path out) {
+            this.model = model;
+            this.baseConfig = baseConfig;
+            this.tokenizerFiles = tokenizerFiles;
+            this.train = train;
+            this.dev = dev;
+            this.out = out;
+        }
+
+        /** Epochs, learning rates, batch size, seed and the rest (default {@link TrainOptions#DEFAULT}). */
+        public Builder options(TrainOptions options) {
+            this.options = options;
+            return this;
+        }
+
+        /**
+         * Where progress lines go (default: nowhere); with {@code terminal} a line is rewritten in place as steps
+         * go, else one line per epoch.
+         */
+        public Builder progress(PrintStream progress, boolean terminal) {
+            this.progress = progress;
+            this.terminal = terminal;
+            return this;
+        }
+
+        /**
+         * The label groups of the trained model (default: none): its decoding modes are tuned on dev, the best
+         * becomes its default, and the label sets of {@code train} are kept for {@code label-sets}.
+         */
+        public Builder groups(LabelGroups groups) {
+            this.groups = groups;
+            return this;
+        }
+
+        /**
+         * The longest input of the dev evaluation (default 0: the model's max_position_embeddings); a longer dev
+         * example is scored through windows sharing {@code stride} tokens (negative: a quarter of the window), as
+         * {@code eval} scores it.
+         */
+        public Builder devWindows(int maxLength, int stride) {
+            this.maxLength = maxLength;
+            this.stride = stride;
+            return this;
+        }
+
+        public Trainer build() {
+            return new Trainer(this);
+        }
     }
 
-    /**
-     * @param maxLength the longest input of the dev evaluation (0: the model's max_position_embeddings); a longer dev
-     *     example is scored through windows, as {@code eval} scores it
-     * @param stride tokens those windows share (negative: a quarter of the window)
-     */
-    public Trainer(TokenClassifier model, BertConfig baseConfig, Map<String, byte[]> tokenizerFiles, TrainingData train,
-            TrainingData dev, TrainOptions options, Path out, PrintStream progress, boolean terminal,
-            LabelGroups groups, int maxLength, int stride) {
+    private Trainer(Builder b) {
+        TokenClassifier model = b.model;
+        TrainingData train = b.train;
+        TrainOptions options = b.options;
+        LabelGroups groups = b.groups != null ? b.groups : LabelGroups.none(train.labels().names());
         if (train.examples().isEmpty()) {
             throw new IllegalArgumentException("no training examples");
         }
         this.model = model;
-        this.baseConfig = baseConfig;
-        this.tokenizerFiles = tokenizerFiles;
+        this.baseConfig = b.baseConfig;
+        this.tokenizerFiles = b.tokenizerFiles;
         this.train = train;
-        this.dev = dev;
+        this.dev = b.dev;
         // auto epochs become a fixed count here, so the schedule, the checkpoint's fingerprint and a resume agree
         this.options = options.forExamples(train.examples().size());
         this.epochsLine = options.describeEpochs(train.examples().size());
-        this.out = out;
-        this.progress = progress;
-        this.terminal = terminal;
+        this.out = b.out;
+        this.progress = b.progress;
+        this.terminal = b.terminal;
         this.groups = groups;
-        this.maxLength = maxLength;
-        this.stride = stride;
+        this.maxLength = b.maxLength;
+        this.stride = b.stride;
         // (a trainer without a model only answers questions about its data order: java then, it computes nothing)
         this.kernels = model == null ? KernelChoice.JAVA : model.encoder().computeSetting().resolvedKernels();
         this.loss = new BceWithLogitsLoss(options.loss() == TrainOptions.LossReduction.TOKEN_MEAN, kernels);

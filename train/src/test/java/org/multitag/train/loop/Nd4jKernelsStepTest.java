@@ -129,8 +129,8 @@ class Nd4jKernelsStepTest {
         for (KernelChoice k : List.of(KernelChoice.JAVA, KernelChoice.ND4J)) {
             Path out = tmp.resolve(k.label());
             try (TokenClassifier model = model(k)) {
-                new Trainer(model, TrainerTest.miniLm.config(), TrainerTest.tokenizerFiles, train, dev, options(2),
-                        out, quiet, false).run(false);
+                Trainer.builder(model, TrainerTest.miniLm.config(), TrainerTest.tokenizerFiles, train, dev, out)
+                        .options(options(2)).progress(quiet, false).build().run(false);
             }
             curves.put(k, TrainerTest.losses(out));
         }
@@ -151,12 +151,12 @@ class Nd4jKernelsStepTest {
         // stop after epoch 1, resume on the nd4j kernels: the uninterrupted nd4j run's curve, bit for bit
         Path split = tmp.resolve("split");
         try (TokenClassifier model = model(KernelChoice.ND4J)) {
-            new Trainer(model, TrainerTest.miniLm.config(), TrainerTest.tokenizerFiles, train, dev, options(2), split,
-                    quiet, false).runUntilEpoch(1);
+            Trainer.builder(model, TrainerTest.miniLm.config(), TrainerTest.tokenizerFiles, train, dev, split)
+                    .options(options(2)).progress(quiet, false).build().runUntilEpoch(1);
         }
         try (TokenClassifier model = model(KernelChoice.ND4J)) {
-            new Trainer(model, TrainerTest.miniLm.config(), TrainerTest.tokenizerFiles, train, dev, options(2), split,
-                    quiet, false).run(true);
+            Trainer.builder(model, TrainerTest.miniLm.config(), TrainerTest.tokenizerFiles, train, dev, split)
+                    .options(options(2)).progress(quiet, false).build().run(true);
         }
         assertEquals(nd4j, TrainerTest.losses(split));
     }

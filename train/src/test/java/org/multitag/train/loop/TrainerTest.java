@@ -96,7 +96,8 @@ class TrainerTest {
         Trainer.Result result;
         List<float[][]> trainerProbabilities;
         try (TokenClassifier model = newModel(miniLm, labels.size(), 7)) {
-            Trainer trainer = new Trainer(model, miniLm.config(), tokenizerFiles, train, dev, opt, full, ps, false);
+            Trainer trainer = Trainer.builder(model, miniLm.config(), tokenizerFiles, train, dev, full)
+                    .options(opt).progress(ps, false).build();
             result = trainer.run(false);
             trainerProbabilities = Evaluator.score(trainer.scorer(), dev).probabilities();
         }
@@ -135,11 +136,13 @@ class TrainerTest {
         // stop after epoch 1, resume: the loss curve equals the uninterrupted run's
         Path split = tmp.resolve("split");
         try (TokenClassifier model = newModel(miniLm, labels.size(), 7)) {
-            new Trainer(model, miniLm.config(), tokenizerFiles, train, dev, opt.withEpochs(2), split, ps, false)
+            Trainer.builder(model, miniLm.config(), tokenizerFiles, train, dev, split)
+                    .options(opt.withEpochs(2)).progress(ps, false).build()
                     .runUntilEpoch(1);
         }
         try (TokenClassifier model = newModel(miniLm, labels.size(), 7)) {
-            new Trainer(model, miniLm.config(), tokenizerFiles, train, dev, opt, split, ps, false).run(true);
+            Trainer.builder(model, miniLm.config(), tokenizerFiles, train, dev, split)
+                    .options(opt).progress(ps, false).build().run(true);
         }
         assertEquals(losses(full), losses(split));
     }
@@ -161,19 +164,23 @@ class TrainerTest {
         ComputeSetting bf16 = new ComputeSetting(2, KernelChoice.JAVA, Precision.BF16);
         Path full = tmp.resolve("full");
         try (TokenClassifier model = newModel(miniLm, labels.size(), 7, bf16)) {
-            new Trainer(model, miniLm.config(), tokenizerFiles, train, dev, opt, full, ps, false).run(false);
+            Trainer.builder(model, miniLm.config(), tokenizerFiles, train, dev, full)
+                    .options(opt).progress(ps, false).build().run(false);
         }
         Path split = tmp.resolve("split");
         try (TokenClassifier model = newModel(miniLm, labels.size(), 7, bf16)) {
-            new Trainer(model, miniLm.config(), tokenizerFiles, train, dev, opt.withEpochs(2), split, ps, false)
+            Trainer.builder(model, miniLm.config(), tokenizerFiles, train, dev, split)
+                    .options(opt.withEpochs(2)).progress(ps, false).build()
                     .runUntilEpoch(1);
         }
         try (TokenClassifier model = newModel(miniLm, labels.size(), 7, bf16)) {
-            new Trainer(model, miniLm.config(), tokenizerFiles, train, dev, opt, split, ps, false).run(true);
+            Trainer.builder(model, miniLm.config(), tokenizerFiles, train, dev, split)
+                    .options(opt).progress(ps, false).build().run(true);
         }
         Path fp32 = tmp.resolve("fp32");
         try (TokenClassifier model = newModel(miniLm, labels.size(), 7, bf16.withPrecision(Precision.FP32))) {
-            new Trainer(model, miniLm.config(), tokenizerFiles, train, dev, opt.withEpochs(2), fp32, ps, false)
+            Trainer.builder(model, miniLm.config(), tokenizerFiles, train, dev, fp32)
+                    .options(opt.withEpochs(2)).progress(ps, false).build()
                     .runUntilEpoch(1);
         }
         List<String> bf16Losses = losses(full);
@@ -210,8 +217,10 @@ class TrainerTest {
         TrainOptions plain = new TrainOptions(2, 3e-4, 16, 1, 0.1, 0.01, 1.0, 7, "none", Freeze.none(), 2, false, 3e-4,
                 TrainOptions.LossReduction.MEAN, TrainOptions.HeadInit.ZERO);
         PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
-        Trainer g = new Trainer(null, miniLm.config(), tokenizerFiles, train, train, grouped, tmp, quiet, false);
-        Trainer p = new Trainer(null, miniLm.config(), tokenizerFiles, train, train, plain, tmp, quiet, false);
+        Trainer g = Trainer.builder(null, miniLm.config(), tokenizerFiles, train, train, tmp)
+                .options(grouped).progress(quiet, false).build();
+        Trainer p = Trainer.builder(null, miniLm.config(), tokenizerFiles, train, train, tmp)
+                .options(plain).progress(quiet, false).build();
         for (int epoch = 0; epoch < 2; epoch++) {
             List<List<org.multitag.data.Example>> gb = g.epochBatches(epoch);
             assertEquals(p.epochBatches(epoch).size(), gb.size());
