@@ -27,12 +27,13 @@ import org.multitag.core.InputException;
  *     --model DIR --server multitag [--concurrency 1,4,16,64] [--warmup-s 10] [--duration-s 60]
  *     [--max-requests 0] [--pid PID] [--rss-after 1000] [--sample-s 10] [--out results.json]
  *     [--conllu ../shared/data/ud-english-ewt/en_ewt-ud-test.conllu] [--input text|words] [--seed 1]
- *     [--route tag|health]
+ *     [--route tag|embed|health]
  * java ... LoadClient --model DIR --write-inputs requests.jsonl     (the same bodies as predict's input)
  * </pre>
  *
  * {@code --model} is the served model folder: its tokenizer counts each sentence's model tokens (for tokens/s).
- * {@code --route health} times {@code GET /health} instead (the HTTP round trip alone, no model).
+ * {@code --route health} times {@code GET /health} instead (the HTTP round trip alone, no model); {@code --route
+ * embed} sends the same texts to {@code POST /v1/embed} (the last hidden state per token).
  * {@code --pid} names the server process whose RSS is read from {@code /proc/PID/status}. Writes one JSON array of
  * {@link LoadRun.Result}s (one per level) to {@code --out} and prints a line per level.
  */
@@ -109,15 +110,22 @@ public final class LoadClient {
         if (url == null) {
             throw new InputException("--url is required (e.g. http://127.0.0.1:8080)");
         }
-        if (!route.equals("tag") && !route.equals("health")) {
-            throw new InputException("--route must be tag or health, not '" + route + "'");
+        if (!route.equals("tag") && !route.equals("embed") && !route.equals("health")) {
+            throw new InputException("--route must be tag, embed or health, not '" + route + "'");
         }
-        URI uri = loopback(url, route.equals("tag") ? "/v1/tag" : "/health");
+        if (route.equals("embed") && !mix.input().equals("text")) {
+            throw new InputException("--route embed takes --input text (/v1/embed reads texts)");
+        }
+        URI uri = loopback(url, route.equals("health") ? "/health" : "/v1/" + route);
         int[] order = shuffled(mix.size(), seed);
         List<LoadRun.Result> results = new ArrayList<>();
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10)).build();
-        LoadRun load = new LoadRun(client, uri, mix, order, Duration.ofSeconds(120), route.equals("health"));
+        LoadRun load = new LoadRun(client, uri, mix, order, Duration.ofSeconds(120), switch (route) {
+            case "tag" -> LoadRun.TAG_ANSWER;
+            case "embed" -> LoadRun.EMBED_ANSWER;
+            default -> null;
+        });
         for (int c : levels) {
             LoadRun.Result r = load.run(server, c, warmup, duration, maxRequests, pid, rssAfter, sample);
             results.add(r);

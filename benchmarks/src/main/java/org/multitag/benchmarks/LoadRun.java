@@ -25,13 +25,15 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class LoadRun {
 
-    /** A request is answered correctly when it has status 200 and a body of this shape. */
-    private static final byte[] BODY_START = "{\"words\":".getBytes(StandardCharsets.UTF_8);
+    /** How a correct {@code POST /v1/tag} answer starts. */
+    static final String TAG_ANSWER = "{\"words\":";
+    /** How a correct {@code POST /v1/embed} answer starts. */
+    static final String EMBED_ANSWER = "{\"tokens\":";
 
     /**
      * One level's figures; latencies over the correct answers only, RSS in kB (null without a PID).
      *
-     * @param errors counts by kind: {@code "HTTP <status>"}, {@code "bad body"} (200 but not a prediction) or the
+     * @param errors counts by kind: {@code "HTTP <status>"}, {@code "bad body"} (200 but not an answer) or the
      *     exception's class name
      * @param rssSamples {@code [seconds since start, answers so far, VmRSS kB]} every sampling period
      * @param serverCpuSeconds the server's CPU time (all threads, user + system) over the measured phase, null
@@ -54,18 +56,22 @@ final class LoadRun {
     private final int[] order;
     private final Duration timeout;
     private final boolean get;
+    private final byte[] answerStart;
 
     /**
-     * {@code order}: the mix's indices in the order the requests go out (cycled); {@code get}: send
-     * {@code GET uri} instead of the mix (the HTTP round trip alone, e.g. {@code /health}), any 200 correct.
+     * {@code order}: the mix's indices in the order the requests go out (cycled); {@code answerStart}: how a
+     * correct answer (status 200) to {@code POST uri} with the mix starts ({@link #TAG_ANSWER}, {@link
+     * #EMBED_ANSWER}), or null to send {@code GET uri} instead (the HTTP round trip alone, e.g. {@code /health}), any
+     * 200 correct.
      */
-    LoadRun(HttpClient client, URI uri, RequestMix mix, int[] order, Duration timeout, boolean get) {
+    LoadRun(HttpClient client, URI uri, RequestMix mix, int[] order, Duration timeout, String answerStart) {
         this.client = client;
         this.uri = uri;
         this.mix = mix;
         this.order = order;
         this.timeout = timeout;
-        this.get = get;
+        this.get = answerStart == null;
+        this.answerStart = answerStart == null ? null : answerStart.getBytes(StandardCharsets.UTF_8);
     }
 
     /**
@@ -150,7 +156,7 @@ final class LoadRun {
                 HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
                 if (response.statusCode() != 200) {
                     error = "HTTP " + response.statusCode();
-                } else if (!get && !isPrediction(response.body())) {
+                } else if (!get && !isAnswer(response.body())) {
                     error = "bad body";
                 }
             } catch (InterruptedException e) {
@@ -167,12 +173,12 @@ final class LoadRun {
         }
     }
 
-    private static boolean isPrediction(byte[] body) {
-        if (body.length < BODY_START.length + 2) {
+    private boolean isAnswer(byte[] body) {
+        if (body.length < answerStart.length + 2) {
             return false;
         }
-        for (int i = 0; i < BODY_START.length; i++) {
-            if (body[i] != BODY_START[i]) {
+        for (int i = 0; i < answerStart.length; i++) {
+            if (body[i] != answerStart[i]) {
                 return false;
             }
         }

@@ -71,7 +71,7 @@ class LoadRunTest {
                     new int[] {3, 5}, List.of("a", "b c"), null);
             URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v1/tag");
             LoadRun run = new LoadRun(HttpClient.newHttpClient(), uri, mix, new int[] {0, 1}, Duration.ofSeconds(30),
-                    false);
+                    LoadRun.TAG_ANSWER);
             LoadRun.Result r = run.run("stub", 3, Duration.ZERO, Duration.ofSeconds(60), 40, 0, 1000, Duration.ZERO);
 
             assertEquals(40, served.get(), "exactly --max-requests requests are sent");
@@ -86,7 +86,7 @@ class LoadRunTest {
 
             URI health = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/health");
             LoadRun.Result h = new LoadRun(HttpClient.newHttpClient(), health, mix, new int[] {0}, Duration.ofSeconds(30),
-                    true).run("health", 1, Duration.ZERO, Duration.ofSeconds(60), 5, 0, 0, Duration.ZERO);
+                    null).run("health", 1, Duration.ZERO, Duration.ofSeconds(60), 5, 0, 0, Duration.ZERO);
             assertEquals(5, h.ok());
             assertEquals(0, h.tokensPerSecond());
         } finally {
