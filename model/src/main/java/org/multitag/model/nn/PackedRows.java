@@ -30,8 +30,9 @@ final class PackedRows {
     }
 
     /**
-     * The packing of {@code batch}, or null when there is no padding to drop or the attention mask is not right
-     * padding (each row 1s then 0s, at least one 1): any other mask runs padded, as transformers lays it out.
+     * The packing of {@code batch}, or null when there is no padding to drop, the attention mask is not right padding
+     * (each row 1s then 0s, at least one 1), or a single token is left: any such batch runs padded, as transformers
+     * lays it out.
      */
     static PackedRows of(Batch batch) {
         int b = batch.size();
@@ -55,7 +56,9 @@ final class PackedRows {
             lengths[r] = n;
             tokens += n;
         }
-        return tokens == b * t ? null : new PackedRows(b, t, lengths, tokens);
+        // one token alone would reach the gemms as a single row, which BLAS computes by another path than rows among
+        // others (so other bits); the padded pass never has fewer than two
+        return tokens == b * t || tokens < 2 ? null : new PackedRows(b, t, lengths, tokens);
     }
 
     /** The batch's real tokens as one row of {@code N} (ids, token types and position ids kept, mask all 1). */

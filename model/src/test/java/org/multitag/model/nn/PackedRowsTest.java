@@ -154,6 +154,8 @@ class PackedRowsTest {
         assertNull(PackedRows.of(Batch.of(ids, null, new int[][] {{1, 1, 1}, {0, 1, 1}}, null)), "left padding");
         assertNull(PackedRows.of(Batch.of(ids, null, new int[][] {{1, 1, 1}, {1, 0, 1}}, null)), "a hole");
         assertNull(PackedRows.of(Batch.of(ids, null, new int[][] {{1, 1, 1}, {0, 0, 0}}, null)), "an empty row");
+        assertNull(PackedRows.of(Batch.of(new int[][] {{1, 2, 3}}, null, new int[][] {{1, 0, 0}}, null)),
+                "a single token: the gemm would see one row");
         PackedRows p = PackedRows.of(Batch.of(ids, null, new int[][] {{1, 1, 1}, {1, 0, 0}}, null));
         assertNotNull(p);
         assertEquals(4, p.tokens());
