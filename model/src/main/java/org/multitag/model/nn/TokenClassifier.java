@@ -185,10 +185,7 @@ public final class TokenClassifier implements AutoCloseable {
      * that saves makes {@link #backward} possible.
      */
     public INDArray forward(Batch batch, Pass pass) {
-        INDArray h = encoder.forward(batch, pass, mix, null);
-        INDArray logits = head.forward(mix == null ? h : mix.mixed(), pass, headCompute);
-        saved = pass.saves();
-        return logits;
+        return forward(batch, pass, null);
     }
 
     /**
@@ -201,13 +198,17 @@ public final class TokenClassifier implements AutoCloseable {
      */
     public INDArray tokenLogits(Batch batch) {
         PackedRows packed = encoder.packing(batch);
-        if (packed == null) {
-            return forward(batch, Pass.inference());
-        }
-        INDArray h = encoder.forward(batch, Pass.inference(), mix, packed);
-        INDArray logits = head.forward(mix == null ? h : mix.mixed(), Pass.inference(), headCompute);
-        saved = false;
-        return packed.unpack(logits, headCompute.scratch().get("head.unpacked", packed.paddedRows(), numLabels()));
+        INDArray logits = forward(batch, Pass.inference(), packed);
+        return packed == null ? logits
+                : packed.unpack(logits, headCompute.scratch().get("head.unpacked", packed.paddedRows(), numLabels()));
+    }
+
+    /** The forward over the padded batch, or over {@code packed}'s real tokens ({@code [N, L]}) when not null. */
+    private INDArray forward(Batch batch, Pass pass, PackedRows packed) {
+        INDArray h = encoder.forward(batch, pass, mix, packed);
+        INDArray logits = head.forward(mix == null ? h : mix.mixed(), pass, headCompute);
+        saved = pass.saves();
+        return logits;
     }
 
     /**
