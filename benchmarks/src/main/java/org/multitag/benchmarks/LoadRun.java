@@ -55,7 +55,6 @@ final class LoadRun {
     private final RequestMix mix;
     private final int[] order;
     private final Duration timeout;
-    private final boolean get;
     private final byte[] answerStart;
 
     /**
@@ -70,7 +69,6 @@ final class LoadRun {
         this.mix = mix;
         this.order = order;
         this.timeout = timeout;
-        this.get = answerStart == null;
         this.answerStart = answerStart == null ? null : answerStart.getBytes(StandardCharsets.UTF_8);
     }
 
@@ -146,7 +144,7 @@ final class LoadRun {
                 return;
             }
             int s = order[(int) (k % order.length)];
-            HttpRequest request = get ? HttpRequest.newBuilder(uri).timeout(timeout).GET().build()
+            HttpRequest request = answerStart == null ? HttpRequest.newBuilder(uri).timeout(timeout).GET().build()
                     : HttpRequest.newBuilder(uri).timeout(timeout).header("Content-Type", "application/json")
                             .POST(HttpRequest.BodyPublishers.ofString(mix.bodies().get(s), StandardCharsets.UTF_8))
                             .build();
@@ -156,7 +154,7 @@ final class LoadRun {
                 HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
                 if (response.statusCode() != 200) {
                     error = "HTTP " + response.statusCode();
-                } else if (!get && !isAnswer(response.body())) {
+                } else if (answerStart != null && !isAnswer(response.body())) {
                     error = "bad body";
                 }
             } catch (InterruptedException e) {
@@ -166,7 +164,7 @@ final class LoadRun {
                 error = e.getClass().getSimpleName();
             }
             long t1 = System.nanoTime();
-            w.record(error, t1 - t0, get ? 0 : mix.tokens()[s]);
+            w.record(error, t1 - t0, answerStart == null ? 0 : mix.tokens()[s]);
             if (p.completed.incrementAndGet() == p.rssAfter) {
                 p.rssAfterKb = PeakMemory.rssKb(p.pid);
             }

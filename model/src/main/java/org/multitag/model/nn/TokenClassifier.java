@@ -24,7 +24,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * </pre>
  * The same forward runs inference ({@link Pass#inference()}; {@link #tokenLogits}, what the taggers and the
  * trainer's dev evaluation call, runs it over the real tokens alone) and training ({@link Pass#training}, then {@link
- * #backward}); a classifier made with {@link #trainable} owns {@link Gradients} and lists its {@link #parameters()} for an optimizer, which updates the arrays in place.
+ * #backward}); a classifier made with {@link #trainable} owns {@link Gradients} and lists its {@link #parameters()}
+ * for an optimizer, which updates the arrays in place.
  *
  * <p>A step: {@code zeroGradients(); logits = forward(batch, Pass.training(rng)); loss and dLogits;
  * backward(dLogits);} then update the parameters. Not thread-safe.
